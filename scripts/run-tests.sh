@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs every test project and ends with one plain summary line: "N passed, N failed, N skipped".
+set -uo pipefail
+config="${1:-Release}"
+log=$(mktemp)
+dotnet test Conformance.sln -c "$config" --no-build 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+passed=0; failed=0; skipped=0
+while read -r f p s; do
+  failed=$((failed + f)); passed=$((passed + p)); skipped=$((skipped + s))
+done < <(sed -nE 's/.*Failed:[[:space:]]*([0-9]+),[[:space:]]*Passed:[[:space:]]*([0-9]+),[[:space:]]*Skipped:[[:space:]]*([0-9]+).*/\1 \2 \3/p' "$log")
+rm -f "$log"
+echo
+echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then exit 1; fi
