@@ -21,8 +21,8 @@ public enum FrameEvent
 /// unmasked payload in pieces as large as input and destination allow, then one
 /// <see cref="FrameEvent.FrameEnd"/>. Besides the header checks it enforces the rules that span
 /// frames: a continuation needs an open message, a new Text or Binary frame may not interrupt one,
-/// and a message may not grow past the read limit, which is checked on each header, before any
-/// of that frame's payload is read. Control frames may arrive between fragments.
+/// and a message may not grow past the read limit. Each of these fails at the header byte that
+/// shows it, before any of that frame's payload is read. Control frames may arrive between fragments.
 /// It does no I/O and allocates nothing.
 /// </summary>
 public struct FrameDecoder
@@ -52,6 +52,7 @@ public struct FrameDecoder
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxMessageSize);
         _headerDecoder = new FrameHeaderDecoder(role, compressionNegotiated);
+        _headerDecoder.ExpectNext(messageOpen: false, maxMessageSize, maxMessageSize);
         _maxMessageSize = maxMessageSize;
     }
 
@@ -95,8 +96,7 @@ public struct FrameDecoder
                     case HeaderStatus.Invalid:
                         return Fail(_error);
                 }
-                var error = Sequence(_header);
-                if (error != ProtocolError.None) return Fail(error);
+                Track(_header);
                 _remaining = _header.PayloadLength;
                 _maskOffset = 0;
                 _state = _remaining == 0 ? State.End : State.Payload;
@@ -132,24 +132,20 @@ public struct FrameDecoder
         return FrameEvent.Error;
     }
 
-    // The rules between frames (RFC 6455 section 5.4) and the size limit.
-    private ProtocolError Sequence(in FrameHeader h)
+    // Follows the data message across its frames. The header decoder has already enforced the
+    // rules between frames (RFC 6455 section 5.4) and the size limit; it learns here what the
+    // next header may be.
+    private void Track(in FrameHeader h)
     {
-        if (h.IsControl) return ProtocolError.None;
-        if (h.Opcode == Opcode.Continuation)
+        if (h.IsControl) return;
+        if (h.Opcode != Opcode.Continuation)
         {
-            if (!_inMessage) return ProtocolError.ContinuationWithoutStart;
-        }
-        else
-        {
-            if (_inMessage) return ProtocolError.DataFrameInsideFragmentedMessage;
             _messageOpcode = h.Opcode;
             _messageCompressed = h.Rsv1;
             _messageLength = 0;
         }
-        if (h.PayloadLength > _maxMessageSize - _messageLength) return ProtocolError.MessageTooBig;
         _messageLength += h.PayloadLength;
         _inMessage = !h.Fin;
-        return ProtocolError.None;
+        _headerDecoder.ExpectNext(_inMessage, _maxMessageSize, _maxMessageSize - _messageLength);
     }
 }

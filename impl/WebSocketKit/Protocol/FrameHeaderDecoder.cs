@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
 namespace WebSocketKit.Protocol;
@@ -18,8 +17,9 @@ public enum HeaderStatus
 /// Decodes one frame header from input split in any way, down to one byte per call. It checks
 /// everything a header alone can show (reserved opcodes and bits, control-frame rules, masking
 /// by role, the 64-bit length's top bit) as soon as the byte that shows it arrives, and never
-/// consumes a byte past the header. Checks that need the previous frames (fragmentation, message
-/// size) belong to <see cref="FrameDecoder"/>.
+/// consumes a byte past the header. <see cref="FrameDecoder"/> adds the rules that depend on the
+/// previous frames (fragmentation, message size) through <see cref="ExpectNext"/>, so that those
+/// too fail at the first byte that shows them.
 /// </summary>
 public struct FrameHeaderDecoder
 {
@@ -30,6 +30,12 @@ public struct FrameHeaderDecoder
     private readonly bool _rsv1Allowed;
     private HeaderBytes _bytes;
     private int _have;
+    private ulong _length; // the payload length read so far, big-endian digits shifted in
+    // Rules from earlier frames, set by FrameDecoder; off for a standalone header decoder.
+    private bool _sequenced;
+    private bool _messageOpen;
+    private long _newMessageLimit;
+    private long _continuationLimit;
 
     /// <summary>
     /// A decoder for frames received by <paramref name="role"/>. <paramref name="rsv1Allowed"/> is
@@ -46,58 +52,53 @@ public struct FrameHeaderDecoder
     public readonly bool InProgress => _have != 0;
 
     /// <summary>
+    /// What the frames so far allow for the next header: whether a fragmented message is open
+    /// (so only a continuation or a control frame may follow, else only a new message), and the
+    /// largest payload a new message's first frame or a continuation frame may declare.
+    /// </summary>
+    internal void ExpectNext(bool messageOpen, long newMessageLimit, long continuationLimit)
+    {
+        _sequenced = true;
+        _messageOpen = messageOpen;
+        _newMessageLimit = newMessageLimit;
+        _continuationLimit = continuationLimit;
+    }
+
+    /// <summary>
     /// Consumes header bytes from <paramref name="input"/>. On <see cref="HeaderStatus.Done"/>,
     /// <paramref name="consumed"/> is the number of bytes of this input that belonged to the header
     /// and the decoder is ready for the next header. On <see cref="HeaderStatus.Invalid"/> the
-    /// decoder must not be used again.
+    /// offending byte is the last one consumed and the decoder must not be used again.
     /// </summary>
     public HeaderStatus Decode(ReadOnlySpan<byte> input, out int consumed, out FrameHeader header, out ProtocolError error)
     {
         header = default;
+        error = ProtocolError.None;
         consumed = 0;
         Span<byte> buf = _bytes;
         while (true)
         {
             int need = _have < 2 ? 2 : Required(buf[1]);
-            if (_have >= need) return Finish(buf[.._have], out header, out error);
-            if (consumed == input.Length)
+            if (_have == need) return Finish(buf[.._have], out header);
+            if (consumed == input.Length) return HeaderStatus.NeedMoreData;
+            // One byte at a time, each checked on arrival (fail fast); a header is at most 14 bytes.
+            byte b = input[consumed++];
+            buf[_have] = b;
+            error = _have switch
             {
-                error = ProtocolError.None;
-                return HeaderStatus.NeedMoreData;
-            }
-            int take = Math.Min(need - _have, input.Length - consumed);
-            input.Slice(consumed, take).CopyTo(buf[_have..]);
-            int before = _have;
-            _have += take;
-            consumed += take;
-            // Check the first two bytes as soon as each arrives (fail fast).
-            if (before < 1 && (error = CheckFirst(buf[0])) != ProtocolError.None) return HeaderStatus.Invalid;
-            if (before < 2 && _have >= 2 && (error = CheckSecond(buf[0], buf[1])) != ProtocolError.None) return HeaderStatus.Invalid;
+                0 => CheckFirst(b),
+                1 => CheckSecond(buf[0], b),
+                _ => CheckLengthByte(buf[0], buf[1], b),
+            };
+            _have++;
+            if (error != ProtocolError.None) return HeaderStatus.Invalid;
         }
     }
 
-    private HeaderStatus Finish(ReadOnlySpan<byte> h, out FrameHeader header, out ProtocolError error)
+    private HeaderStatus Finish(ReadOnlySpan<byte> h, out FrameHeader header)
     {
-        header = default;
-        _have = 0;
         int len7 = h[1] & 0x7F;
-        long length;
-        int pos;
-        if (len7 == 126) { length = BinaryPrimitives.ReadUInt16BigEndian(h[2..]); pos = 4; }
-        else if (len7 == 127)
-        {
-            ulong l = BinaryPrimitives.ReadUInt64BigEndian(h[2..]);
-            if ((l & (1UL << 63)) != 0)
-            {
-                error = ProtocolError.LengthTopBitSet;
-                return HeaderStatus.Invalid;
-            }
-            length = (long)l;
-            pos = 10;
-        }
-        else { length = len7; pos = 2; }
         bool masked = (h[1] & 0x80) != 0;
-        uint key = masked ? Masking.ReadKey(h[pos..]) : 0;
         header = new FrameHeader(
             Fin: (h[0] & 0x80) != 0,
             Rsv1: (h[0] & 0x40) != 0,
@@ -105,26 +106,28 @@ public struct FrameHeaderDecoder
             Rsv3: (h[0] & 0x10) != 0,
             Opcode: (Opcode)(h[0] & 0x0F),
             Masked: masked,
-            MaskKey: key,
-            PayloadLength: length);
-        error = ProtocolError.None;
+            MaskKey: masked ? Masking.ReadKey(h[^4..]) : 0,
+            PayloadLength: len7 < 126 ? len7 : (long)_length);
+        _have = 0;
+        _length = 0;
         return HeaderStatus.Done;
     }
 
-    private static int Required(byte b1)
-    {
-        int len7 = b1 & 0x7F;
-        return 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + ((b1 & 0x80) != 0 ? 4 : 0);
-    }
+    private static int Required(byte b1) => 2 + ExtendedLengthBytes(b1) + ((b1 & 0x80) != 0 ? 4 : 0);
+
+    private static int ExtendedLengthBytes(byte b1) => (b1 & 0x7F) switch { 126 => 2, 127 => 8, _ => 0 };
 
     private readonly ProtocolError CheckFirst(byte b0)
     {
         int opcode = b0 & 0x0F;
         if (!Opcodes.IsDefined(opcode)) return ProtocolError.ReservedOpcode;
+        bool control = Opcodes.IsControl((Opcode)opcode);
         if ((b0 & 0x30) != 0) return ProtocolError.ReservedBitsSet; // RSV2, RSV3: no extension of ours uses them
-        if ((b0 & 0x40) != 0 && (!_rsv1Allowed || opcode == 0 || Opcodes.IsControl((Opcode)opcode)))
+        if ((b0 & 0x40) != 0 && (!_rsv1Allowed || opcode == 0 || control))
             return ProtocolError.ReservedBitsSet; // RSV1 only marks the first frame of a compressed message
-        if (Opcodes.IsControl((Opcode)opcode) && (b0 & 0x80) == 0) return ProtocolError.ControlFrameFragmented;
+        if (control) return (b0 & 0x80) == 0 ? ProtocolError.ControlFrameFragmented : ProtocolError.None;
+        if (_sequenced && opcode == 0 && !_messageOpen) return ProtocolError.ContinuationWithoutStart;
+        if (_sequenced && opcode != 0 && _messageOpen) return ProtocolError.DataFrameInsideFragmentedMessage;
         return ProtocolError.None;
     }
 
@@ -133,8 +136,26 @@ public struct FrameHeaderDecoder
         bool masked = (b1 & 0x80) != 0;
         if (_role == Role.Server && !masked) return ProtocolError.UnmaskedFrameFromClient;
         if (_role == Role.Client && masked) return ProtocolError.MaskedFrameFromServer;
-        if (Opcodes.IsControl((Opcode)(b0 & 0x0F)) && (b1 & 0x7F) > FrameHeader.MaxControlPayload)
-            return ProtocolError.ControlFrameTooLong;
-        return ProtocolError.None;
+        int len7 = b1 & 0x7F;
+        if (Opcodes.IsControl((Opcode)(b0 & 0x0F)))
+            return len7 > FrameHeader.MaxControlPayload ? ProtocolError.ControlFrameTooLong : ProtocolError.None;
+        return len7 < 126 && len7 > Limit(b0) ? ProtocolError.MessageTooBig : ProtocolError.None;
     }
+
+    // A byte of the extended length or of the mask key. Each length byte narrows the length from
+    // below: once even the smallest value the remaining bytes allow is over the limit, fail.
+    private ProtocolError CheckLengthByte(byte b0, byte b1, byte b)
+    {
+        int index = _have - 2;
+        int lengthBytes = ExtendedLengthBytes(b1);
+        if (index >= lengthBytes) return ProtocolError.None; // mask key
+        if (lengthBytes == 8 && index == 0 && b >= 0x80) return ProtocolError.LengthTopBitSet;
+        _length = (_length << 8) | b;
+        int bitsLeft = 8 * (lengthBytes - 1 - index);
+        return _length > ((ulong)Limit(b0) >> bitsLeft) ? ProtocolError.MessageTooBig : ProtocolError.None;
+    }
+
+    // The largest payload this data frame may declare.
+    private readonly long Limit(byte b0)
+        => !_sequenced ? long.MaxValue : (b0 & 0x0F) == 0 ? _continuationLimit : _newMessageLimit;
 }
