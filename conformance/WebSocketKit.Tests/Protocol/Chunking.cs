@@ -30,12 +30,3 @@ public sealed record Chunking(int[] Sizes)
 
     public override string ToString() => $"Chunking [{string.Join(",", Sizes)}]";
 }
-
-/// <summary>Short hex dumps, so FsCheck counterexamples can be read.</summary>
-public static class Hex
-{
-    public static string Of(ReadOnlySpan<byte> bytes, int max = 48)
-        => bytes.Length <= max ? Convert.ToHexString(bytes) : Convert.ToHexString(bytes[..max]) + $"...({bytes.Length} bytes)";
-
-    public static byte[] Parse(string hex) => Convert.FromHexString(hex.Replace(" ", ""));
-}

@@ -90,7 +90,7 @@ public class FrameCodecProperties
         from seed in Gen.Choose(0, int.MaxValue)
         from chunking in Chunking.Gen
         from destination in Gen.Elements(1, 3, 64, 100000)
-        select new FrameCase(h with { PayloadLength = length }, RandomBytes(seed, length), chunking, destination);
+        select new FrameCase(h with { PayloadLength = length }, Hex.Random(seed, length), chunking, destination);
 
     [Property(MaxTest = 150)]
     public Property Any_whole_frame_encoded_then_decoded_under_any_chunking_gives_back_header_and_payload()
@@ -147,13 +147,6 @@ public class FrameCodecProperties
         Assert.Equal(FrameEvent.Header, decoder.Decode(start[..n], default, out int consumed, out _));
         Assert.Equal(n, consumed);
         Assert.Equal(FrameEvent.FrameEnd, decoder.Decode(default, default, out _, out _));
-    }
-
-    private static byte[] RandomBytes(int seed, int length)
-    {
-        var bytes = new byte[length];
-        new Random(seed).NextBytes(bytes);
-        return bytes;
     }
 
     /// <summary>One way to spoil a legal header, with the error it must cause and the index of the byte that shows it.</summary>

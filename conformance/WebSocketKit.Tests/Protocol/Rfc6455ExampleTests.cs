@@ -6,8 +6,6 @@ namespace WebSocketKit.Tests.Protocol;
 /// <summary>The examples of RFC 6455 section 5.7, byte for byte, both ways.</summary>
 public class Rfc6455ExampleTests
 {
-    private static byte[] Hex(string s) => Convert.FromHexString(s.Replace(" ", ""));
-
     private static (FrameHeader header, byte[] payload) DecodeOne(Role role, byte[] wire)
     {
         var d = new FrameDecoder(role);
@@ -34,7 +32,7 @@ public class Rfc6455ExampleTests
     [Fact]
     public void A_single_frame_unmasked_text_message_Hello()
     {
-        var wire = Hex("81 05 48 65 6c 6c 6f");
+        var wire = Hex.Parse("81 05 48 65 6c 6c 6f");
         var (h, p) = DecodeOne(Role.Client, wire);
         Assert.True(h.Fin);
         Assert.Equal(Opcode.Text, h.Opcode);
@@ -47,19 +45,19 @@ public class Rfc6455ExampleTests
     [Fact]
     public void A_single_frame_masked_text_message_Hello()
     {
-        var wire = Hex("81 85 37 fa 21 3d 7f 9f 4d 51 58");
+        var wire = Hex.Parse("81 85 37 fa 21 3d 7f 9f 4d 51 58");
         var (h, p) = DecodeOne(Role.Server, wire);
         Assert.True(h.Masked);
         Assert.Equal("Hello"u8.ToArray(), p);
         var buf = new byte[16];
-        int n = FrameEncoder.WriteFrame(buf, true, Opcode.Text, "Hello"u8, masked: true, maskKey: Masking.ReadKey(Hex("37 fa 21 3d")));
+        int n = FrameEncoder.WriteFrame(buf, true, Opcode.Text, "Hello"u8, masked: true, maskKey: Masking.ReadKey(Hex.Parse("37 fa 21 3d")));
         Assert.Equal(wire, buf[..n]);
     }
 
     [Fact]
     public void A_fragmented_unmasked_text_message_Hel_lo()
     {
-        var wire = Hex("01 03 48 65 6c 80 02 6c 6f");
+        var wire = Hex.Parse("01 03 48 65 6c 80 02 6c 6f");
         var d = new FrameDecoder(Role.Client);
         var dest = new byte[16];
         var text = new List<byte>();
@@ -83,7 +81,7 @@ public class Rfc6455ExampleTests
     [InlineData("8a 85 37 fa 21 3d 7f 9f 4d 51 58", Opcode.Pong, Role.Server)]
     public void Ping_and_masked_pong_carrying_Hello(string hex, Opcode opcode, Role role)
     {
-        var (h, p) = DecodeOne(role, Hex(hex));
+        var (h, p) = DecodeOne(role, Hex.Parse(hex));
         Assert.Equal(opcode, h.Opcode);
         Assert.Equal("Hello"u8.ToArray(), p);
     }
@@ -95,7 +93,7 @@ public class Rfc6455ExampleTests
     {
         var buf = new byte[FrameHeader.MaxSize];
         int n = FrameEncoder.WriteHeader(buf, true, Opcode.Binary, length);
-        Assert.Equal(Hex(headerHex), buf[..n]);
+        Assert.Equal(Hex.Parse(headerHex), buf[..n]);
         var d = new FrameHeaderDecoder(Role.Client, false);
         Assert.Equal(HeaderStatus.Done, d.Decode(buf.AsSpan(0, n), out int c, out var h, out _));
         Assert.Equal(n, c);
