@@ -1,0 +1,32 @@
+namespace WebSocketKit.Protocol.Compression;
+
+/// <summary>
+/// The agreed permessage-deflate parameters (RFC 7692 section 7.1): the window and takeover mode of each
+/// direction. The server compresses what the client reads and vice versa.
+/// </summary>
+public sealed record PerMessageDeflateParameters(
+    bool ServerNoContextTakeover,
+    bool ClientNoContextTakeover,
+    int ServerMaxWindowBits,
+    int ClientMaxWindowBits)
+{
+    /// <summary>Window bits of the messages <paramref name="role"/> sends.</summary>
+    public int WriteWindowBits(Role role) => role == Role.Server ? ServerMaxWindowBits : ClientMaxWindowBits;
+
+    /// <summary>Window bits of the messages <paramref name="role"/> receives.</summary>
+    public int ReadWindowBits(Role role) => role == Role.Server ? ClientMaxWindowBits : ServerMaxWindowBits;
+
+    /// <summary>Whether <paramref name="role"/> keeps its compression window across the messages it sends.</summary>
+    public bool WriteContextTakeover(Role role) => role == Role.Server ? !ServerNoContextTakeover : !ClientNoContextTakeover;
+
+    /// <summary>Whether the peer of <paramref name="role"/> keeps its window, so our inflater must too.</summary>
+    public bool ReadContextTakeover(Role role) => role == Role.Server ? !ClientNoContextTakeover : !ServerNoContextTakeover;
+
+    /// <summary>The deflater for messages <paramref name="role"/> sends.</summary>
+    public MessageDeflater CreateDeflater(Role role, int level = 6, int memoryLevel = 8) =>
+        new(WriteWindowBits(role), WriteContextTakeover(role), level, memoryLevel);
+
+    /// <summary>The inflater for messages <paramref name="role"/> receives.</summary>
+    public Inflater CreateInflater(Role role, long maxMessageSize = long.MaxValue) =>
+        new(ReadWindowBits(role), ReadContextTakeover(role), maxMessageSize);
+}
