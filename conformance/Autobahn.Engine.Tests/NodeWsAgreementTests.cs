@@ -17,7 +17,7 @@ public sealed class NodeWsAgreementTests(NodeWsServer node) : IClassFixture<Node
             Servers = [new ServerSpec("ws-node", node.Url.ToString(), [])],
             Cases = ["*"],
             ExcludeCases = SlowCases,
-            Parallel = 8,
+            Parallel = 4,
         };
         try
         {

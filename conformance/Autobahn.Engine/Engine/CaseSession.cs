@@ -30,6 +30,7 @@ public sealed class CaseSession
     private State _state = State.Open;
     private bool _lost;
     private volatile bool _abort;
+    private TaskCompletionSource _chunkPosted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _ignoreData;
     private bool _closeTimerArmed;
     private bool _dropTimerArmed;
@@ -75,8 +76,20 @@ public sealed class CaseSession
 
     private void Post(Action work) => _inbox.Writer.TryWrite(work);
 
-    private void Schedule(double seconds, Action work) =>
-        _ = Task.Delay(TimeSpan.FromSeconds(seconds)).ContinueWith(_ => Post(work), TaskScheduler.Default);
+    private void Schedule(double seconds, Action work) => _ = FireAsync(seconds, work);
+
+    private async Task FireAsync(double seconds, Action work)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
+        // Octets already at our socket when a deadline passes arrived in time: let the reader hand them over first,
+        // so a busy machine does not turn a prompt peer into a late one.
+        try
+        {
+            if (!_lost && _socket.Available > 0) await Task.WhenAny(_chunkPosted.Task, Task.Delay(500)).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException) { }
+        Post(work);
+    }
 
     // ---- the script ----
 
@@ -336,6 +349,7 @@ public sealed class CaseSession
                 if (n == 0) break;
                 var chunk = buffer[..n];
                 Post(() => OnData(chunk));
+                Interlocked.Exchange(ref _chunkPosted, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
