@@ -13,6 +13,8 @@ public static class CaseCatalog
         all.AddRange(Chapter3ReservedBits.Cases());
         all.AddRange(Chapter4Opcodes.Cases());
         all.AddRange(Chapter5Fragmentation.Cases());
+        all.AddRange(Chapter6Utf8.Cases());
+        all.AddRange(Chapter7Close.Cases());
         all.Sort((a, b) => CompareIds(a.Id, b.Id));
         return all;
     });

@@ -18,6 +18,9 @@ public sealed record CaseDefinition(string Id, string Description, string Expect
     public Reaction? OnEvent { get; init; }
     /// <summary>Longest the case may run before the engine drops the connection (the suite's own deadlines are shorter).</summary>
     public TimeSpan HardLimit { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Do not start the closing handshake when the expected events are in (the case closes on its own terms).</summary>
+    public bool SuppressClose { get; init; }
+    public Judging Judging { get; init; }
     /// <summary>Never run two of these at once (performance cases must not compete with other cases).</summary>
     public bool Serial { get; init; }
 }
@@ -32,6 +35,16 @@ public sealed class CaseContext
     /// <summary>Scratch state a reaction keeps between calls (counters, timers).</summary>
     public Dictionary<string, object> Bag { get; } = [];
     public System.Diagnostics.Stopwatch Clock { get; } = new();
+}
+
+/// <summary>Extra rules some chapters lay on top of the usual verdict.</summary>
+public enum Judging
+{
+    Normal,
+    /// <summary>A wrong close code from the peer fails the case itself, not only its close behaviour.</summary>
+    WrongCodeFails,
+    /// <summary>The spec leaves the peer free here: both verdicts become INFORMATIONAL.</summary>
+    Informational,
 }
 
 public sealed record Outcome(string Verdict, IReadOnlyList<PeerEvent> Events);

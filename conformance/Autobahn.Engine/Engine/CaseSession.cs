@@ -133,7 +133,7 @@ public sealed class CaseSession
     {
         var mask = _isServer ? null : FrameWriter.NewMask();
         Log.TxFrame(f, mask);
-        var bytes = FrameWriter.Encode(f.Opcode, f.Payload, f.Fin, f.Rsv, mask, f.PayloadLengthOverride);
+        var bytes = FrameWriter.Encode(f.Opcode, f.WirePayload(), f.Fin, f.Rsv, mask);
         Write(bytes, f.ChopSize, f.Sync || f.ChopSize is not null);
     }
 
@@ -178,13 +178,11 @@ public sealed class CaseSession
     private void SendCloseFrame(int? code, byte[]? reason, bool isReply)
     {
         if (_state != State.Open) return;
-        byte[] payload = [];
-        if (code is int c)
-        {
-            payload = new byte[2 + (reason?.Length ?? 0)];
-            BinaryPrimitives.WriteUInt16BigEndian(payload, (ushort)c);
-            reason?.CopyTo(payload, 2);
-        }
+        // Code and reason are written as given, even when invalid: some cases send a bad close on purpose.
+        int codeLength = code is null ? 0 : 2;
+        var payload = new byte[codeLength + (reason?.Length ?? 0)];
+        if (code is int c) BinaryPrimitives.WriteUInt16BigEndian(payload, (ushort)c);
+        reason?.CopyTo(payload, codeLength);
         Send(new FrameSpec(8, payload));
         _state = State.Closing;
         _result.ClosedByMe = !isReply;
@@ -329,7 +327,7 @@ public sealed class CaseSession
             return;
         }
         // When what arrived now equals every expected outcome, the case is done and we close (if we are to close).
-        if (_case.Close.ClosedByMe && _case.Expected.All(o => SameEvents(_context.Received, o.Events)))
+        if (_case.Close.ClosedByMe && !_case.SuppressClose && _case.Expected.All(o => SameEvents(_context.Received, o.Events)))
             SendCloseFrame(_case.Close.Codes[0], null, isReply: false);
     }
 
@@ -398,5 +396,20 @@ public sealed class CaseSession
             (_result.BehaviorClose, _result.ResultClose) = (Verdicts.Ok, "Connection was properly closed");
         // A peer that never noticed the fault it was sent (we had to close instead) failed the case itself.
         if (expected.WrongEndpointIsFatal && expected.ClosedByMe != _result.ClosedByMe) _result.Behavior = Verdicts.Failed;
+        switch (_case.Judging)
+        {
+            case Judging.WrongCodeFails when _result.BehaviorClose == Verdicts.WrongCode:
+                (_result.Behavior, _result.Result) = (Verdicts.Failed, _result.ResultClose);
+                break;
+            case Judging.Informational:
+                _result.Result = _result.Behavior switch
+                {
+                    Verdicts.Ok => "The peer's answer was the first expected one.",
+                    Verdicts.NonStrict => "The peer's answer was the second expected one.",
+                    _ => "What the peer does here is not defined by the spec.",
+                };
+                (_result.Behavior, _result.BehaviorClose) = (Verdicts.Informational, Verdicts.Informational);
+                break;
+        }
     }
 }

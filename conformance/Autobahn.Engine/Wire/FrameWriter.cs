@@ -6,8 +6,17 @@ namespace Autobahn.Engine.Wire;
 /// <summary>What one outgoing frame looks like; any field may be deliberately wrong (that is the point of a fuzzer).</summary>
 public sealed record FrameSpec(int Opcode, byte[] Payload, bool Fin = true, int Rsv = 0)
 {
-    /// <summary>Overrides the length written in the header (to lie about it); null writes the real one.</summary>
-    public long? PayloadLengthOverride { get; init; }
+    /// <summary>Send the payload repeated until it is this long (a big frame described by a short pattern).</summary>
+    public int? RepeatLength { get; init; }
+
+    /// <summary>The octets actually sent as payload (the pattern repeated when <see cref="RepeatLength"/> is set).</summary>
+    public byte[] WirePayload()
+    {
+        if (RepeatLength is not int n || Payload.Length == 0) return Payload;
+        var all = new byte[n];
+        for (int at = 0; at < n; at += Payload.Length) Payload.AsSpan(0, Math.Min(Payload.Length, n - at)).CopyTo(all.AsSpan(at));
+        return all;
+    }
     /// <summary>Send in TCP writes of this many octets each.</summary>
     public int? ChopSize { get; init; }
     /// <summary>Flush each write on its own so the peer sees it as a separate segment.</summary>

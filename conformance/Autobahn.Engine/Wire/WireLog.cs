@@ -45,7 +45,7 @@ public sealed class WireLog
     {
         Count(TxFrames, f.Opcode);
         Add("TF", new JsonArray(f.Payload.Length, Readable(f.Payload)), f.Opcode, f.Fin, f.Rsv,
-            mask is null ? null : Convert.ToHexStringLower(mask), null, f.ChopSize, f.Sync);
+            mask is null ? null : Convert.ToHexStringLower(mask), f.RepeatLength, f.ChopSize, f.Sync);
     }
 
     public void RxFrame(ReceivedFrame f)
