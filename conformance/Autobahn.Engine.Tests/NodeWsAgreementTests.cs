@@ -39,6 +39,6 @@ public sealed class NodeWsAgreementTests(NodeWsServer node) : IClassFixture<Node
         }
     }
 
-    /// <summary>The long performance cases stay out of the unit run (they are run by `make autobahn`).</summary>
-    public static readonly List<string> SlowCases = ["9.*"];
+    /// <summary>The 8 and 16 MiB messages stay out of the unit run (they are run by `make autobahn`).</summary>
+    public static readonly List<string> SlowCases = ["9.1.5", "9.1.6", "9.2.5", "9.2.6"];
 }

@@ -15,6 +15,8 @@ public static class CaseCatalog
         all.AddRange(Chapter5Fragmentation.Cases());
         all.AddRange(Chapter6Utf8.Cases());
         all.AddRange(Chapter7Close.Cases());
+        all.AddRange(Chapter9Limits.Cases());
+        all.AddRange(Chapter10Misc.Cases());
         all.Sort((a, b) => CompareIds(a.Id, b.Id));
         return all;
     });

@@ -35,6 +35,9 @@ public sealed class CaseContext
     /// <summary>Scratch state a reaction keeps between calls (counters, timers).</summary>
     public Dictionary<string, object> Bag { get; } = [];
     public System.Diagnostics.Stopwatch Clock { get; } = new();
+    /// <summary>For cases judged by their own logic (no expected outcomes): the verdict so far and why.</summary>
+    public string? Verdict { get; set; }
+    public string? Result { get; set; }
 }
 
 /// <summary>Extra rules some chapters lay on top of the usual verdict.</summary>
@@ -88,3 +91,5 @@ public sealed record CloseAfter(double Seconds) : Step;
 /// <summary>Pause the script; the rest runs after the delay if the connection is still up (open, when <paramref name="OnlyWhenOpen"/>),
 /// and a <c>timeout</c> event with the tag is recorded when <paramref name="RecordTimeout"/>.</summary>
 public sealed record ContinueLater(double Seconds, string? Tag = null, bool OnlyWhenOpen = false, bool RecordTimeout = false) : Step;
+/// <summary>Turn the wire log on or off (big transfers are kept out of it); <paramref name="Mark"/> notes the switch in the log.</summary>
+public sealed record SetWireLog(bool Enabled, bool Mark = false) : Step;

@@ -104,6 +104,7 @@ public sealed class CaseSession
                 case SendMessage m: SendWholeMessage(m); break;
                 case SendClose c: SendCloseFrame(c.Code, c.Reason, isReply: false); break;
                 case BeginFrame b: BeginPartialFrame(b); break;
+                case SetWireLog w: Log.Switch(w.Enabled, w.Mark); break;
                 case SendFrameData d: SendPartialData(d.Data); break;
                 case KillAfter k:
                     Log.Timer("KL", k.Seconds);
@@ -327,7 +328,7 @@ public sealed class CaseSession
             return;
         }
         // When what arrived now equals every expected outcome, the case is done and we close (if we are to close).
-        if (_case.Close.ClosedByMe && !_case.SuppressClose && _case.Expected.All(o => SameEvents(_context.Received, o.Events)))
+        if (_case.Close.ClosedByMe && !_case.SuppressClose && _case.Expected.Count > 0 && _case.Expected.All(o => SameEvents(_context.Received, o.Events)))
             SendCloseFrame(_case.Close.Codes[0], null, isReply: false);
     }
 
@@ -376,6 +377,11 @@ public sealed class CaseSession
     private void Judge()
     {
         _result.Received.AddRange(_context.Received);
+        if (_case.Expected.Count == 0)
+        {
+            _result.Behavior = _context.Verdict ?? Verdicts.Failed;
+            _result.Result = _context.Result ?? _result.Result;
+        }
         foreach (var outcome in _case.Expected)
         {
             if (!SameEvents(_context.Received, outcome.Events)) continue;

@@ -23,6 +23,16 @@ public sealed class WireLog
     public SortedDictionary<int, int> RxFrames { get; } = [];
     public SortedDictionary<int, int> TxFrames { get; } = [];
 
+    /// <summary>While false, octets and frames are counted in the statistics but not logged.</summary>
+    public bool Enabled { get; private set; } = true;
+
+    public void Switch(bool enabled, bool mark)
+    {
+        if (enabled == Enabled) return;
+        Enabled = enabled;
+        if (mark) Add("WLM", enabled);
+    }
+
     private void Add(params JsonNode?[] items)
     {
         Entries.Add(new JsonArray(items));
@@ -32,26 +42,26 @@ public sealed class WireLog
     public void TxOctetsSent(ReadOnlySpan<byte> data, bool sync)
     {
         Count(TxOctets, data.Length);
-        Add("TO", new JsonArray(data.Length, Hex(data)), sync);
+        if (Enabled) Add("TO", new JsonArray(data.Length, Hex(data)), sync);
     }
 
     public void RxOctetsReceived(ReadOnlySpan<byte> data)
     {
         Count(RxOctets, data.Length);
-        Add("RO", new JsonArray(data.Length, Hex(data)));
+        if (Enabled) Add("RO", new JsonArray(data.Length, Hex(data)));
     }
 
     public void TxFrame(FrameSpec f, byte[]? mask)
     {
         Count(TxFrames, f.Opcode);
-        Add("TF", new JsonArray(f.Payload.Length, Readable(f.Payload)), f.Opcode, f.Fin, f.Rsv,
+        if (Enabled) Add("TF", new JsonArray(f.Payload.Length, Readable(f.Payload)), f.Opcode, f.Fin, f.Rsv,
             mask is null ? null : Convert.ToHexStringLower(mask), f.RepeatLength, f.ChopSize, f.Sync);
     }
 
     public void RxFrame(ReceivedFrame f)
     {
         Count(RxFrames, f.Opcode);
-        Add("RF", new JsonArray(f.Payload.Length, Readable(f.Payload)), f.Opcode, f.Fin, f.Rsv, f.Mask is not null,
+        if (Enabled) Add("RF", new JsonArray(f.Payload.Length, Readable(f.Payload)), f.Opcode, f.Fin, f.Rsv, f.Mask is not null,
             f.Mask is null ? null : Convert.ToHexStringLower(f.Mask));
     }
 
