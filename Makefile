@@ -5,7 +5,7 @@ CONFIG ?= Release
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: all build test bench autobahn restore clean
+.PHONY: all build test bench autobahn restore clean deps
 
 all: build
 
@@ -16,7 +16,7 @@ build: restore
 	$(DOTNET) build Conformance.sln -c $(CONFIG) --no-restore
 
 # All tests; the last line is the plain 'N passed, N failed' summary.
-test: build
+test: build deps
 	./scripts/run-tests.sh $(CONFIG)
 
 # BenchmarkDotNet microbenchmarks (never part of the tests). FILTER narrows them, e.g. FILTER='*Mask*'.
@@ -30,3 +30,11 @@ autobahn:
 
 clean:
 	$(DOTNET) clean Conformance.sln
+
+# Peers the conformance tests run against (Debian packages); apt-get runs only when something is missing.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+deps:
+	@if ! command -v node >/dev/null || [ ! -f /usr/share/nodejs/ws/package.json ]; then \
+	  echo "deps: installing nodejs and node-ws"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs node-ws; \
+	fi

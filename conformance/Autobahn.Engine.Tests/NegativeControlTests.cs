@@ -1,0 +1,68 @@
+using Autobahn.Engine.Cases;
+using Autobahn.Engine.Engine;
+using Autobahn.Engine.Modes;
+using Xunit;
+
+namespace Autobahn.Engine.Tests;
+
+/// <summary>
+/// Servers that break one rule each must fail exactly the cases aimed at that rule; the same server without the fault
+/// passes them all. A checker that passes a broken peer, or fails a correct one, would be caught here.
+/// </summary>
+public sealed class NegativeControlTests
+{
+    private static readonly List<string> Chapters = ["1.*", "2.*", "3.*", "4.*", "5.*", "6.*", "7.*"];
+
+    private static async Task<Dictionary<string, CaseResult>> RunAgainst(Faults faults)
+    {
+        await using var server = new BrokenEchoServer(faults);
+        var outdir = Path.Combine(Path.GetTempPath(), "autobahn-engine-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var spec = new FuzzingSpec { OutDir = outdir, Servers = [new ServerSpec("broken", server.Url.ToString(), [])], Cases = Chapters, Parallel = 8 };
+            return (await new FuzzingClient(spec).RunAsync()).ToDictionary(r => r.Case.Id);
+        }
+        finally
+        {
+            if (Directory.Exists(outdir)) Directory.Delete(outdir, recursive: true);
+        }
+    }
+
+    private static bool Failing(CaseResult r) =>
+        r.Behavior == Verdicts.Failed || r.BehaviorClose is not (Verdicts.Ok or Verdicts.Informational);
+
+    [Fact]
+    public async Task The_faultless_test_server_fails_no_case()
+    {
+        var results = await RunAgainst(Faults.None);
+        Assert.Equal(CaseCatalog.Select(Chapters, []).Count, results.Count);
+        var failing = results.Values.Where(Failing).Select(r => $"{r.Case.Id}: {r.Behavior}/{r.BehaviorClose}").ToList();
+        Assert.True(failing.Count == 0, string.Join("\n", failing));
+    }
+
+    public static TheoryData<Faults> AllFaults => [Faults.SkipUtf8Validation, Faults.IgnoreReservedBits, Faults.WrongFailureCode, Faults.AcceptLongPing];
+
+    [Theory]
+    [MemberData(nameof(AllFaults))]
+    public async Task A_server_with_one_fault_fails_exactly_the_cases_aimed_at_it(Faults fault)
+    {
+        var results = await RunAgainst(fault);
+        var expected = results.Values.Where(r => Targets(fault, r.Case)).Select(r => r.Case.Id).ToHashSet();
+        var actual = results.Values.Where(Failing).Select(r => r.Case.Id).ToHashSet();
+        Assert.NotEmpty(expected);
+        Assert.True(expected.SetEquals(actual),
+            $"aimed at the fault but passed: {string.Join(", ", expected.Except(actual))}; failed without being aimed at it: {string.Join(", ", actual.Except(expected))}");
+    }
+
+    /// <summary>Which cases a fault must be caught by, stated from the cases' own expectations.</summary>
+    private static bool Targets(Faults fault, CaseDefinition c) => fault switch
+    {
+        // Every text payload that must be refused as not UTF-8 (the close-reason case is about close frames, not messages).
+        Faults.SkipUtf8Validation => c.Id.StartsWith("6.", StringComparison.Ordinal) && c.Close.Codes.SequenceEqual([1007]),
+        Faults.IgnoreReservedBits => c.Id.StartsWith("3.", StringComparison.Ordinal),
+        // Every case where the peer must fail the connection with a specific code other than normal closure.
+        Faults.WrongFailureCode => !c.Close.Codes.Contains(1000),
+        Faults.AcceptLongPing => c.Id == "2.5",
+        _ => false,
+    };
+}

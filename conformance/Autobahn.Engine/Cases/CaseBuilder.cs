@@ -1,0 +1,43 @@
+using System.Text;
+using Autobahn.Engine.Wire;
+
+namespace Autobahn.Engine.Cases;
+
+/// <summary>Short helpers so each chapter file reads as a table of cases rather than code.</summary>
+public static class Build
+{
+    public static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
+    public static byte[] Repeat(byte b, int n) { var a = new byte[n]; a.AsSpan().Fill(b); return a; }
+    public static byte[] Hex(string hex) => Convert.FromHexString(hex.Replace(" ", ""));
+    public static byte[] Concat(params byte[][] parts) => parts.SelectMany(p => p).ToArray();
+
+    public static SendFrame Frame(int opcode, byte[]? payload = null, bool fin = true, int rsv = 0, int? chop = null, bool sync = false) =>
+        new(new FrameSpec(opcode, payload ?? [], fin, rsv) { ChopSize = chop, Sync = sync });
+    public static SendFrame Frame(int opcode, string payload, bool fin = true, int rsv = 0, int? chop = null, bool sync = false) =>
+        Frame(opcode, Utf8(payload), fin, rsv, chop, sync);
+
+    public static Outcome Ok(params PeerEvent[] events) => new(Verdicts.Ok, events);
+    public static Outcome NonStrict(params PeerEvent[] events) => new(Verdicts.NonStrict, events);
+    public static Outcome Informational(params PeerEvent[] events) => new(Verdicts.Informational, events);
+
+    /// <summary>The peer must fail the connection with <paramref name="code"/> and nothing else must come back.</summary>
+    public static CaseDefinition MustFail(string id, string description, string expectation, int code, params Step[] steps) =>
+        new(id, description, expectation) { Steps = steps, Expected = [Ok()], Close = ExpectedClose.FailedByPeer(code) };
+
+    /// <summary>The peer must answer with <paramref name="events"/>; we close normally afterwards.</summary>
+    public static CaseDefinition MustAnswer(string id, string description, string expectation, PeerEvent[] events, params Step[] steps) =>
+        new(id, description, expectation) { Steps = steps, Expected = [Ok(events)], Close = ExpectedClose.Normal };
+}
+
+/// <summary>The verdict words, exactly as the official reports spell them.</summary>
+public static class Verdicts
+{
+    public const string Ok = "OK";
+    public const string NonStrict = "NON-STRICT";
+    public const string Informational = "INFORMATIONAL";
+    public const string Unimplemented = "UNIMPLEMENTED";
+    public const string Failed = "FAILED";
+    public const string WrongCode = "WRONG CODE";
+    public const string Unclean = "UNCLEAN";
+    public const string FailedByClient = "FAILED BY CLIENT";
+}

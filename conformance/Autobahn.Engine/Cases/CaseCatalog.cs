@@ -1,0 +1,54 @@
+using System.Text.RegularExpressions;
+
+namespace Autobahn.Engine.Cases;
+
+/// <summary>Every case of the suite, in the official order, and the official way of selecting them by id pattern.</summary>
+public static class CaseCatalog
+{
+    private static readonly Lazy<IReadOnlyList<CaseDefinition>> AllCases = new(() =>
+    {
+        var all = new List<CaseDefinition>();
+        all.AddRange(Chapter1Framing.Cases());
+        all.AddRange(Chapter2PingPong.Cases());
+        all.AddRange(Chapter3ReservedBits.Cases());
+        all.AddRange(Chapter4Opcodes.Cases());
+        all.AddRange(Chapter5Fragmentation.Cases());
+        all.AddRange(Chapter6Utf8.Cases());
+        all.AddRange(Chapter7Close.Cases());
+        all.AddRange(Chapter9Limits.Cases());
+        all.AddRange(Chapter10Misc.Cases());
+        all.Sort((a, b) => CompareIds(a.Id, b.Id));
+        return all;
+    });
+
+    public static IReadOnlyList<CaseDefinition> All => AllCases.Value;
+
+    /// <summary>Orders ids numerically part by part (1.2.10 after 1.2.9), as the official suite lists them.</summary>
+    public static int CompareIds(string a, string b)
+    {
+        var pa = a.Split('.'); var pb = b.Split('.');
+        for (int i = 0; i < Math.Min(pa.Length, pb.Length); i++)
+        {
+            int c = int.Parse(pa[i]).CompareTo(int.Parse(pb[i]));
+            if (c != 0) return c;
+        }
+        return pa.Length.CompareTo(pb.Length);
+    }
+
+    /// <summary>True when <paramref name="id"/> matches the pattern; '*' stands for any run of characters (e.g. "6.*", "12.2.*").</summary>
+    public static bool Matches(string pattern, string id) =>
+        Regex.IsMatch(id, "^" + Regex.Escape(pattern.Trim()).Replace("\\*", ".*") + "$");
+
+    /// <summary>The cases selected by the spec's "cases" and "exclude-cases" lists, in suite order.</summary>
+    public static IReadOnlyList<CaseDefinition> Select(IEnumerable<string> include, IEnumerable<string> exclude)
+    {
+        var inc = include.ToList(); var exc = exclude.ToList();
+        return All.Where(c => inc.Any(p => Matches(p, c.Id)) && !exc.Any(p => Matches(p, c.Id))).ToList();
+    }
+
+    public static int IndexOf(CaseDefinition c)
+    {
+        for (int i = 0; i < All.Count; i++) if (ReferenceEquals(All[i], c)) return i + 1;
+        return 0;
+    }
+}

@@ -1,0 +1,421 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading.Channels;
+using Autobahn.Engine.Cases;
+using Autobahn.Engine.Wire;
+
+namespace Autobahn.Engine.Engine;
+
+/// <summary>
+/// Runs one case over one open WebSocket connection and judges it. It plays the fuzzer's side of the protocol the way
+/// the official suite's protocol layer does (fail by sending a close rather than dropping, the same close and drop
+/// deadlines), because the verdicts depend on exactly who closed what, and when.
+/// All state is touched only by the session's own loop; timers and the socket reader post work to it.
+/// </summary>
+public sealed class CaseSession
+{
+    private enum State { Open, Closing, Closed }
+
+    private readonly CaseDefinition _case;
+    private readonly Socket _socket;
+    private readonly bool _isServer;
+    private readonly Timeouts _timeouts;
+    private readonly CaseResult _result;
+    private readonly Channel<Action> _inbox = Channel.CreateUnbounded<Action>(new() { SingleReader = true });
+    private readonly Channel<(byte[] Data, bool Sync)> _outbox = Channel.CreateUnbounded<(byte[], bool)>(new() { SingleReader = true });
+    private readonly FrameReader _reader = new();
+    private readonly CaseContext _context = new();
+    private readonly System.Diagnostics.Stopwatch _clock = new();
+    private State _state = State.Open;
+    private bool _lost;
+    private volatile bool _abort;
+    private TaskCompletionSource _chunkPosted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _ignoreData;
+    private bool _closeTimerArmed;
+    private bool _dropTimerArmed;
+    private List<byte>? _message;
+    private int _messageOpcode;
+    // An open frame whose payload is being sent piece by piece.
+    private byte[]? _partMask;
+    private long _partOffset;
+
+    private WireLog Log => _result.Log;
+
+    public CaseSession(CaseDefinition definition, Socket socket, bool isServer, Timeouts timeouts, CaseResult result)
+    {
+        _case = definition;
+        _socket = socket;
+        _isServer = isServer;
+        _timeouts = timeouts;
+        _result = result;
+    }
+
+    /// <summary>Runs the case to the end of the connection; <paramref name="early"/> holds frame octets that arrived with the handshake.</summary>
+    public async Task RunAsync(ReadOnlyMemory<byte> early)
+    {
+        _clock.Start();
+        _context.Clock.Start();
+        var writer = Task.Run(WriteLoopAsync);
+        var reader = Task.Run(ReadLoopAsync);
+        if (!early.IsEmpty) { var copy = early.ToArray(); Post(() => OnData(copy)); }
+        Post(() => RunSteps(_case.Steps, 0));
+        Schedule(_case.HardLimit.TotalSeconds, () => { if (_state != State.Closed) { _result.WasNotCleanReason = "engine time limit for the case reached"; Drop(abort: true); } });
+        await foreach (var work in _inbox.Reader.ReadAllAsync())
+        {
+            work();
+            if (_lost && _state == State.Closed) break;
+        }
+        _outbox.Writer.TryComplete();
+        _inbox.Writer.TryComplete();
+        _result.DurationMs = (long)Math.Round(_clock.Elapsed.TotalMilliseconds);
+        _socket.Dispose();
+        await Task.WhenAll(writer, reader).ConfigureAwait(false);
+        Judge();
+    }
+
+    private void Post(Action work) => _inbox.Writer.TryWrite(work);
+
+    private void Schedule(double seconds, Action work) => _ = FireAsync(seconds, work);
+
+    private async Task FireAsync(double seconds, Action work)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
+        // Octets already at our socket when a deadline passes arrived in time: let the reader hand them over first,
+        // so a busy machine does not turn a prompt peer into a late one.
+        try
+        {
+            if (!_lost && _socket.Available > 0) await Task.WhenAny(_chunkPosted.Task, Task.Delay(500)).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException) { }
+        Post(work);
+    }
+
+    // ---- the script ----
+
+    private void RunSteps(IReadOnlyList<Step> steps, int from)
+    {
+        for (int i = from; i < steps.Count; i++)
+        {
+            if (_state == State.Closed) return;
+            switch (steps[i])
+            {
+                case SendFrame f: Send(f.Frame); break;
+                case SendMessage m: SendWholeMessage(m); break;
+                case SendClose c: SendCloseFrame(c.Code, c.Reason, isReply: false); break;
+                case BeginFrame b: BeginPartialFrame(b); break;
+                case SetWireLog w: Log.Switch(w.Enabled, w.Mark); break;
+                case SendFrameData d: SendPartialData(d.Data); break;
+                case KillAfter k:
+                    Log.Timer("KL", k.Seconds);
+                    Schedule(k.Seconds, () => { if (_state != State.Closed) { Log.TimerFired("KLE"); Fail(1001, "going away"); } });
+                    break;
+                case CloseAfter c:
+                    Log.Timer("TI", c.Seconds);
+                    Schedule(c.Seconds, () => { if (_state != State.Closed) { Log.TimerFired("TIE"); SendCloseFrame(null, null, isReply: false); } });
+                    break;
+                case ContinueLater later:
+                    Log.Timer("CT", later.Seconds, later.Tag);
+                    int next = i + 1;
+                    Schedule(later.Seconds, () =>
+                    {
+                        if (_state == State.Closed) return;
+                        Log.TimerFired("CTE", later.Tag);
+                        if (later.OnlyWhenOpen && _state != State.Open) return;
+                        if (later.RecordTimeout) _context.Received.Add(PeerEvent.Timeout(later.Tag ?? ""));
+                        RunSteps(steps, next);
+                    });
+                    return;
+            }
+        }
+    }
+
+    private void Send(FrameSpec f)
+    {
+        var mask = _isServer ? null : FrameWriter.NewMask();
+        Log.TxFrame(f, mask);
+        var bytes = FrameWriter.Encode(f.Opcode, f.WirePayload(), f.Fin, f.Rsv, mask);
+        Write(bytes, f.ChopSize, f.Sync || f.ChopSize is not null);
+    }
+
+    private void Write(byte[] bytes, int? chop, bool sync)
+    {
+        if (chop is not int size || size <= 0 || size >= bytes.Length) { _outbox.Writer.TryWrite((bytes, sync)); return; }
+        for (int at = 0; at < bytes.Length; at += size)
+            _outbox.Writer.TryWrite((bytes[at..Math.Min(bytes.Length, at + size)], sync));
+    }
+
+    private void SendWholeMessage(SendMessage m)
+    {
+        int opcode = m.Binary ? 2 : 1;
+        int size = m.FragmentSize is int s && s > 0 ? s : Math.Max(1, m.Payload.Length);
+        if (m.Payload.Length == 0) { Send(new FrameSpec(opcode, [])); return; }
+        for (int at = 0; at < m.Payload.Length; at += size)
+        {
+            int end = Math.Min(m.Payload.Length, at + size);
+            Send(new FrameSpec(at == 0 ? opcode : 0, m.Payload[at..end], Fin: end == m.Payload.Length));
+        }
+    }
+
+    private void BeginPartialFrame(BeginFrame b)
+    {
+        _partMask = _isServer ? null : FrameWriter.NewMask();
+        _partOffset = 0;
+        var header = FrameWriter.Encode(b.Opcode, [], b.Fin, 0, _partMask, b.PayloadLength);
+        Log.TxFrame(new FrameSpec(b.Opcode, [], b.Fin), _partMask);
+        Write(header, null, false);
+    }
+
+    private void SendPartialData(byte[] data)
+    {
+        var copy = (byte[])data.Clone();
+        if (_partMask is not null) FrameWriter.ApplyMask(copy, _partMask, _partOffset);
+        _partOffset += copy.Length;
+        Write(copy, null, false);
+    }
+
+    // ---- closing, failing, dropping: the rules the verdicts are defined by ----
+
+    private void SendCloseFrame(int? code, byte[]? reason, bool isReply)
+    {
+        if (_state != State.Open) return;
+        // Code and reason are written as given, even when invalid: some cases send a bad close on purpose.
+        int codeLength = code is null ? 0 : 2;
+        var payload = new byte[codeLength + (reason?.Length ?? 0)];
+        if (code is int c) BinaryPrimitives.WriteUInt16BigEndian(payload, (ushort)c);
+        reason?.CopyTo(payload, codeLength);
+        Send(new FrameSpec(8, payload));
+        _state = State.Closing;
+        _result.ClosedByMe = !isReply;
+        _result.LocalCloseCode = code;
+        _result.LocalCloseReason = reason is null ? null : Encoding.UTF8.GetString(reason);
+        if (!isReply && !_closeTimerArmed)
+        {
+            _closeTimerArmed = true;
+            Schedule(_timeouts.CloseHandshake, () =>
+            {
+                if (_state == State.Closed || !_closeTimerArmed) return;
+                _result.WasClean = false;
+                _result.WasNotCleanReason = "peer did not finish the closing handshake in time";
+                _result.WasCloseHandshakeTimeout = true;
+                Drop(abort: true);
+            });
+        }
+    }
+
+    /// <summary>Fails the connection the conformant way: a close with the code, or a drop when a close is already out.</summary>
+    private void Fail(int code, string reason)
+    {
+        if (_state == State.Closed) return;
+        _result.FailedByMe = true;
+        _ignoreData = true;
+        if (_state == State.Open) SendCloseFrame(code, Encoding.UTF8.GetBytes(reason), isReply: false);
+        else Drop(abort: false);
+    }
+
+    private void Drop(bool abort)
+    {
+        if (_state == State.Closed) return;
+        _result.DroppedByMe = true;
+        _state = State.Closed;
+        _abort = abort;
+        _outbox.Writer.TryComplete();
+        // A peer that never closes its side must not keep the case open: the socket goes after a grace period.
+        Schedule(_timeouts.ServerConnectionDrop + 1, () => { if (!_lost) _socket.Dispose(); });
+    }
+
+    private void ArmServerDropTimer()
+    {
+        if (_isServer) { Drop(abort: false); return; }
+        if (_dropTimerArmed) return;
+        _dropTimerArmed = true;
+        Schedule(_timeouts.ServerConnectionDrop, () =>
+        {
+            if (_state == State.Closed) return;
+            _result.WasClean = false;
+            _result.WasNotCleanReason = "server did not drop the TCP connection in time";
+            _result.WasServerConnectionDropTimeout = true;
+            Drop(abort: true);
+        });
+    }
+
+    // ---- what the peer sends ----
+
+    private void OnData(byte[] data)
+    {
+        Log.RxOctetsReceived(data);
+        if (_state == State.Closed) return;
+        _reader.Append(data);
+        while (_state != State.Closed)
+        {
+            ReceivedFrame? frame;
+            try { frame = _reader.TryRead(); }
+            catch (InvalidDataException e) { Fail(1009, e.Message); return; }
+            if (frame is null) return;
+            Log.RxFrame(frame);
+            OnFrame(frame);
+        }
+    }
+
+    private void OnFrame(ReceivedFrame f)
+    {
+        if (_ignoreData && f.Opcode != 8) return;
+        string? violation =
+            (f.Mask is not null) != _isServer ? (_isServer ? "unmasked frame from a client" : "masked frame from a server")
+            : f.Rsv != 0 ? "reserved bits set with no extension negotiated"
+            : f.Opcode is (>= 3 and <= 7) or > 10 ? $"reserved opcode {f.Opcode}"
+            : f.Opcode >= 8 && !f.Fin ? "fragmented control frame"
+            : f.Opcode >= 8 && f.Payload.Length > 125 ? "control frame payload over 125 octets"
+            : f.Opcode == 0 && _message is null ? "continuation frame with no message started"
+            : f.Opcode is 1 or 2 && _message is not null ? "new data frame while a fragmented message is open"
+            : null;
+        if (violation is not null) { Fail(1002, violation); return; }
+        switch (f.Opcode)
+        {
+            case 8: OnCloseFrame(f.Payload); return;
+            case 9:
+                if (_state == State.Open) Send(new FrameSpec(10, f.Payload));
+                return;
+            case 10: Deliver(PeerEvent.Pong(f.Payload)); return;
+        }
+        if (f.Opcode != 0) { _message = []; _messageOpcode = f.Opcode; }
+        _message!.AddRange(f.Payload);
+        if (!f.Fin) return;
+        var payload = _message.ToArray();
+        _message = null;
+        if (_messageOpcode == 1 && !System.Text.Unicode.Utf8.IsValid(payload)) { Fail(1007, "invalid UTF-8 in a text message"); return; }
+        Deliver(new PeerEvent("message", payload, _messageOpcode == 2));
+    }
+
+    private void OnCloseFrame(byte[] payload)
+    {
+        _result.RemoteCloseCode = null;
+        _result.RemoteCloseReason = null;
+        if (payload.Length == 1) { Fail(1002, "close frame with a 1-octet payload"); return; }
+        if (payload.Length >= 2)
+        {
+            int code = BinaryPrimitives.ReadUInt16BigEndian(payload);
+            if (CloseCodes.IsValidOnWire(code)) _result.RemoteCloseCode = code;
+            else { Fail(1002, $"invalid close code {code}"); _result.RemoteCloseCode = 1000; }
+            var reason = payload.AsSpan(2);
+            if (!System.Text.Unicode.Utf8.IsValid(reason)) Fail(1007, "close reason is not UTF-8");
+            else if (payload.Length > 2) _result.RemoteCloseReason = Encoding.UTF8.GetString(reason);
+        }
+        switch (_state)
+        {
+            case State.Closing:
+                _closeTimerArmed = false;
+                _result.WasClean = true;
+                ArmServerDropTimer();
+                break;
+            case State.Open:
+                _result.WasClean = true;
+                SendCloseFrame(1000, null, isReply: true);
+                ArmServerDropTimer();
+                break;
+            default:
+                _result.WasClean = false;
+                break;
+        }
+    }
+
+    private void Deliver(PeerEvent e)
+    {
+        _context.Received.Add(e);
+        if (_case.OnEvent is { } react)
+        {
+            RunSteps(react(_context, e).ToList(), 0);
+            return;
+        }
+        // When what arrived now equals every expected outcome, the case is done and we close (if we are to close).
+        if (_case.Close.ClosedByMe && !_case.SuppressClose && _case.Expected.Count > 0 && _case.Expected.All(o => SameEvents(_context.Received, o.Events)))
+            SendCloseFrame(_case.Close.Codes[0], null, isReply: false);
+    }
+
+    private static bool SameEvents(IReadOnlyList<PeerEvent> a, IReadOnlyList<PeerEvent> b) =>
+        a.Count == b.Count && a.Zip(b).All(p => p.First.SameAs(p.Second));
+
+    // ---- the socket ----
+
+    private async Task ReadLoopAsync()
+    {
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            while (true)
+            {
+                int n = await _socket.ReceiveAsync(buffer, SocketFlags.None);
+                if (n == 0) break;
+                var chunk = buffer[..n];
+                Post(() => OnData(chunk));
+                Interlocked.Exchange(ref _chunkPosted, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
+        Post(() => { _lost = true; _state = State.Closed; });
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        try
+        {
+            await foreach (var (data, sync) in _outbox.Reader.ReadAllAsync())
+            {
+                if (_abort) break;
+                Post(() => Log.TxOctetsSent(data, sync));
+                await _socket.SendAsync(data, SocketFlags.None);
+            }
+            if (_abort) _socket.LingerState = new LingerOption(true, 0);
+            _socket.Shutdown(SocketShutdown.Send);
+            if (_abort) _socket.Close();
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
+    }
+
+    // ---- the verdict ----
+
+    private void Judge()
+    {
+        _result.Received.AddRange(_context.Received);
+        if (_case.Expected.Count == 0)
+        {
+            _result.Behavior = _context.Verdict ?? Verdicts.Failed;
+            _result.Result = _context.Result ?? _result.Result;
+        }
+        foreach (var outcome in _case.Expected)
+        {
+            if (!SameEvents(_context.Received, outcome.Events)) continue;
+            _result.Behavior = outcome.Verdict;
+            _result.Result = "Actual events match at least one expected.";
+            break;
+        }
+        var expected = _case.Close;
+        if (expected.ClosedByMe != _result.ClosedByMe)
+            (_result.BehaviorClose, _result.ResultClose) = (Verdicts.Failed, "The connection was failed by the wrong endpoint");
+        else if (expected.RequireClean && !_result.WasClean)
+            (_result.BehaviorClose, _result.ResultClose) = (Verdicts.Unclean, "The spec requires the connection to be failed cleanly here");
+        else if (_result.RemoteCloseCode is int code && !expected.Codes.Contains(code))
+            (_result.BehaviorClose, _result.ResultClose) = (Verdicts.WrongCode, $"The close code should have been {string.Join(',', expected.Codes)} or empty");
+        else if (!_isServer && _result.DroppedByMe)
+            (_result.BehaviorClose, _result.ResultClose) = (Verdicts.FailedByClient, "It is preferred that the server close the TCP connection");
+        else
+            (_result.BehaviorClose, _result.ResultClose) = (Verdicts.Ok, "Connection was properly closed");
+        // A peer that never noticed the fault it was sent (we had to close instead) failed the case itself.
+        if (expected.WrongEndpointIsFatal && expected.ClosedByMe != _result.ClosedByMe) _result.Behavior = Verdicts.Failed;
+        switch (_case.Judging)
+        {
+            case Judging.WrongCodeFails when _result.BehaviorClose == Verdicts.WrongCode:
+                (_result.Behavior, _result.Result) = (Verdicts.Failed, _result.ResultClose);
+                break;
+            case Judging.Informational:
+                _result.Result = _result.Behavior switch
+                {
+                    Verdicts.Ok => "The peer's answer was the first expected one.",
+                    Verdicts.NonStrict => "The peer's answer was the second expected one.",
+                    _ => "What the peer does here is not defined by the spec.",
+                };
+                (_result.Behavior, _result.BehaviorClose) = (Verdicts.Informational, Verdicts.Informational);
+                break;
+        }
+    }
+}

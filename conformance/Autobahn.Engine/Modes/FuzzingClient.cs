@@ -1,0 +1,119 @@
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Autobahn.Engine.Cases;
+using Autobahn.Engine.Engine;
+using Autobahn.Engine.Reports;
+using Autobahn.Engine.Wire;
+
+namespace Autobahn.Engine.Modes;
+
+/// <summary>fuzzingclient mode: the engine connects to each server of the spec and runs the selected cases against it.</summary>
+public sealed class FuzzingClient
+{
+    public const string UserAgent = "AutobahnEngine/1.0 (wstest-compatible)";
+    private readonly FuzzingSpec _spec;
+    private readonly Action<string>? _progress;
+
+    public FuzzingClient(FuzzingSpec spec, Action<string>? progress = null)
+    {
+        _spec = spec;
+        _progress = progress;
+    }
+
+    /// <summary>Runs every server's cases, writes the reports into the spec's outdir, and returns the results.</summary>
+    public async Task<IReadOnlyList<CaseResult>> RunAsync(CancellationToken ct = default)
+    {
+        var all = new List<CaseResult>();
+        var selected = CaseCatalog.Select(_spec.Cases, _spec.ExcludeCases);
+        foreach (var server in _spec.Servers)
+        {
+            var timeouts = TimeoutsFrom(_spec.Options, server.Options);
+            var url = new Uri(server.Url);
+            string agent = server.Agent ?? await ProbeAgentAsync(url, ct) ?? "UnknownServer";
+            var cases = selected.Where(c => !_spec.ExcludedFor(agent, c.Id)).ToList();
+            _progress?.Invoke($"Running {cases.Count} cases against {agent} at {url}");
+            int done = 0;
+            var results = new CaseResult[cases.Count];
+            async Task RunOne(int i)
+            {
+                results[i] = await RunCaseAsync(cases[i], url, agent, timeouts, ct);
+                int n = Interlocked.Increment(ref done);
+                _progress?.Invoke($"[{n}/{cases.Count}] {agent} {cases[i].Id}: {results[i].Behavior} / {results[i].BehaviorClose} ({results[i].DurationMs} ms)");
+            }
+            // Ordinary cases share the server; the performance cases then run one at a time so their timings mean something.
+            var parallel = Enumerable.Range(0, cases.Count).Where(i => !cases[i].Serial).ToList();
+            // The first case runs alone: it warms up both sides (JIT, caches) before cases share the machine.
+            if (parallel.Count > 0) { await RunOne(parallel[0]); parallel.RemoveAt(0); }
+            await Parallel.ForEachAsync(parallel, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _spec.Parallel), CancellationToken = ct },
+                async (i, _) => await RunOne(i));
+            foreach (var i in Enumerable.Range(0, cases.Count).Where(i => cases[i].Serial)) await RunOne(i);
+            all.AddRange(results);
+        }
+        ReportWriter.Write(_spec.OutDir, all);
+        return all;
+    }
+
+    public static Timeouts TimeoutsFrom(params JsonObject[] options)
+    {
+        var t = new Timeouts();
+        foreach (var o in options)
+        {
+            if (o["openHandshakeTimeout"] is { } a) t = t with { OpenHandshake = a.GetValue<double>() };
+            if (o["closeHandshakeTimeout"] is { } b) t = t with { CloseHandshake = b.GetValue<double>() };
+            if (o["serverConnectionDropTimeout"] is { } c) t = t with { ServerConnectionDrop = c.GetValue<double>() };
+        }
+        return t;
+    }
+
+    /// <summary>Without an agent name in the spec, the official suite names the server by its Server header.</summary>
+    private static async Task<string?> ProbeAgentAsync(Uri url, CancellationToken ct)
+    {
+        try
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            await socket.ConnectAsync(url.Host, url.Port, timeout.Token);
+            var hs = new ClientHandshake(url, UserAgent, null);
+            await socket.SendAsync(Encoding.ASCII.GetBytes(hs.Request), SocketFlags.None, timeout.Token);
+            await hs.ReadResponseAsync(socket, new WireLog(), timeout.Token);
+            return hs.ResponseHeaders.GetValueOrDefault("Server");
+        }
+        catch (Exception e) when (e is SocketException or InvalidDataException or OperationCanceledException) { return null; }
+    }
+
+    /// <summary>Connects, does the opening handshake, and runs one case; a failed handshake is a FAILED case, not an exception.</summary>
+    public static async Task<CaseResult> RunCaseAsync(CaseDefinition c, Uri url, string agent, Timeouts timeouts, CancellationToken ct)
+    {
+        var result = new CaseResult { Case = c, Log = new WireLog(), Agent = agent, CaseIndex = CaseCatalog.IndexOf(c), Started = Now() };
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        byte[] early;
+        var hs = new ClientHandshake(url, UserAgent, null);
+        result.HttpRequest = hs.Request;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(timeouts.OpenHandshake));
+            await socket.ConnectAsync(url.Host, url.Port, timeout.Token);
+            var request = Encoding.ASCII.GetBytes(hs.Request);
+            result.Log.TxOctetsSent(request, false);
+            await socket.SendAsync(request, SocketFlags.None, timeout.Token);
+            early = await hs.ReadResponseAsync(socket, result.Log, timeout.Token);
+            result.HttpResponse = hs.Response ?? "?";
+        }
+        catch (Exception e) when (e is SocketException or InvalidDataException or OperationCanceledException)
+        {
+            socket.Dispose();
+            result.HttpResponse = hs.Response ?? "?";
+            result.WasOpenHandshakeTimeout = e is OperationCanceledException && !ct.IsCancellationRequested;
+            result.WasNotCleanReason = e.Message;
+            result.ResultClose = "The WebSocket opening handshake was never completed!";
+            return result;
+        }
+        await new CaseSession(c, socket, isServer: false, timeouts, result).RunAsync(early);
+        return result;
+    }
+
+    private static string Now() => DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
+}
