@@ -30,3 +30,25 @@ autobahn:
 
 clean:
 	$(DOTNET) clean Conformance.sln
+
+# Fuzzing (fuzz/): AFL++ campaigns on the SharpFuzz harness; fuzz/run.sh installs what it needs.
+TARGET ?= frame
+SECONDS ?= 600
+.PHONY: fuzz fuzz-all fuzz-replay fuzz-seeds fuzz-smoke
+fuzz:
+	./fuzz/run.sh fuzz '$(TARGET)' '$(SECONDS)'
+
+fuzz-all:
+	./fuzz/run.sh all '$(SECONDS)'
+
+# Replays FILE (a file or a folder) through TARGET without instrumentation and prints any exception.
+fuzz-replay:
+	./fuzz/run.sh replay '$(TARGET)' '$(FILE)'
+
+# Rewrites the committed seed corpora from the targets' generators.
+fuzz-seeds:
+	./fuzz/run.sh seeds
+
+# Every target for a short budget; fails on any crash or hang (what CI runs).
+fuzz-smoke:
+	./fuzz/ci-smoke.sh

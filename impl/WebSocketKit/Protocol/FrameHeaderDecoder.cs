@@ -70,9 +70,10 @@ public struct FrameHeaderDecoder
             int before = _have;
             _have += take;
             consumed += take;
-            // Check the first two bytes as soon as each arrives (fail fast).
+            // Check the first three bytes as soon as each arrives (fail fast).
             if (before < 1 && (error = CheckFirst(buf[0])) != ProtocolError.None) return HeaderStatus.Invalid;
             if (before < 2 && _have >= 2 && (error = CheckSecond(buf[0], buf[1])) != ProtocolError.None) return HeaderStatus.Invalid;
+            if (before < 3 && _have >= 3 && (error = CheckThird(buf[1], buf[2])) != ProtocolError.None) return HeaderStatus.Invalid;
         }
     }
 
@@ -84,17 +85,8 @@ public struct FrameHeaderDecoder
         long length;
         int pos;
         if (len7 == 126) { length = BinaryPrimitives.ReadUInt16BigEndian(h[2..]); pos = 4; }
-        else if (len7 == 127)
-        {
-            ulong l = BinaryPrimitives.ReadUInt64BigEndian(h[2..]);
-            if ((l & (1UL << 63)) != 0)
-            {
-                error = ProtocolError.LengthTopBitSet;
-                return HeaderStatus.Invalid;
-            }
-            length = (long)l;
-            pos = 10;
-        }
+        // The top bit of a 64-bit length was refused by CheckThird, so the value fits a long.
+        else if (len7 == 127) { length = (long)BinaryPrimitives.ReadUInt64BigEndian(h[2..]); pos = 10; }
         else { length = len7; pos = 2; }
         bool masked = (h[1] & 0x80) != 0;
         uint key = masked ? Masking.ReadKey(h[pos..]) : 0;
@@ -127,6 +119,10 @@ public struct FrameHeaderDecoder
         if (Opcodes.IsControl((Opcode)opcode) && (b0 & 0x80) == 0) return ProtocolError.ControlFrameFragmented;
         return ProtocolError.None;
     }
+
+    // The first byte of a 64-bit length carries its most significant bit, which must be 0.
+    private static ProtocolError CheckThird(byte b1, byte b2)
+        => (b1 & 0x7F) == 127 && (b2 & 0x80) != 0 ? ProtocolError.LengthTopBitSet : ProtocolError.None;
 
     private readonly ProtocolError CheckSecond(byte b0, byte b1)
     {
