@@ -38,3 +38,25 @@ deps:
 	  echo "deps: installing nodejs and node-ws"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs node-ws; \
 	fi
+
+# Fuzzing (fuzz/): AFL++ campaigns on the SharpFuzz harness; fuzz/run.sh installs what it needs.
+TARGET ?= frame
+SECONDS ?= 600
+.PHONY: fuzz fuzz-all fuzz-replay fuzz-seeds fuzz-smoke
+fuzz:
+	./fuzz/run.sh fuzz '$(TARGET)' '$(SECONDS)'
+
+fuzz-all:
+	./fuzz/run.sh all '$(SECONDS)'
+
+# Replays FILE (a file or a folder) through TARGET without instrumentation and prints any exception.
+fuzz-replay:
+	./fuzz/run.sh replay '$(TARGET)' '$(FILE)'
+
+# Rewrites the committed seed corpora from the targets' generators.
+fuzz-seeds:
+	./fuzz/run.sh seeds
+
+# Every target for a short budget; fails on any crash or hang (what CI runs).
+fuzz-smoke:
+	./fuzz/ci-smoke.sh
