@@ -40,8 +40,8 @@ root.SetAction(async (parse, ct) =>
         Engine = parse.GetValue(engine),
         Image = parse.GetValue(image)!,
         Wstest = parse.GetValue(wstest),
-        Cases = Patterns(parse.GetValue(cases), ["*"]),
-        ExcludeCases = Patterns(parse.GetValue(exclude), []),
+        Cases = RunnerOptions.SplitPatterns(parse.GetValue(cases), ["*"]),
+        ExcludeCases = RunnerOptions.SplitPatterns(parse.GetValue(exclude), []),
         Compression = parse.GetValue(compression),
         Strict = parse.GetValue(strict),
         FailOnUnimplemented = parse.GetValue(failUnimplemented),
@@ -56,10 +56,3 @@ root.SetAction(async (parse, ct) =>
 });
 
 return await root.Parse(args).InvokeAsync();
-
-// Patterns may come space- or comma-separated (make passes one string), as the suite's own lists.
-static string[] Patterns(string[]? given, string[] fallback)
-{
-    var list = (given ?? []).SelectMany(g => g.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
-    return list.Length == 0 ? fallback : list;
-}

@@ -50,4 +50,11 @@ public sealed record RunnerOptions
     public bool RunsClientMode => Mode == RunMode.Client || (Mode == RunMode.Both && Target is null);
 
     public bool RunsServerMode => Mode is RunMode.Both or RunMode.Server;
+
+    /// <summary>Case patterns may come space- or comma-separated (make passes one string); none means the fallback.</summary>
+    public static string[] SplitPatterns(IEnumerable<string>? given, string[] fallback)
+    {
+        var list = (given ?? []).SelectMany(g => g.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
+        return list.Length == 0 ? fallback : list;
+    }
 }
