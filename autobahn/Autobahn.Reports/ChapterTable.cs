@@ -66,7 +66,8 @@ public sealed class ChapterTable
     {
         var headers = new List<string> { "chapter", "cases" };
         headers.AddRange(VerdictNames.AllBehaviors.Select(b => b.Name()));
-        headers.AddRange(VerdictNames.AllCloseBehaviors.Select(b => "close " + b.Name()));
+        headers.Add("|");
+        headers.AddRange(VerdictNames.AllCloseBehaviors.Select(b => b.Name()));
         var lines = new List<string[]>();
         foreach (var r in Rows)
         {
@@ -80,6 +81,9 @@ public sealed class ChapterTable
             for (var i = 0; i < l.Length; i++) widths[i] = Math.Max(widths[i], l[i].Length);
         }
         var sb = new StringBuilder();
+        // A first line groups the columns: the message verdicts, then (after '|') the close verdicts.
+        var behaviorWidth = widths.Skip(2).Take(VerdictNames.AllBehaviors.Count).Sum(w => w + 2);
+        sb.Append(' ', widths[0] + widths[1] + 4).Append("behavior".PadRight(behaviorWidth)).Append("close behavior").AppendLine();
         AppendLine(sb, headers, widths);
         foreach (var l in lines) AppendLine(sb, l, widths);
         return sb.ToString();
@@ -89,6 +93,7 @@ public sealed class ChapterTable
     {
         var cells = new List<string> { label, N(counts.Total) };
         cells.AddRange(VerdictNames.AllBehaviors.Select(b => N(counts[b])));
+        cells.Add("|");
         cells.AddRange(VerdictNames.AllCloseBehaviors.Select(b => N(counts[b])));
         return [.. cells];
     }

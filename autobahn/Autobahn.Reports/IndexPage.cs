@@ -89,15 +89,29 @@ public static class IndexPage
 
     private static void AppendTable(StringBuilder sb, ChapterTable table)
     {
-        sb.Append("<table class=\"chapters\">\n<thead><tr><th rowspan=\"2\">chapter</th><th rowspan=\"2\">cases</th><th colspan=\"")
+        sb.Append("<div class=\"scroll\"><table class=\"chapters\">\n<thead><tr><th rowspan=\"2\">chapter</th><th rowspan=\"2\">cases</th><th colspan=\"")
           .Append(VerdictNames.AllBehaviors.Count).Append("\">behavior</th><th colspan=\"")
           .Append(VerdictNames.AllCloseBehaviors.Count).Append("\">close behavior</th></tr>\n<tr>");
-        foreach (var b in VerdictNames.AllBehaviors) sb.Append("<th>").Append(E(b.Name())).Append("</th>");
-        foreach (var b in VerdictNames.AllCloseBehaviors) sb.Append("<th>").Append(E(b.Name())).Append("</th>");
+        foreach (var b in VerdictNames.AllBehaviors) Header(sb, b.Name());
+        foreach (var b in VerdictNames.AllCloseBehaviors) Header(sb, b.Name());
         sb.Append("</tr></thead>\n<tbody>\n");
         foreach (var r in table.Rows) AppendRow(sb, r.Chapter.Key + " " + r.Chapter.Title, r.Counts, "");
         AppendRow(sb, "total", table.Total, " class=\"total\"");
-        sb.Append("</tbody>\n</table>\n");
+        sb.Append("</tbody>\n</table></div>\n");
+    }
+
+    /// <summary>Long verdict names are shortened in the header; the full name is the tooltip.</summary>
+    private static void Header(StringBuilder sb, string name)
+    {
+        var shortName = name switch
+        {
+            "INFORMATIONAL" => "INFO",
+            "UNIMPLEMENTED" => "UNIMPL",
+            "NON-STRICT" => "NON-STRICT",
+            "FAILED BY CLIENT" => "BY CLIENT",
+            _ => name,
+        };
+        sb.Append("<th><abbr title=\"").Append(E(name)).Append("\">").Append(E(shortName)).Append("</abbr></th>");
     }
 
     private static void AppendRow(StringBuilder sb, string label, VerdictCounts counts, string rowAttr)
@@ -115,9 +129,20 @@ public static class IndexPage
     {
         var notOk = agent.Cases.Where(c => !c.IsOk).ToList();
         sb.Append("<h4>Cases not OK (").Append(notOk.Count).Append(")</h4>\n");
-        if (notOk.Count == 0) return;
+        // UNIMPLEMENTED comes in blocks of hundreds (no compression negotiated): folded so the rest stays readable.
+        AppendCaseList(sb, s, agent, notOk.Where(c => c.Behavior != Behavior.Unimplemented).ToList());
+        var unimplemented = notOk.Where(c => c.Behavior == Behavior.Unimplemented).ToList();
+        if (unimplemented.Count == 0) return;
+        sb.Append("<details><summary>").Append(unimplemented.Count).Append(" UNIMPLEMENTED</summary>\n");
+        AppendCaseList(sb, s, agent, unimplemented);
+        sb.Append("</details>\n");
+    }
+
+    private static void AppendCaseList(StringBuilder sb, ModeSection s, AgentReport agent, IReadOnlyList<CaseResult> cases)
+    {
+        if (cases.Count == 0) return;
         sb.Append("<ul class=\"cases\">\n");
-        foreach (var c in notOk)
+        foreach (var c in cases)
         {
             var detail = agent.DetailFile(c);
             sb.Append("<li>");
@@ -186,20 +211,23 @@ public static class IndexPage
     private const string Css = """
         body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #222; }
         .meta { color: #555; }
-        .modes { display: grid; grid-template-columns: repeat(auto-fit, minmax(38em, 1fr)); gap: 2em; }
-        .mode { border-top: 3px solid #345; padding-top: .5em; }
+        .modes { display: grid; grid-template-columns: repeat(auto-fit, minmax(34em, 1fr)); gap: 2em; }
+        .mode { border-top: 3px solid #345; padding-top: .5em; min-width: 0; }
+        .scroll { overflow-x: auto; }
+        abbr { text-decoration: none; }
         .none, .missing { color: #777; font-style: italic; }
         dl.run { display: grid; grid-template-columns: max-content auto; gap: 0 1em; }
         dl.run dt { font-weight: bold; } dl.run dd { margin: 0; }
         table.chapters { border-collapse: collapse; font-size: 12px; }
-        table.chapters th, table.chapters td { border: 1px solid #ccc; padding: 2px 5px; text-align: right; }
+        table.chapters th, table.chapters td { border: 1px solid #ccc; padding: 1px 3px; text-align: right; }
         table.chapters td:first-child { text-align: left; white-space: nowrap; }
         tr.total td { font-weight: bold; }
         td.zero { color: #bbb; }
         .ok { color: #1a7f37; fill: #2da44e; } .nonstrict { color: #9a6700; fill: #d4a72c; }
         .info { color: #0969da; fill: #54aeff; } .unimpl { color: #6e7781; fill: #afb8c1; }
         .failed { color: #cf222e; fill: #cf222e; font-weight: bold; }
-        ul.cases { columns: 3; font-size: 12px; }
+        ul.cases { columns: 2; font-size: 12px; }
+        details summary { cursor: pointer; color: #6e7781; }
         svg.timings text { font-size: 10px; fill: #333; }
 
         """;

@@ -27,11 +27,21 @@ var root = new RootCommand("Runs the Autobahn TestSuite (container or built-in e
     caseTimeout, suiteTimeout, keep, reports, verbose,
 };
 
+var report = new Command("report", "Only read reports/ (any engine's, or copied): print each agent's chapter table and verdict, rewrite reports/index.html.")
+{
+    reports, compression, strict, failUnimplemented, verbose,
+};
+report.SetAction(parse =>
+{
+    using var logs = Logs(parse.GetValue(verbose));
+    var policy = new Autobahn.Runner.Reports.VerdictPolicy(parse.GetValue(compression) ?? false, parse.GetValue(strict), parse.GetValue(failUnimplemented));
+    return ReportCommand.Run(parse.GetValue(reports)!, policy, logs.CreateLogger("report"));
+});
+root.Subcommands.Add(report);
+
 root.SetAction(async (parse, ct) =>
 {
-    using var logs = LoggerFactory.Create(b => b
-        .AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss "; })
-        .SetMinimumLevel(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information));
+    using var logs = Logs(parse.GetValue(verbose));
     var options = new RunnerOptions
     {
         Mode = parse.GetValue(mode),
@@ -55,4 +65,10 @@ root.SetAction(async (parse, ct) =>
     return await RunnerApp.RunAsync(options, logs, ct);
 });
 
-return await root.Parse(args).InvokeAsync();
+// Ctrl-C cancels the run's token; the runner then stops and removes its container (stop waits up to 5 s, cleanup
+// is bounded at 30 s), so the process must not be torn down after System.CommandLine's default two seconds.
+static ILoggerFactory Logs(bool verbose) => LoggerFactory.Create(b => b
+    .AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss "; })
+    .SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Information));
+
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(45) });

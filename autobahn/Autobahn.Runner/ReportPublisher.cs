@@ -6,6 +6,18 @@ namespace Autobahn.Runner;
 /// <summary>After a run: keep other agents in index.json, record the run, print the chapter table, judge it.</summary>
 public static class ReportPublisher
 {
+    /// <summary>The chapter table and the verdict, on stdout: the run's result, not a log line.</summary>
+    public static void Print(TextWriter output, string title, AgentReport report, Verdict verdict)
+    {
+        output.WriteLine();
+        output.WriteLine(title);
+        output.Write(ChapterTable.Build(report.Cases).Format());
+        output.WriteLine(verdict.Passed
+            ? "verdict: passed"
+            : $"verdict: FAILED ({verdict.Failures.Count} cases; first: {verdict.Failures[0].Case.Id} {verdict.Failures[0].Reason})");
+        output.WriteLine();
+    }
+
     public static Verdict Publish(string outdir, string agent, ISuiteEngine engine, string? target, VerdictPolicy policy, string? indexBefore, ILogger log)
     {
         IndexMerge.KeepOtherAgents(outdir, indexBefore);
@@ -18,8 +30,8 @@ public static class ReportPublisher
             ?? throw new RunnerException($"{Path.Combine(outdir, SuiteIndex.FileName)} has no results for agent '{agent}'");
         new RunInfo(agent, engine.Name, engine.Image, DateTimeOffset.UtcNow, target).Save(outdir);
 
-        log.LogInformation("{Agent} ({Outdir}):\n{Table}", agent, outdir, ChapterTable.Build(report.Cases).Format());
         var verdict = policy.Evaluate(report);
+        Print(Console.Out, $"{agent} ({outdir})", report, verdict);
         foreach (var (c, reason) in verdict.Failures.Take(30))
         {
             log.LogError("{Agent} case {Id}: {Reason}", agent, c.Id.Text, reason);

@@ -1,0 +1,53 @@
+using Autobahn.Runner.Reports;
+using Microsoft.Extensions.Logging.Abstractions;
+using Xunit;
+
+namespace Autobahn.Runner.Tests;
+
+/// <summary>`report` judges the reports already in a folder and publishes index.html, with the verdict as exit code.</summary>
+public class ReportCommandTests
+{
+    [SharedReportsFact]
+    public void A_compression_claim_turns_denos_unimplemented_cases_into_a_failing_exit_code()
+    {
+        var reports = Directory.CreateTempSubdirectory("report-cmd-");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(reports.FullName, "servers"));
+            File.Copy(Path.Combine(SharedReports.Dir("deno-server/servers"), "index.json"), Path.Combine(reports.FullName, "servers", "index.json"));
+
+            Assert.Equal(RunnerApp.Passed, ReportCommand.Run(reports.FullName, new VerdictPolicy(), NullLogger.Instance));
+            Assert.Equal(RunnerApp.CasesFailed, ReportCommand.Run(reports.FullName, new VerdictPolicy(ClaimsCompression: true), NullLogger.Instance));
+            Assert.True(File.Exists(Path.Combine(reports.FullName, "index.html")));
+        }
+        finally
+        {
+            reports.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_folder_without_any_index_cannot_be_judged()
+    {
+        var reports = Directory.CreateTempSubdirectory("report-empty-");
+        try
+        {
+            Assert.Equal(RunnerApp.CannotRun, ReportCommand.Run(reports.FullName, new VerdictPolicy(), NullLogger.Instance));
+            Assert.False(File.Exists(Path.Combine(reports.FullName, "index.html")));
+        }
+        finally
+        {
+            reports.Delete(recursive: true);
+        }
+    }
+
+    [SharedReportsFact]
+    public void The_console_table_has_a_row_per_chapter_and_the_totals()
+    {
+        var agent = SuiteIndex.Load(SharedReports.Dir("official-node-ws/clients"))["ws-node"];
+        var lines = ChapterTable.Build(agent.Cases).Format().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2 + 10 + 1, lines.Length); // two header lines, ten chapter rows, the totals
+        Assert.StartsWith("6 UTF-8", lines[7]);
+        Assert.Matches(@"^total\s+517\s+510\s+4\s+3\s+0\s+0\s+\|\s+514\s+0\s+0\s+0\s+0\s+3\s*$", lines[^1]);
+    }
+}
