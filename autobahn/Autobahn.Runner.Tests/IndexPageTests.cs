@@ -50,24 +50,15 @@ public class IndexPageTests
     [SharedReportsFact]
     public void Write_reads_both_mode_folders_and_produces_well_formed_markup()
     {
-        var reports = Directory.CreateTempSubdirectory("reports-page-");
-        try
-        {
-            Directory.CreateDirectory(Path.Combine(reports.FullName, "servers"));
-            File.Copy(Path.Combine(SharedReports.Dir("official-node-ws/servers"), "index.json"), Path.Combine(reports.FullName, "servers", "index.json"));
-            new RunInfo("ws-node", "builtin", null, When, null).Save(Path.Combine(reports.FullName, "servers"));
+        using var reports = TempReports.WithServersIndexFrom("official-node-ws/servers");
+        new RunInfo("ws-node", "builtin", null, When, null).Save(reports.Servers);
 
-            var path = IndexPage.Write(reports.FullName, When);
+        var path = IndexPage.Write(reports.Root, When);
 
-            var html = File.ReadAllText(path);
-            Assert.Contains("No report in clients/ yet.", html);
-            Assert.Contains("none (built-in engine)", html);
-            var body = html[html.IndexOf("<body>", StringComparison.Ordinal)..html.IndexOf("</html>", StringComparison.Ordinal)];
-            XElement.Parse(body.Replace("&nbsp;", " ", StringComparison.Ordinal)); // throws if tags do not nest
-        }
-        finally
-        {
-            reports.Delete(recursive: true);
-        }
+        var html = File.ReadAllText(path);
+        Assert.Contains("No report in clients/ yet.", html);
+        Assert.Contains("none (built-in engine)", html);
+        var body = html[html.IndexOf("<body>", StringComparison.Ordinal)..html.IndexOf("</html>", StringComparison.Ordinal)];
+        XElement.Parse(body); // throws if tags do not nest
     }
 }

@@ -22,6 +22,8 @@ internal static class ProbeImage
 
     public const string Executable = "/app/LifecycleProbe";
 
+    private const string Repository = "ws-conformance-lifecycle-probe";
+
     public static string ProbeOutput()
     {
         // Same configuration as this test assembly: bin/<Config>/net10.0/ -> probe's bin/<Config>/net10.0/linux-x64/.
@@ -39,7 +41,7 @@ internal static class ProbeImage
     {
         var app = ProbeOutput();
         var hash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(app, "LifecycleProbe.dll"))))[..12];
-        var tag = "ws-conformance-lifecycle-probe:" + hash;
+        var tag = Repository + ":" + hash;
         if (await docker.HasImageAsync(tag, ct)) return tag;
 
         var context = Path.GetTempFileName();
@@ -58,11 +60,25 @@ internal static class ProbeImage
             {
                 throw new InvalidOperationException("building the probe image failed: " + string.Join("; ", errors));
             }
+            await RemoveOlderAsync(docker, tag, ct);
             return tag;
         }
         finally
         {
             File.Delete(context);
+        }
+    }
+
+    /// <summary>Images of earlier probe builds are of no further use; each is ~90 MB.</summary>
+    private static async Task RemoveOlderAsync(DockerEngine docker, string current, CancellationToken ct)
+    {
+        var images = await docker.Client.Images.ListImagesAsync(new ImagesListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["reference"] = new Dictionary<string, bool> { [Repository] = true } },
+        }, ct);
+        foreach (var old in images.SelectMany(i => i.RepoTags ?? []).Where(t => t != current))
+        {
+            await docker.Client.Images.DeleteImageAsync(old, new ImageDeleteParameters { Force = true }, ct);
         }
     }
 

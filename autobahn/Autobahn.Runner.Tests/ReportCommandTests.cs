@@ -10,35 +10,20 @@ public class ReportCommandTests
     [SharedReportsFact]
     public void A_compression_claim_turns_denos_unimplemented_cases_into_a_failing_exit_code()
     {
-        var reports = Directory.CreateTempSubdirectory("report-cmd-");
-        try
-        {
-            Directory.CreateDirectory(Path.Combine(reports.FullName, "servers"));
-            File.Copy(Path.Combine(SharedReports.Dir("deno-server/servers"), "index.json"), Path.Combine(reports.FullName, "servers", "index.json"));
+        using var reports = TempReports.WithServersIndexFrom("deno-server/servers");
 
-            Assert.Equal(RunnerApp.Passed, ReportCommand.Run(reports.FullName, new VerdictPolicy(), NullLogger.Instance));
-            Assert.Equal(RunnerApp.CasesFailed, ReportCommand.Run(reports.FullName, new VerdictPolicy(ClaimsCompression: true), NullLogger.Instance));
-            Assert.True(File.Exists(Path.Combine(reports.FullName, "index.html")));
-        }
-        finally
-        {
-            reports.Delete(recursive: true);
-        }
+        Assert.Equal(RunnerApp.Passed, ReportCommand.Run(reports.Root, new VerdictPolicy(), NullLogger.Instance));
+        Assert.Equal(RunnerApp.CasesFailed, ReportCommand.Run(reports.Root, new VerdictPolicy(ClaimsCompression: true), NullLogger.Instance));
+        Assert.True(File.Exists(Path.Combine(reports.Root, "index.html")));
     }
 
     [Fact]
     public void A_folder_without_any_index_cannot_be_judged()
     {
-        var reports = Directory.CreateTempSubdirectory("report-empty-");
-        try
-        {
-            Assert.Equal(RunnerApp.CannotRun, ReportCommand.Run(reports.FullName, new VerdictPolicy(), NullLogger.Instance));
-            Assert.False(File.Exists(Path.Combine(reports.FullName, "index.html")));
-        }
-        finally
-        {
-            reports.Delete(recursive: true);
-        }
+        using var reports = new TempReports();
+
+        Assert.Equal(RunnerApp.CannotRun, ReportCommand.Run(reports.Root, new VerdictPolicy(), NullLogger.Instance));
+        Assert.False(File.Exists(Path.Combine(reports.Root, "index.html")));
     }
 
     [SharedReportsFact]

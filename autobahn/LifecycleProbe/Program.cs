@@ -1,4 +1,4 @@
-// write <file> <text>: writes /reports/<file>, prints one line to each stream, exits 3 (so exit codes are seen).
+// write <file> <text>: writes /reports/<file>, prints one line to each stream, exits 3 (so the exit code is seen).
 // wait: prints "waiting" and runs until the container is stopped (SIGTERM; as PID 1 it must handle it itself).
 switch (args)
 {
