@@ -24,7 +24,9 @@ public sealed class BuiltinSuiteEngine(string command, string hostConfigDir, str
         return File.Exists(beside) ? beside : null;
     }
 
-    public Task<ISuiteProcess> StartAsync(IReadOnlyList<string> wstestArguments, Action<string> onLine, CancellationToken ct)
+    public string HostUrlAsSeenBySuite(string url) => url;
+
+    public Task<ISuiteProcess> StartAsync(IReadOnlyList<string> wstestArguments, Action<string> onLine, int? listenPort, CancellationToken ct)
     {
         var info = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (command.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))

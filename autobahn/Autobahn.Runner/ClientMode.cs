@@ -21,7 +21,7 @@ public static class ClientMode
             SuiteConfig.FuzzingServer(baseUri.ToString().TrimEnd('/'), engine.ReportsPath(Folder), o.Cases, o.ExcludeCases));
 
         log.LogInformation("client mode: {Engine} engine drives {Client} as agent '{Agent}'", engine.Name, client.GetType().Name, agent);
-        await using (var suite = await run.StartSuiteAsync(engine, "fuzzingserver", SuiteConfig.FuzzingServerFile, null, ct).ConfigureAwait(false))
+        await using (var suite = await run.StartSuiteAsync(engine, "fuzzingserver", SuiteConfig.FuzzingServerFile, null, o.Port, ct).ConfigureAwait(false))
         {
             await SuiteControl.WaitForPortAsync("127.0.0.1", o.Port, suite.Exited, o.StartTimeout, ct).ConfigureAwait(false);
             var count = await WithTimeout(o.CaseTimeout, ct, t => SuiteControl.GetCaseCountAsync(baseUri, t)).ConfigureAwait(false);

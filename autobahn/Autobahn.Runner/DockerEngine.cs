@@ -124,6 +124,8 @@ public sealed class DockerEngine : IDisposable
     /// <summary>Creates and starts the container (labelled, host network, bind mounts) and streams its output lines.</summary>
     public async Task<ContainerRun> StartAsync(ContainerSpec spec, Action<string> onLine, bool keep, CancellationToken ct)
     {
+        var hostNetwork = OperatingSystem.IsLinux();
+        var port = spec.PublishedPort is { } p && !hostNetwork ? p.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/tcp" : null;
         var create = new CreateContainerParameters
         {
             Image = spec.Image,
@@ -131,11 +133,17 @@ public sealed class DockerEngine : IDisposable
             Labels = new Dictionary<string, string> { [ContainerSpec.RunnerLabel] = "1" },
             HostConfig = new HostConfig
             {
-                // Host networking lets the suite reach a server on the host and the runner reach the suite on 127.0.0.1.
-                NetworkMode = OperatingSystem.IsLinux() ? "host" : null,
-                ExtraHosts = OperatingSystem.IsLinux() ? null : ["host.docker.internal:host-gateway"],
+                // Host networking lets the suite reach a server on the host and the runner reach the suite on 127.0.0.1;
+                // elsewhere (Docker Desktop) the host is host.docker.internal and the suite's port is published.
+                NetworkMode = hostNetwork ? "host" : null,
+                ExtraHosts = hostNetwork ? null : ["host.docker.internal:host-gateway"],
                 Binds = [.. spec.Binds.Select(b => $"{Path.GetFullPath(b.Key)}:{b.Value}")],
+                PortBindings = port is null ? null : new Dictionary<string, IList<PortBinding>>
+                {
+                    [port] = [new PortBinding { HostIP = "127.0.0.1", HostPort = port[..port.IndexOf('/')] }],
+                },
             },
+            ExposedPorts = port is null ? null : new Dictionary<string, EmptyStruct> { [port] = default },
         };
         var created = await _client.Containers.CreateContainerAsync(create, ct).ConfigureAwait(false);
         var run = new ContainerRun(this, created.ID, keep, _log);

@@ -13,12 +13,21 @@ public sealed class DockerSuiteEngine(DockerEngine docker, string image, string 
 
     public string ReportsPath(string folder) => "/reports/" + folder;
 
-    public async Task<ISuiteProcess> StartAsync(IReadOnlyList<string> wstestArguments, Action<string> onLine, CancellationToken ct)
+    public string HostUrlAsSeenBySuite(string url)
+    {
+        if (OperatingSystem.IsLinux()) return url; // host networking: the host's loopback is the container's
+        var b = new UriBuilder(url);
+        if (b.Host is "127.0.0.1" or "localhost" or "[::1]") b.Host = "host.docker.internal";
+        return b.Uri.ToString();
+    }
+
+    public async Task<ISuiteProcess> StartAsync(IReadOnlyList<string> wstestArguments, Action<string> onLine, int? listenPort, CancellationToken ct)
     {
         var spec = new ContainerSpec(
             image,
             ["wstest", .. wstestArguments],
-            new Dictionary<string, string> { [hostConfigDir] = "/config", [hostReportsDir] = "/reports" });
+            new Dictionary<string, string> { [hostConfigDir] = "/config", [hostReportsDir] = "/reports" },
+            listenPort);
         try
         {
             return await docker.StartAsync(spec, onLine, keep, ct).ConfigureAwait(false);

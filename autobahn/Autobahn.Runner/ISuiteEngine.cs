@@ -18,8 +18,11 @@ public interface ISuiteEngine : IAsyncDisposable
     /// <summary>The path under which the suite sees a folder of the host's reports folder.</summary>
     string ReportsPath(string folder);
 
-    /// <summary>Starts wstest with the given arguments; each output line goes to <paramref name="onLine"/>.</summary>
-    Task<ISuiteProcess> StartAsync(IReadOnlyList<string> wstestArguments, Action<string> onLine, CancellationToken ct);
+    /// <summary>A URL of a server on this host as the suite reaches it (in a container without host networking: host.docker.internal).</summary>
+    string HostUrlAsSeenBySuite(string url);
+
+    /// <summary>Starts wstest; each output line goes to <paramref name="onLine"/>. <paramref name="listenPort"/>: the port it serves on, if any.</summary>
+    Task<ISuiteProcess> StartAsync(IReadOnlyList<string> wstestArguments, Action<string> onLine, int? listenPort, CancellationToken ct);
 }
 
 /// <summary>A running suite; disposing it stops it and cleans up.</summary>

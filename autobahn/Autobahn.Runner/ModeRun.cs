@@ -31,12 +31,12 @@ internal sealed class ModeRun
 
     public ILogger SuiteOutput { get; }
 
-    public Task<ISuiteProcess> StartSuiteAsync(ISuiteEngine engine, string mode, string specFile, Action<string>? onLine, CancellationToken ct) =>
+    public Task<ISuiteProcess> StartSuiteAsync(ISuiteEngine engine, string mode, string specFile, Action<string>? onLine, int? listenPort, CancellationToken ct) =>
         engine.StartAsync(["-m", mode, "-s", engine.ConfigPath(specFile)], line =>
         {
             SuiteOutput.LogDebug("{Line}", line);
             onLine?.Invoke(line);
-        }, ct);
+        }, listenPort, ct);
 
     public Verdict Publish(ISuiteEngine engine, string agent, string? target, bool claimsCompression) =>
         ReportPublisher.Publish(Outdir, agent, engine, target,

@@ -14,7 +14,7 @@ public static partial class ServerMode
         var run = new ModeRun(Folder, "server-mode", o, logs);
         var log = run.Log;
         SuiteConfig.Write(configDir, SuiteConfig.FuzzingClientFile,
-            SuiteConfig.FuzzingClient(engine.ReportsPath(Folder), agent, target, o.Cases, o.ExcludeCases));
+            SuiteConfig.FuzzingClient(engine.ReportsPath(Folder), agent, engine.HostUrlAsSeenBySuite(target), o.Cases, o.ExcludeCases));
 
         log.LogInformation("server mode: {Engine} engine tests {Target} as agent '{Agent}'", engine.Name, target, agent);
         var progress = ProgressLine.ForConsole(log);
@@ -22,7 +22,7 @@ public static partial class ServerMode
         await using (var suite = await run.StartSuiteAsync(engine, "fuzzingclient", SuiteConfig.FuzzingClientFile, line =>
         {
             if (RunningCase().Match(line) is { Success: true } m) progress.Report(Interlocked.Increment(ref started), null, m.Groups[1].Value);
-        }, ct).ConfigureAwait(false))
+        }, null, ct).ConfigureAwait(false))
         {
             var exit = await suite.Exited.WaitAsync(o.SuiteTimeout, ct).ConfigureAwait(false);
             progress.Done();
