@@ -24,9 +24,25 @@ FILTER ?= *
 bench: restore
 	$(DOTNET) run -c Release --project bench/WebSocketKit.Benchmarks -- --filter '$(FILTER)'
 
-autobahn:
-	@echo "make autobahn: the Autobahn runner (autobahn/) is not built yet; see the open issues."
-	@exit 1
+# The Autobahn TestSuite against our client and server (autobahn/Autobahn.Runner; see README "make autobahn").
+# TARGET=ws://host:port/path tests ANY server (server mode only); AGENT= names it in the reports.
+# ENGINE=auto|docker|builtin, IMAGE= the suite's image, CASES= / EXCLUDE= the suite's case patterns.
+# RUNNER_ARGS= passes further runner options (e.g. --keep --verbose --client clientwebsocket).
+TARGET ?=
+AGENT ?=
+ENGINE ?= auto
+IMAGE ?= crossbario/autobahn-testsuite
+CASES ?=
+EXCLUDE ?=
+RUNNER_ARGS ?=
+WSTEST_DLL := conformance/Autobahn.Wstest/bin/$(CONFIG)/net10.0/Autobahn.Wstest.dll
+autobahn: build
+	@if [ "$(ENGINE)" = docker ]; then ./scripts/docker-engine.sh >/dev/null || exit 2; \
+	elif [ "$(ENGINE)" = auto ] && command -v dockerd >/dev/null 2>&1; then ./scripts/docker-engine.sh >/dev/null 2>&1 || true; fi
+	$(DOTNET) autobahn/Autobahn.Runner/bin/$(CONFIG)/net10.0/Autobahn.Runner.dll --engine $(ENGINE) --image '$(IMAGE)' \
+	  $(if $(TARGET),--target '$(TARGET)') $(if $(AGENT),--agent '$(AGENT)') \
+	  $(if $(CASES),--cases '$(CASES)') $(if $(EXCLUDE),--exclude-cases '$(EXCLUDE)') \
+	  $(if $(wildcard $(WSTEST_DLL)),--wstest $(WSTEST_DLL)) $(RUNNER_ARGS)
 
 clean:
 	$(DOTNET) clean Conformance.sln

@@ -1,0 +1,73 @@
+using System.Net.WebSockets;
+using Autobahn.Runner.Reports;
+using Microsoft.Extensions.Logging;
+
+namespace Autobahn.Runner;
+
+/// <summary>
+/// The suite's fuzzingserver driving an echo client: getCaseCount, runCase for N = 1..count (N is the index into
+/// the selected cases), then updateReports (the suite writes nothing and never exits on its own before that).
+/// </summary>
+public static class ClientMode
+{
+    public const string Folder = "clients";
+
+    public static async Task<Verdict> RunAsync(ISuiteEngine engine, RunnerOptions o, string configDir, IEchoClient client, string agent, bool claimsCompression, ILoggerFactory logs, CancellationToken ct)
+    {
+        var run = new ModeRun(Folder, "client-mode", o, logs);
+        var log = run.Log;
+        var baseUri = new Uri($"ws://127.0.0.1:{o.Port}/");
+        SuiteConfig.Write(configDir, SuiteConfig.FuzzingServerFile,
+            SuiteConfig.FuzzingServer(baseUri.ToString().TrimEnd('/'), engine.ReportsPath(Folder), o.Cases, o.ExcludeCases));
+
+        log.LogInformation("client mode: {Engine} engine drives {Client} as agent '{Agent}'", engine.Name, client.GetType().Name, agent);
+        await using (var suite = await run.StartSuiteAsync(engine, "fuzzingserver", SuiteConfig.FuzzingServerFile, null, o.Port, ct).ConfigureAwait(false))
+        {
+            await SuiteControl.WaitForPortAsync("127.0.0.1", o.Port, suite.Exited, o.StartTimeout, ct).ConfigureAwait(false);
+            var count = await WithTimeout(o.CaseTimeout, ct, t => SuiteControl.GetCaseCountAsync(baseUri, t)).ConfigureAwait(false);
+            log.LogInformation("the suite selected {Count} cases", count);
+            var progress = ProgressLine.ForConsole(log);
+            for (var n = 1; n <= count; n++)
+            {
+                progress.Report(n, count, null);
+                await RunOneAsync(client, SuiteControl.RunCaseUri(baseUri, n, agent), n, o.CaseTimeout, log, ct).ConfigureAwait(false);
+            }
+            progress.Done();
+            await WithTimeout(o.CaseTimeout, ct, async t => { await SuiteControl.UpdateReportsAsync(baseUri, agent, t).ConfigureAwait(false); return 0; }).ConfigureAwait(false);
+        }
+        return run.Publish(engine, agent, null, claimsCompression);
+    }
+
+    /// <summary>A case's failure is the suite's to judge: the runner only bounds its time and moves on.</summary>
+    private static async Task RunOneAsync(IEchoClient client, Uri uri, int n, TimeSpan timeout, ILogger log, CancellationToken ct)
+    {
+        using var caseCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        caseCts.CancelAfter(timeout);
+        try
+        {
+            await client.RunCaseAsync(uri, caseCts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            log.LogWarning("case {N}: the client was still connected after {Seconds:0}s; aborted (the suite records its verdict)", n, timeout.TotalSeconds);
+        }
+        catch (WebSocketException ex)
+        {
+            log.LogDebug("case {N}: the client ended the connection: {Message}", n, ex.Message);
+        }
+    }
+
+    private static async Task<T> WithTimeout<T>(TimeSpan timeout, CancellationToken ct, Func<CancellationToken, Task<T>> action)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        try
+        {
+            return await action(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new RunnerException($"the suite's control endpoint did not answer within {timeout.TotalSeconds:0}s");
+        }
+    }
+}

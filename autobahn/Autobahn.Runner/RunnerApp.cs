@@ -1,0 +1,124 @@
+using Autobahn.Runner.Reports;
+using Microsoft.Extensions.Logging;
+
+namespace Autobahn.Runner;
+
+/// <summary>One invocation: check what is needed, pick the engine, run the modes, publish reports/index.html.</summary>
+public static class RunnerApp
+{
+    public const int Passed = 0;
+    public const int CasesFailed = 1;
+    public const int CannotRun = 2;
+    public const int Cancelled = 130;
+
+    public static async Task<int> RunAsync(RunnerOptions o, ILoggerFactory logs, CancellationToken ct)
+    {
+        var log = logs.CreateLogger("runner");
+        try
+        {
+            // Say everything that is missing at once, before anything starts.
+            var missing = new List<string>();
+            IEchoClient? client = null;
+            if (o.RunsClientMode)
+            {
+                try { client = EchoClients.Create(o.EchoClient, o.Compression ?? true); }
+                catch (RunnerException ex) { missing.Add("client mode: " + ex.Message); }
+            }
+            if (o.RunsServerMode && o.Target is null)
+            {
+                missing.Add("server mode: our standalone echo server is not written yet (connection layer issue); " +
+                            "pass --target ws://host:port/path to test any running server");
+            }
+            if (!o.RunsClientMode && !o.RunsServerMode) missing.Add("no mode selected");
+
+            var configDir = Directory.CreateTempSubdirectory("ws-conformance-config-").FullName;
+            try
+            {
+                await using var engine = await SelectEngineAsync(o, configDir, missing, log, ct).ConfigureAwait(false);
+                if (missing.Count > 0 || engine is null)
+                {
+                    foreach (var m in missing) log.LogError("cannot run: {Missing}", m);
+                    log.LogError("no report was produced");
+                    return CannotRun;
+                }
+
+                var verdicts = new List<Verdict>();
+                if (o.RunsServerMode)
+                {
+                    verdicts.Add(await ServerMode.RunAsync(engine, o, configDir, o.Target!, o.Agent ?? "target-server",
+                        o.Compression ?? false, logs, ct).ConfigureAwait(false));
+                }
+                if (client is not null)
+                {
+                    verdicts.Add(await ClientMode.RunAsync(engine, o, configDir, client, o.Agent ?? client.DefaultAgent,
+                        client.OffersCompression, logs, ct).ConfigureAwait(false));
+                }
+                var page = IndexPage.Write(o.ReportsDirectory, DateTimeOffset.UtcNow);
+                log.LogInformation("published {Page}", page);
+                return verdicts.All(v => v.Passed) ? Passed : CasesFailed;
+            }
+            finally
+            {
+                Directory.Delete(configDir, recursive: true);
+            }
+        }
+        catch (RunnerException ex)
+        {
+            log.LogError("cannot run: {Message}", ex.Message);
+            return CannotRun;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            log.LogWarning("cancelled; the container (if any) was stopped and removed");
+            return Cancelled;
+        }
+        catch (TimeoutException)
+        {
+            log.LogError("the suite did not finish within {Minutes:0} minutes", o.SuiteTimeout.TotalMinutes);
+            return CannotRun;
+        }
+    }
+
+    /// <summary>
+    /// docker: the engine and the image, or a clear error. builtin: the engine's command, or a clear error.
+    /// auto: docker when an engine and the image can be had, else builtin, saying which and why.
+    /// </summary>
+    private static async Task<ISuiteEngine?> SelectEngineAsync(RunnerOptions o, string configDir, List<string> missing, ILogger log, CancellationToken ct)
+    {
+        var reports = Path.GetFullPath(o.ReportsDirectory);
+        Directory.CreateDirectory(reports);
+        string? dockerProblem = null;
+        if (o.Engine is EngineChoice.Docker or EngineChoice.Auto)
+        {
+            DockerEngine? docker = null;
+            try
+            {
+                docker = await DockerEngine.ConnectAsync(DockerEngine.DefaultEndpoint(), log, ct).ConfigureAwait(false);
+                await docker.RemoveLeftoversAsync(ct).ConfigureAwait(false);
+                await docker.EnsureImageAsync(o.Image, ct).ConfigureAwait(false);
+                return new DockerSuiteEngine(docker, o.Image, configDir, reports, o.Keep);
+            }
+            catch (RunnerException ex)
+            {
+                docker?.Dispose();
+                if (o.Engine == EngineChoice.Docker)
+                {
+                    missing.Add("docker engine: " + ex.Message);
+                    return null;
+                }
+                dockerProblem = ex.Message;
+            }
+        }
+        var command = BuiltinSuiteEngine.Locate(o.Wstest);
+        if (command is null)
+        {
+            var why = o.Wstest is null
+                ? "built-in engine: its wstest-compatible command (conformance/Autobahn.Wstest) is not built in this checkout; pass --wstest PATH once it exists"
+                : $"built-in engine: {o.Wstest} does not exist";
+            missing.Add(dockerProblem is null ? why : $"{why}; and the docker engine is not usable either: {dockerProblem}");
+            return null;
+        }
+        if (dockerProblem is not null) log.LogWarning("using the built-in engine because the docker engine is not usable: {Reason}", dockerProblem);
+        return new BuiltinSuiteEngine(command, configDir, reports);
+    }
+}

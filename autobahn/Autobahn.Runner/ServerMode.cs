@@ -1,0 +1,37 @@
+using System.Text.RegularExpressions;
+using Autobahn.Runner.Reports;
+using Microsoft.Extensions.Logging;
+
+namespace Autobahn.Runner;
+
+/// <summary>The suite's fuzzingclient against a server: ours, or any --target.</summary>
+public static partial class ServerMode
+{
+    public const string Folder = "servers";
+
+    public static async Task<Verdict> RunAsync(ISuiteEngine engine, RunnerOptions o, string configDir, string target, string agent, bool claimsCompression, ILoggerFactory logs, CancellationToken ct)
+    {
+        var run = new ModeRun(Folder, "server-mode", o, logs);
+        var log = run.Log;
+        SuiteConfig.Write(configDir, SuiteConfig.FuzzingClientFile,
+            SuiteConfig.FuzzingClient(engine.ReportsPath(Folder), agent, engine.HostUrlAsSeenBySuite(target), o.Cases, o.ExcludeCases));
+
+        log.LogInformation("server mode: {Engine} engine tests {Target} as agent '{Agent}'", engine.Name, target, agent);
+        var progress = ProgressLine.ForConsole(log);
+        var started = 0;
+        await using (var suite = await run.StartSuiteAsync(engine, "fuzzingclient", SuiteConfig.FuzzingClientFile, line =>
+        {
+            if (RunningCase().Match(line) is { Success: true } m) progress.Report(Interlocked.Increment(ref started), null, m.Groups[1].Value);
+        }, null, ct).ConfigureAwait(false))
+        {
+            var exit = await suite.Exited.WaitAsync(o.SuiteTimeout, ct).ConfigureAwait(false);
+            progress.Done();
+            if (exit != 0) throw new RunnerException($"wstest fuzzingclient exited with code {exit}; run with --verbose to see its output");
+        }
+        return run.Publish(engine, agent, target, claimsCompression);
+    }
+
+    // The suite announces each case it starts; counting these lines gives the progress.
+    [GeneratedRegex(@"Running test case ID (\S+)")]
+    private static partial Regex RunningCase();
+}

@@ -1,0 +1,47 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Autobahn.Runner;
+
+/// <summary>The suite's spec files: fuzzingclient.json (server mode) and fuzzingserver.json (client mode).</summary>
+public static class SuiteConfig
+{
+    public const string FuzzingClientFile = "fuzzingclient.json";
+    public const string FuzzingServerFile = "fuzzingserver.json";
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static JsonObject FuzzingClient(string outdir, string agent, string url, IReadOnlyList<string> cases, IReadOnlyList<string> excludeCases) => new()
+    {
+        ["outdir"] = outdir,
+        ["servers"] = new JsonArray(new JsonObject
+        {
+            ["agent"] = agent,
+            ["url"] = url,
+            // RFC 6455 is protocol version 13; the suite's option names the draft it implements (18).
+            ["options"] = new JsonObject { ["version"] = 18 },
+        }),
+        ["cases"] = Strings(cases),
+        ["exclude-cases"] = Strings(excludeCases),
+        ["exclude-agent-cases"] = new JsonObject(),
+    };
+
+    public static JsonObject FuzzingServer(string url, string outdir, IReadOnlyList<string> cases, IReadOnlyList<string> excludeCases) => new()
+    {
+        ["url"] = url,
+        ["outdir"] = outdir,
+        ["cases"] = Strings(cases),
+        ["exclude-cases"] = Strings(excludeCases),
+        ["exclude-agent-cases"] = new JsonObject(),
+    };
+
+    public static string Write(string directory, string fileName, JsonObject spec)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, fileName);
+        File.WriteAllText(path, spec.ToJsonString(Indented));
+        return path;
+    }
+
+    private static JsonArray Strings(IReadOnlyList<string> values) => new([.. values.Select(v => (JsonNode)JsonValue.Create(v))]);
+}

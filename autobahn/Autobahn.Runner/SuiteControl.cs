@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
+
+namespace Autobahn.Runner;
+
+/// <summary>
+/// The fuzzingserver's control endpoints (getCaseCount, updateReports) and its readiness. These are harness
+/// plumbing, not the thing under test, so .NET's ClientWebSocket serves them whatever the echo client is.
+/// </summary>
+public static class SuiteControl
+{
+    /// <summary>Waits until the suite accepts TCP connections; fails early if it exits, or at the deadline.</summary>
+    public static async Task WaitForPortAsync(string host, int port, Task exited, TimeSpan timeout, CancellationToken ct)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        while (true)
+        {
+            if (exited.IsCompleted) throw new RunnerException($"the suite exited before listening on {host}:{port}; its output is above (run with --verbose)");
+            using (var tcp = new TcpClient())
+            {
+                try
+                {
+                    using var attempt = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+                    attempt.CancelAfter(TimeSpan.FromSeconds(1));
+                    await tcp.ConnectAsync(host, port, attempt.Token).ConfigureAwait(false);
+                    return;
+                }
+                catch (Exception ex) when (ex is SocketException or OperationCanceledException && !ct.IsCancellationRequested)
+                {
+                    if (deadline.IsCancellationRequested) throw new RunnerException($"the suite did not listen on {host}:{port} within {timeout.TotalSeconds:0}s");
+                }
+            }
+            // Between probes: wake on the suite exiting or after a short pause, whichever comes first.
+            await Task.WhenAny(exited, Task.Delay(TimeSpan.FromMilliseconds(250), deadline.Token)).ConfigureAwait(false);
+        }
+    }
+
+    public static async Task<int> GetCaseCountAsync(Uri baseUri, CancellationToken ct)
+    {
+        var text = await ReceiveUntilCloseAsync(new Uri(baseUri, "getCaseCount"), ct).ConfigureAwait(false);
+        return int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            ? n
+            : throw new RunnerException($"getCaseCount answered '{text}', not a number");
+    }
+
+    public static Task UpdateReportsAsync(Uri baseUri, string agent, CancellationToken ct) =>
+        ReceiveUntilCloseAsync(new Uri(baseUri, "updateReports?agent=" + Uri.EscapeDataString(agent)), ct);
+
+    public static Uri RunCaseUri(Uri baseUri, int index, string agent) =>
+        new(baseUri, $"runCase?case={index.ToString(CultureInfo.InvariantCulture)}&agent={Uri.EscapeDataString(agent)}");
+
+    private static async Task<string> ReceiveUntilCloseAsync(Uri uri, CancellationToken ct)
+    {
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(uri, ct).ConfigureAwait(false);
+        var text = new StringBuilder();
+        var buffer = new byte[4096];
+        while (true)
+        {
+            var r = await ws.ReceiveAsync(buffer, ct).ConfigureAwait(false);
+            if (r.MessageType == WebSocketMessageType.Close)
+            {
+                if (ws.State == WebSocketState.CloseReceived)
+                {
+                    await ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, ct).ConfigureAwait(false);
+                }
+                return text.ToString();
+            }
+            text.Append(Encoding.UTF8.GetString(buffer, 0, r.Count));
+        }
+    }
+}
