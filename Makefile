@@ -56,18 +56,19 @@ deps:
 	fi
 
 # Fuzzing (fuzz/): AFL++ campaigns on the SharpFuzz harness; fuzz/run.sh installs what it needs.
-TARGET ?= frame
+# TARGET is shared with `make autobahn` (where it is a URL); the fuzz targets default to frame.
+FUZZ_TARGET = $(or $(TARGET),frame)
 SECONDS ?= 600
 .PHONY: fuzz fuzz-all fuzz-replay fuzz-seeds fuzz-smoke
 fuzz:
-	./fuzz/run.sh fuzz '$(TARGET)' '$(SECONDS)'
+	./fuzz/run.sh fuzz '$(FUZZ_TARGET)' '$(SECONDS)'
 
 fuzz-all:
 	./fuzz/run.sh all '$(SECONDS)'
 
 # Replays FILE (a file or a folder) through TARGET without instrumentation and prints any exception.
 fuzz-replay:
-	./fuzz/run.sh replay '$(TARGET)' '$(FILE)'
+	./fuzz/run.sh replay '$(FUZZ_TARGET)' '$(FILE)'
 
 # Rewrites the committed seed corpora from the targets' generators.
 fuzz-seeds:
