@@ -20,9 +20,12 @@ test: build
 	./scripts/run-tests.sh $(CONFIG)
 
 # BenchmarkDotNet microbenchmarks (never part of the tests). FILTER narrows them, e.g. FILTER='*Mask*'.
+# BENCH_ARGS defaults to BenchmarkDotNet's short job (a few minutes on a shared machine);
+# BENCH_ARGS= gives the full default job.
 FILTER ?= *
+BENCH_ARGS ?= --job short
 bench: restore
-	$(DOTNET) run -c Release --project bench/WebSocketKit.Benchmarks -- --filter '$(FILTER)'
+	$(DOTNET) run -c Release --project bench/WebSocketKit.Benchmarks -- --filter '$(FILTER)' $(BENCH_ARGS)
 
 autobahn:
 	@echo "make autobahn: the Autobahn runner (autobahn/) is not built yet; see the open issues."
