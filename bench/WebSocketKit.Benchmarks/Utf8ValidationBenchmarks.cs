@@ -12,18 +12,23 @@ namespace WebSocketKit.Benchmarks;
 [Config(typeof(ThroughputConfig))]
 public class Utf8ValidationBenchmarks
 {
-    public enum TextKind { Ascii, Mixed }
+    public enum TextKind { Ascii, Mixed, MixedBadLastByte }
 
     private byte[] _message = [];
 
     [Params(64, 1024, 64 * 1024, 1024 * 1024)]
     public int Size { get; set; }
 
-    [Params(TextKind.Ascii, TextKind.Mixed)]
+    [Params(TextKind.Ascii, TextKind.Mixed, TextKind.MixedBadLastByte)]
     public TextKind Text { get; set; }
 
     [GlobalSetup]
-    public void Setup() => _message = Make(Text, Size);
+    public void Setup()
+    {
+        _message = Make(Text, Size);
+        // The error path: the validator must also say where, the BCL only whether.
+        if (Text == TextKind.MixedBadLastByte) _message[^1] = 0xFF;
+    }
 
     // Valid UTF-8 of exactly `size` bytes: ASCII, or a mix in which about half the characters
     // take 2, 3 or 4 bytes (Greek, CJK, emoji), padded with ASCII at the end.
