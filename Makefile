@@ -20,9 +20,12 @@ test: build deps
 	./scripts/run-tests.sh $(CONFIG)
 
 # BenchmarkDotNet microbenchmarks (never part of the tests). FILTER narrows them, e.g. FILTER='*Mask*'.
+# BENCH_ARGS defaults to BenchmarkDotNet's short job (a few minutes on a shared machine);
+# BENCH_ARGS= gives the full default job.
 FILTER ?= *
+BENCH_ARGS ?= --job short
 bench: restore
-	$(DOTNET) run -c Release --project bench/WebSocketKit.Benchmarks -- --filter '$(FILTER)'
+	$(DOTNET) run -c Release --project bench/WebSocketKit.Benchmarks -- --filter '$(FILTER)' $(BENCH_ARGS)
 
 # The Autobahn TestSuite against our client and server (autobahn/Autobahn.Runner; see README "make autobahn").
 # TARGET=ws://host:port/path tests ANY server (server mode only); AGENT= names it in the reports.

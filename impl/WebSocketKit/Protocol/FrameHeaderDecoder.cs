@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
 namespace WebSocketKit.Protocol;
@@ -75,6 +76,11 @@ public struct FrameHeaderDecoder
         header = default;
         error = ProtocolError.None;
         consumed = 0;
+        if (_have == 0 && input.Length >= 2 && input.Length >= Required(input[1]) && TryWhole(input, out header, out int size))
+        {
+            consumed = size;
+            return HeaderStatus.Done;
+        }
         Span<byte> buf = _bytes;
         while (true)
         {
@@ -95,11 +101,39 @@ public struct FrameHeaderDecoder
         }
     }
 
+    // The common case: a whole, valid header already in the input, checked and read in place.
+    // Anything else (an error, whose exact byte the caller needs, or a header split across
+    // calls) goes through the byte-at-a-time loop.
+    private readonly bool TryWhole(ReadOnlySpan<byte> input, out FrameHeader header, out int size)
+    {
+        header = default;
+        size = Required(input[1]);
+        if (CheckFirst(input[0]) != ProtocolError.None || CheckSecond(input[0], input[1]) != ProtocolError.None) return false;
+        ulong length = (input[1] & 0x7F) switch
+        {
+            126 => BinaryPrimitives.ReadUInt16BigEndian(input[2..]),
+            127 => BinaryPrimitives.ReadUInt64BigEndian(input[2..]),
+            var len7 => (ulong)len7,
+        };
+        // Within the limit means every partial length was too, so the byte loop would pass it.
+        if (length > (ulong)Limit(input[0])) return false;
+        header = Read(input[..size], (long)length);
+        return true;
+    }
+
     private HeaderStatus Finish(ReadOnlySpan<byte> h, out FrameHeader header)
     {
         int len7 = h[1] & 0x7F;
+        header = Read(h, len7 < 126 ? len7 : (long)_length);
+        _have = 0;
+        _length = 0;
+        return HeaderStatus.Done;
+    }
+
+    private static FrameHeader Read(ReadOnlySpan<byte> h, long payloadLength)
+    {
         bool masked = (h[1] & 0x80) != 0;
-        header = new FrameHeader(
+        return new FrameHeader(
             Fin: (h[0] & 0x80) != 0,
             Rsv1: (h[0] & 0x40) != 0,
             Rsv2: (h[0] & 0x20) != 0,
@@ -107,10 +141,7 @@ public struct FrameHeaderDecoder
             Opcode: (Opcode)(h[0] & 0x0F),
             Masked: masked,
             MaskKey: masked ? Masking.ReadKey(h[^4..]) : 0,
-            PayloadLength: len7 < 126 ? len7 : (long)_length);
-        _have = 0;
-        _length = 0;
-        return HeaderStatus.Done;
+            PayloadLength: payloadLength);
     }
 
     private static int Required(byte b1) => 2 + ExtendedLengthBytes(b1) + ((b1 & 0x80) != 0 ? 4 : 0);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Unicode;
 
 namespace WebSocketKit.Protocol;
@@ -59,11 +60,27 @@ public struct Utf8Validator
             }
             return true;
         }
-        for (int i = 0; i < rest.Length; i++)
+        // Everything before the faulty sequence is whole characters; walk from there by hand to
+        // find the exact byte that cannot belong.
+        for (int i = StartOfInvalidSequence(rest[..cut]); i < rest.Length; i++)
         {
             if (!Step(rest[i])) { invalidAt = start + i; return false; }
         }
-        return true; // unreachable in practice: the slow walk finds what IsValid found
+        return true; // unreachable in practice: the walk finds what IsValid found
+    }
+
+    // Where the first invalid sequence of `s` begins, found with the BCL's vectorised transcoder
+    // (IsValid only says yes or no) rather than a byte-by-byte walk over the whole piece.
+    private static int StartOfInvalidSequence(ReadOnlySpan<byte> s)
+    {
+        Span<char> scratch = stackalloc char[512];
+        int offset = 0;
+        while (true)
+        {
+            var status = Utf8.ToUtf16(s[offset..], scratch, out int read, out _, replaceInvalidSequences: false);
+            offset += read;
+            if (status != OperationStatus.DestinationTooSmall) return offset;
+        }
     }
 
     /// <summary>Validates the next piece; false on the first impossible byte.</summary>
