@@ -80,3 +80,11 @@ fuzz-seeds:
 # Every target for a short budget; fails on any crash or hang (what CI runs).
 fuzz-smoke:
 	./fuzz/ci-smoke.sh
+
+# The WebSocketKit echo server in the foreground on 127.0.0.1 (Ctrl+C stops it).
+# PORT=9002 by default; COMPRESS=1 asks for permessage-deflate (accepted, not effective until RFC 7692 lands).
+PORT ?= 9002
+COMPRESS ?= 0
+.PHONY: echo-server
+echo-server: restore
+	$(DOTNET) run -c $(CONFIG) --project impl/WebSocketKit.EchoServer -- --port $(PORT) $(if $(filter 1,$(COMPRESS)),--compress,)

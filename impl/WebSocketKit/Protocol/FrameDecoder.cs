@@ -28,7 +28,7 @@ public enum FrameEvent
 public struct FrameDecoder
 {
     private FrameHeaderDecoder _headerDecoder;
-    private readonly long _maxMessageSize;
+    private long _maxMessageSize;
     private FrameHeader _header;
     private long _remaining;
     private int _maskOffset;
@@ -54,6 +54,20 @@ public struct FrameDecoder
         _headerDecoder = new FrameHeaderDecoder(role, compressionNegotiated);
         _headerDecoder.ExpectNext(messageOpen: false, maxMessageSize, maxMessageSize);
         _maxMessageSize = maxMessageSize;
+    }
+
+    /// <summary>
+    /// The read limit. It may change between frames; it applies from the next frame header on,
+    /// counting the bytes the open message already has.
+    /// </summary>
+    public long MaxMessageSize
+    {
+        readonly get => _maxMessageSize;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _maxMessageSize = value;
+        }
     }
 
     /// <summary>The header of the frame being read (valid after a Header event).</summary>

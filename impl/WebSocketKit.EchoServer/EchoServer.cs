@@ -1,0 +1,134 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace WebSocketKit.EchoServer;
+
+/// <summary>
+/// A WebSocket echo server on 127.0.0.1: upgrades every request (any path) and sends each text or
+/// binary message back unchanged, as one message. Used by the tests, the Autobahn runner and
+/// anyone who wants a peer (`make echo-server`).
+/// </summary>
+public sealed class EchoServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener;
+    private readonly Upgrader _upgrader;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly HashSet<Conn> _open = new();
+    private Task? _acceptLoop;
+    private long _handshakes;
+
+    /// <summary>Creates a server on 127.0.0.1:<paramref name="port"/> (0 picks a free port); call <see cref="Start"/>.</summary>
+    public EchoServer(int port, Upgrader upgrader, ILogger? logger = null)
+    {
+        _listener = new TcpListener(IPAddress.Loopback, port);
+        _upgrader = upgrader;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The port listened on (after <see cref="Start"/>).</summary>
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>Connections open right now.</summary>
+    public int OpenConnections { get { lock (_open) return _open.Count; } }
+
+    /// <summary>Successful handshakes so far.</summary>
+    public long Handshakes => Interlocked.Read(ref _handshakes);
+
+    /// <summary>Starts listening and accepting.</summary>
+    public void Start()
+    {
+        _listener.Start(backlog: 4096);
+        _acceptLoop = AcceptLoopAsync();
+        _logger.LogInformation("echo server listening on ws://127.0.0.1:{Port}/", Port);
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener.AcceptSocketAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                if (_stop.IsCancellationRequested) return;
+                _logger.LogWarning("accept failed: {Message}", e.Message);
+                continue;
+            }
+            socket.NoDelay = true;
+            _ = ServeAsync(socket);
+        }
+    }
+
+    private async Task ServeAsync(Socket socket)
+    {
+        await Task.Yield();
+        var stream = new NetworkStream(socket, ownsSocket: true);
+        Conn conn;
+        try
+        {
+            conn = await _upgrader.UpgradeAsync(stream, cancellationToken: _stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _logger.LogDebug("handshake failed: {Message}", e.Message);
+            await stream.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+        Interlocked.Increment(ref _handshakes);
+        lock (_open) _open.Add(conn);
+        try
+        {
+            await EchoAsync(conn, _stop.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_open) _open.Remove(conn);
+            await conn.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The echo loop: read a whole message into a pooled buffer, write it back, give the buffer
+    /// back, so an idle connection holds no message memory. Ends when the peer closes or fails.
+    /// </summary>
+    public async Task EchoAsync(Conn conn, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayPoolBufferWriter();
+        try
+        {
+            while (true)
+            {
+                var type = await conn.ReadMessageAsync(buffer, cancellationToken).ConfigureAwait(false);
+                await conn.WriteMessageAsync(type, buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                buffer.Clear();
+            }
+        }
+        catch (Exception e)
+        {
+            if (CloseMessages.IsUnexpectedCloseError(e, 1000, 1001, 1005) || e is not (CloseException or ConnectionClosedException))
+                _logger.LogDebug("connection {Peer} ended: {Message}", conn.RemoteEndPoint, e.Message);
+        }
+        finally
+        {
+            buffer.Dispose();
+        }
+    }
+
+    /// <summary>Stops accepting and closes every open connection at once.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+        if (_acceptLoop is not null) await _acceptLoop.ConfigureAwait(false);
+        Conn[] open;
+        lock (_open) open = [.. _open];
+        foreach (var c in open) c.Abort();
+        _stop.Dispose();
+    }
+}

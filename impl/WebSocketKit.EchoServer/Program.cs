@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Logging;
+using WebSocketKit;
+using WebSocketKit.EchoServer;
+
+const string Help = """
+WebSocketKit echo server: echoes every text and binary message, on any path, on 127.0.0.1.
+
+Usage: WebSocketKit.EchoServer [options]
+  --port N            TCP port (default 9002; 0 picks a free one, printed at start)
+  --compress          negotiate permessage-deflate. NOTE: accepted but not effective yet; RFC 7692
+                      support is still being written, so every connection runs uncompressed.
+  --read-limit N      largest message in bytes (default 33554432 = 32 MiB); larger ones close with 1009
+  --read-buffer N     read buffer bytes per connection (default 4096)
+  --write-buffer N    write buffer bytes, pooled while idle (default 4096)
+  --handshake-timeout S  seconds a client has to finish its request (default 10)
+  --log-level L       Trace, Debug, Information (default), Warning, Error
+  --help              this text
+Stops on Ctrl+C.
+""";
+
+int port = 9002;
+bool compress = false;
+var connection = new ConnectionOptions();
+var upgrader = new Upgrader();
+var level = LogLevel.Information;
+try
+{
+    for (int i = 0; i < args.Length; i++)
+    {
+        string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+        switch (args[i])
+        {
+            case "--port": port = int.Parse(Next()); break;
+            case "--compress": compress = true; break;
+            case "--read-limit": connection.ReadLimit = long.Parse(Next()); break;
+            case "--read-buffer": connection.ReadBufferSize = int.Parse(Next()); break;
+            case "--write-buffer": connection.WriteBufferSize = int.Parse(Next()); break;
+            case "--handshake-timeout": upgrader.HandshakeTimeout = TimeSpan.FromSeconds(double.Parse(Next())); break;
+            case "--log-level": level = Enum.Parse<LogLevel>(Next(), ignoreCase: true); break;
+            case "--help" or "-h": Console.WriteLine(Help); return 0;
+            default: throw new ArgumentException($"unknown option {args[i]}");
+        }
+    }
+}
+catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(Help);
+    return 2;
+}
+
+using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(level));
+var logger = loggerFactory.CreateLogger("echo");
+connection.Logger = logger;
+upgrader.ConnectionOptions = connection;
+upgrader.EnableCompression = compress;
+if (compress) logger.LogWarning("--compress: permessage-deflate is not implemented yet; connections run uncompressed");
+
+await using var server = new EchoServer(port, upgrader, logger);
+server.Start();
+// A machine-readable line for scripts and tests that start the server on port 0.
+Console.WriteLine($"listening 127.0.0.1:{server.Port}");
+var stopped = new TaskCompletionSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; stopped.TrySetResult(); };
+AppDomain.CurrentDomain.ProcessExit += (_, _) => stopped.TrySetResult();
+await stopped.Task;
+logger.LogInformation("stopping");
+return 0;

@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using WebSocketKit.Protocol;
+
+namespace WebSocketKit;
+
+/// <summary>
+/// One WebSocket connection (RFC 6455), on either side: the <see cref="Upgrader"/> makes
+/// server-side ones; a client-side one is built over a stream whose opening handshake is done
+/// (the Dialer does that). This is gorilla's <c>*websocket.Conn</c>.
+/// <para>
+/// <b>Messages.</b> <see cref="ReadMessageAsync(CancellationToken)"/> and <see cref="WriteMessageAsync"/> move whole
+/// messages; <see cref="NextReaderAsync"/> and <see cref="NextWriter"/> stream one message through a
+/// <see cref="Stream"/>. A message is a Text (UTF-8) or Binary payload, sent as one or more frames.
+/// </para>
+/// <para>
+/// <b>Control frames.</b> Ping, Pong and Close frames may arrive between the fragments of a message.
+/// They are handled inside the read calls by the ping, pong and close handlers
+/// (<see cref="SetPingHandler"/> and friends), so an application must keep reading to answer pings
+/// and to see the peer's close. <see cref="WriteControlAsync(MessageType, ReadOnlyMemory{byte}, TimeSpan, CancellationToken)"/> sends them.
+/// </para>
+/// <para>
+/// <b>Concurrency.</b> At most one reader (<see cref="ReadMessageAsync(CancellationToken)"/>, <see cref="NextReaderAsync"/> and
+/// its stream, <see cref="ReadJsonAsync{T}(System.Text.Json.Serialization.Metadata.JsonTypeInfo{T}, CancellationToken)"/>) and one writer
+/// (<see cref="WriteMessageAsync"/>, <see cref="NextWriter"/> until its stream is disposed,
+/// <see cref="WriteJsonAsync{T}(T, System.Text.Json.Serialization.Metadata.JsonTypeInfo{T}, CancellationToken)"/>, <see cref="WritePreparedMessageAsync"/>) at a time, as in gorilla; unlike gorilla,
+/// a second concurrent reader or writer gets an immediate <see cref="InvalidOperationException"/>
+/// instead of corrupting the stream. To write from many tasks, serialise them yourself (a
+/// <see cref="SemaphoreSlim"/> around the write, or one task draining a
+/// <see cref="System.Threading.Channels.Channel{T}"/>). <see cref="WriteControlAsync(MessageType, ReadOnlyMemory{byte}, TimeSpan, CancellationToken)"/>,
+/// <see cref="CloseAsync"/> and <see cref="DisposeAsync"/> are safe at any time: control frames go out
+/// between data frames, never inside one.
+/// </para>
+/// <para>
+/// <b>Failure.</b> When the peer breaks the protocol the connection sends the matching close code
+/// (1002, 1007, 1009), closes, and the read throws <see cref="WebSocketProtocolException"/>. A
+/// Close frame from the peer, or a dropped connection, surfaces as <see cref="CloseException"/>.
+/// After a read or write fails (deadline, cancellation, I/O error), that side is failed for good
+/// and every later call throws <see cref="ConnectionClosedException"/> naming the first failure.
+/// </para>
+/// </summary>
+public sealed partial class Conn : IAsyncDisposable
+{
+    private readonly Stream _stream;
+    private readonly Role _role;
+    private readonly ConnectionOptions _options;
+    private readonly ILogger _logger;
+    private int _disposed;
+
+    /// <summary>
+    /// Wraps <paramref name="stream"/>, whose opening handshake is complete, as a connection playing
+    /// <paramref name="role"/>. <paramref name="bufferedInput"/> holds bytes already read past the
+    /// handshake (the start of the WebSocket stream). <paramref name="options"/> is copied.
+    /// </summary>
+    public Conn(Stream stream, Role role, ConnectionOptions? options = null, string? subprotocol = null,
+        ReadOnlySpan<byte> bufferedInput = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        options ??= new ConnectionOptions();
+        options.Validate();
+        _stream = stream;
+        _role = role;
+        _options = options;
+        _logger = options.Logger ?? NullLogger.Instance;
+        Subprotocol = subprotocol ?? "";
+        _readBuf = new byte[Math.Max(options.ReadBufferSize, bufferedInput.Length)];
+        bufferedInput.CopyTo(_readBuf);
+        _readEnd = bufferedInput.Length;
+        _decoder = new FrameDecoder(role, options.ReadLimit);
+        _writeBufferSize = options.WriteBufferSize;
+        var socket = FindSocket(stream);
+        try
+        {
+            LocalEndPoint = socket?.LocalEndPoint;
+            RemoteEndPoint = socket?.RemoteEndPoint;
+        }
+        catch (ObjectDisposedException) { }
+    }
+
+    /// <summary>True when this end accepted the connection (it reads masked frames and writes unmasked ones).</summary>
+    public bool IsServer => _role == Role.Server;
+
+    /// <summary>The subprotocol chosen in the handshake, or "" when none was.</summary>
+    public string Subprotocol { get; }
+
+    /// <summary>The local address, when the stream is a <see cref="NetworkStream"/>.</summary>
+    public EndPoint? LocalEndPoint { get; }
+
+    /// <summary>The peer's address, when the stream is a <see cref="NetworkStream"/>.</summary>
+    public EndPoint? RemoteEndPoint { get; }
+
+    /// <summary>
+    /// The underlying stream, for advanced use (socket options, TLS details). Reading or writing it
+    /// directly corrupts the WebSocket stream.
+    /// </summary>
+    public Stream UnderlyingStream => _stream;
+
+    /// <summary>The options this connection runs with.</summary>
+    public ConnectionOptions Options => _options;
+
+    private static Socket? FindSocket(Stream s) => s is NetworkStream ns ? ns.Socket : null;
+
+    /// <summary>
+    /// Closes the underlying stream at once, without a close handshake (gorilla's <c>Close</c>).
+    /// Pending and later reads and writes fail. Use <see cref="CloseAsync"/> for a clean close.
+    /// </summary>
+    public void Abort()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        var local = new ConnectionClosedException("websocket: the connection was closed locally");
+        Interlocked.CompareExchange(ref _readFailure, local, null);
+        Interlocked.CompareExchange(ref _writeFailure, local, null);
+        SignalPeerClosedOrFailed();
+        try { _stream.Dispose(); }
+        catch (Exception e) when (e is IOException or ObjectDisposedException) { }
+    }
+
+    /// <summary>Same as <see cref="Abort"/>: disposal never waits on the peer.</summary>
+    public ValueTask DisposeAsync()
+    {
+        Abort();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,135 @@
+namespace WebSocketKit.Protocol.Handshake;
+
+/// <summary>
+/// The verdict on an opening handshake request: 101 with the client's key, or the HTTP status to
+/// refuse with, a plain reason, and at most one header field the refusal must carry.
+/// </summary>
+/// <param name="Status">101 when the request is a valid upgrade, else 400, 403, 405 or 426.</param>
+/// <param name="Reason">Why, in plain words, for the response body and logs.</param>
+/// <param name="Key">The validated Sec-WebSocket-Key (only when <paramref name="Status"/> is 101).</param>
+/// <param name="HeaderName">A field the refusal must carry (e.g. Sec-WebSocket-Version with 426), or null.</param>
+/// <param name="HeaderValue">That field's value.</param>
+public readonly record struct HandshakeVerdict(int Status, string Reason, string? Key = null, string? HeaderName = null, string? HeaderValue = null)
+{
+    /// <summary>True when the request may be upgraded.</summary>
+    public bool Accepted => Status == 101;
+}
+
+/// <summary>
+/// The server side of the opening handshake (RFC 6455 section 4.2), without I/O: checks a parsed
+/// request, chooses a subprotocol, applies the default origin policy, and builds the 101 or the
+/// refusal. Each refusal names the rule the request broke.
+/// </summary>
+public static class ServerHandshake
+{
+    /// <summary>The only protocol version RFC 6455 defines.</summary>
+    public const string Version = "13";
+
+    /// <summary>
+    /// Checks the request against section 4.2.1: GET, HTTP/1.1 or later, a Host, Upgrade holding
+    /// "websocket", Connection holding "upgrade" (both token lists, any case), Sec-WebSocket-Version
+    /// 13 and a Sec-WebSocket-Key that is Base64 for 16 bytes. The origin is not checked here.
+    /// </summary>
+    public static HandshakeVerdict Validate(HttpRequestHead request)
+    {
+        if (request.Method != "GET")
+            return new(405, "the WebSocket handshake must use GET", HeaderName: "Allow", HeaderValue: "GET");
+        if (request.VersionMinor < 1)
+            return new(400, "the WebSocket handshake needs HTTP/1.1 or later");
+        var h = request.Headers;
+        if (h.CountOf("Host") != 1 || string.IsNullOrWhiteSpace(h.Get("Host")))
+            return new(400, "exactly one Host header is required");
+        // 426 tells a plain HTTP client which protocol this resource speaks (RFC 7231 section 6.5.15).
+        if (!h.ContainsToken("Upgrade", "websocket"))
+            return new(426, "the 'Upgrade: websocket' header is missing", HeaderName: "Upgrade", HeaderValue: "websocket");
+        if (!h.ContainsToken("Connection", "upgrade"))
+            return new(400, "the 'Connection' header does not contain 'upgrade'");
+        if (h.CountOf("Sec-WebSocket-Version") != 1 || h.Get("Sec-WebSocket-Version")!.Trim() != Version)
+            return new(426, "unsupported Sec-WebSocket-Version (only 13 is supported)", HeaderName: "Sec-WebSocket-Version", HeaderValue: Version);
+        var key = h.CountOf("Sec-WebSocket-Key") == 1 ? h.Get("Sec-WebSocket-Key")!.Trim() : null;
+        if (!WebSocketKey.IsValid(key))
+            return new(400, "Sec-WebSocket-Key must be one Base64 value of 16 bytes");
+        return new(101, "Switching Protocols", key);
+    }
+
+    /// <summary>
+    /// The default origin policy (the one gorilla/websocket uses): accept when there is no Origin
+    /// header (non-browser clients do not send one), otherwise only when the Origin's host and
+    /// port equal the Host header, ignoring case. Browsers always send Origin, so this stops
+    /// another site's script from opening a socket with the user's cookies (cross-site WebSocket
+    /// hijacking). An unparsable Origin, "null", or several Origin headers are refused.
+    /// </summary>
+    public static bool SameOrigin(HttpRequestHead request)
+    {
+        var h = request.Headers;
+        int count = h.CountOf("Origin");
+        if (count == 0) return true;
+        if (count > 1) return false;
+        if (!Uri.TryCreate(h.Get("Origin"), UriKind.Absolute, out var origin) || string.IsNullOrEmpty(origin.Host)) return false;
+        // Uri.Authority leaves out the scheme's default port, as browsers do in Host.
+        return string.Equals(origin.Authority, h.Get("Host")!.Trim(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// The subprotocol to answer with: the first of <paramref name="serverPreference"/> that the
+    /// client offered in Sec-WebSocket-Protocol, or null (the server then sends no such header and
+    /// the client decides whether to go on without one).
+    /// </summary>
+    public static string? SelectSubprotocol(HttpRequestHead request, IReadOnlyList<string>? serverPreference)
+    {
+        if (serverPreference is null || serverPreference.Count == 0) return null;
+        foreach (var candidate in serverPreference)
+            foreach (var offered in request.Headers.Tokens("Sec-WebSocket-Protocol"))
+                if (string.Equals(candidate, offered, StringComparison.Ordinal)) return candidate;
+        return null;
+    }
+
+    /// <summary>
+    /// The 101 response. Application fields in <paramref name="extraHeaders"/> are added after the
+    /// handshake's own, except fields the handshake owns (Upgrade, Connection, Sec-WebSocket-*),
+    /// which are skipped so that an application cannot contradict the negotiation.
+    /// </summary>
+    public static byte[] BuildAccept(string key, string? subprotocol, string? extensions,
+        IEnumerable<KeyValuePair<string, string>>? extraHeaders = null)
+    {
+        var w = HttpHeadWriter.Response(101, "Switching Protocols")
+            .Header("Upgrade", "websocket")
+            .Header("Connection", "Upgrade")
+            .Header("Sec-WebSocket-Accept", WebSocketKey.ComputeAccept(key));
+        if (subprotocol is not null) w.Header("Sec-WebSocket-Protocol", subprotocol);
+        if (extensions is not null) w.Header("Sec-WebSocket-Extensions", extensions);
+        w.Headers(extraHeaders, "Upgrade", "Connection", "Sec-WebSocket-Accept", "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions");
+        return w.ToBytes();
+    }
+
+    /// <summary>
+    /// A refusal: the status, the verdict's extra field, the application's fields, Connection:
+    /// close, and the reason as a short plain-text body.
+    /// </summary>
+    public static byte[] BuildRefusal(HandshakeVerdict verdict, IEnumerable<KeyValuePair<string, string>>? extraHeaders = null)
+    {
+        var w = HttpHeadWriter.Response(verdict.Status, ReasonPhrase(verdict.Status));
+        if (verdict.HeaderName is not null) w.Header(verdict.HeaderName, verdict.HeaderValue ?? "");
+        w.Headers(extraHeaders, "Connection", "Content-Length", "Content-Type");
+        w.Header("Connection", "close");
+        return w.ToBytes(verdict.Reason + "\n");
+    }
+
+    /// <summary>The standard reason phrase for the statuses a handshake can end with.</summary>
+    public static string ReasonPhrase(int status) => status switch
+    {
+        101 => "Switching Protocols",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        414 => "URI Too Long",
+        426 => "Upgrade Required",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        505 => "HTTP Version Not Supported",
+        _ => "Error",
+    };
+}
