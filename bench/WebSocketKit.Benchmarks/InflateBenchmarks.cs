@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Text;
 using BenchmarkDotNet.Attributes;
 using WebSocketKit.Protocol.Compression;
 
@@ -29,10 +28,10 @@ public class InflateBenchmarks
         var rnd = new Random(42);
         byte[][] messages = Input switch
         {
-            "text" => [Text(rnd, 256 * 1024)],
-            "json" => [Json(rnd, 256 * 1024)],
-            "random" => [Random(rnd, 256 * 1024)],
-            _ => Enumerable.Range(0, 1000).Select(_ => Json(rnd, 100 + rnd.Next(300))).ToArray(),
+            "text" => [CompressionInputs.Text(rnd, 256 * 1024)],
+            "json" => [CompressionInputs.Json(rnd, 256 * 1024)],
+            "random" => [CompressionInputs.Random(rnd, 256 * 1024)],
+            _ => Enumerable.Range(0, 1000).Select(_ => CompressionInputs.Json(rnd, 100 + rnd.Next(300))).ToArray(),
         };
         _totalSize = messages.Sum(m => m.Length);
         var ms = new MemoryStream();
@@ -94,27 +93,4 @@ public class InflateBenchmarks
     }
 
     private int Check(int total) => total == _totalSize ? total : throw new InvalidOperationException($"inflated {total} of {_totalSize}");
-
-    private static byte[] Text(Random rnd, int size)
-    {
-        string[] words = ["the", "websocket", "frame", "deflate", "window", "message", "of", "and", "a", "compression", "peer", "server", "client", "is", "sent"];
-        var sb = new StringBuilder();
-        while (sb.Length < size) sb.Append(words[rnd.Next(words.Length)]).Append(rnd.Next(12) == 0 ? ".\n" : " ");
-        return Encoding.UTF8.GetBytes(sb.ToString(0, size));
-    }
-
-    private static byte[] Json(Random rnd, int size)
-    {
-        var sb = new StringBuilder("[");
-        while (sb.Length < size)
-            sb.Append($"{{\"id\":{rnd.Next(100000)},\"name\":\"user{rnd.Next(1000)}\",\"active\":{(rnd.Next(2) == 0 ? "true" : "false")},\"score\":{rnd.NextDouble():F4}}},");
-        return Encoding.UTF8.GetBytes(sb.ToString(0, size));
-    }
-
-    private static byte[] Random(Random rnd, int size)
-    {
-        var b = new byte[size];
-        rnd.NextBytes(b);
-        return b;
-    }
 }

@@ -79,7 +79,7 @@ public sealed class Inflater
     {
         consumed = written = 0;
         if (_state == State.Failed) return _failure;
-        long room = MaxMessageSize - _messageBytes;
+        long room = Math.Max(0, MaxMessageSize - _messageBytes); // the limit may have been lowered mid-message
         bool capped = output.Length > room;
         if (capped) output = output[..(int)room];
         var status = Run(input, output, out consumed, out written);
