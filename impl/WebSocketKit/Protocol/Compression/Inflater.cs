@@ -403,12 +403,13 @@ public sealed class Inflater
                 Unsafe.Add(ref outRef, op++) = (byte)(e >> 16);
                 bits >>= n;
                 nb -= n;
-                // A second literal often fits in the bits already held: decode it without a refill.
-                e = Unsafe.Add(ref lit, (int)bits & LitMask);
-                if ((e & 0xF00) == (KindLiteral << 8) && (int)(e & 0xFF) <= nb && op < outLen)
+                // Literals come in runs: keep decoding them from the bits already held, refilling only when short.
+                while (true)
                 {
-                    Unsafe.Add(ref outRef, op++) = (byte)(e >> 16);
+                    e = Unsafe.Add(ref lit, (int)bits & LitMask);
                     int n2 = (int)(e & 0xFF);
+                    if ((e & 0xF00) != (KindLiteral << 8) || n2 > nb || op >= outLen) break;
+                    Unsafe.Add(ref outRef, op++) = (byte)(e >> 16);
                     bits >>= n2;
                     nb -= n2;
                 }
