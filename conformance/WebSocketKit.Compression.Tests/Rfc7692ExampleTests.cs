@@ -65,4 +65,13 @@ public class Rfc7692ExampleTests
     {
         Assert.Equal(Hello, InflateOk(new Inflater(), Hex("f2 48 05 00 00 00 ff ff ca c9 c9 07 00")));
     }
+
+    [Fact]
+    public void An_empty_message_is_one_zero_octet_and_an_empty_payload_is_read_as_empty_too()
+    {
+        var inflater = new Inflater();
+        Assert.Empty(InflateOk(inflater, Hex("00")));
+        Assert.Empty(InflateOk(inflater, []));
+        Assert.Equal(Hello, InflateOk(inflater, Hex("f2 48 cd c9 c9 07 00")));
+    }
 }

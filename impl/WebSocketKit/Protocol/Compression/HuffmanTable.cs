@@ -86,8 +86,11 @@ internal static class HuffmanTable
             if (l > maxLen) maxLen = l;
         }
         int primarySize = 1 << primaryBits;
-        table.AsSpan(0, primarySize).Fill(InvalidEntry);
-        if (maxLen == 0) return true; // no codes at all: every lookup is invalid
+        if (maxLen == 0)
+        {
+            table.AsSpan(0, primarySize).Fill(InvalidEntry); // no codes at all: every lookup is invalid
+            return true;
+        }
         int left = 1;
         for (int len = 1; len <= 15; len++)
         {
@@ -95,6 +98,11 @@ internal static class HuffmanTable
             if (left < 0) return false;
         }
         if (left > 0 && !(allowIncomplete && maxLen == 1)) return false;
+        // A complete code covers every slot, so only an incomplete one needs the invalid markers first.
+        // Sub-table links are recognised by kind, so stale slots from an earlier block must not look like links.
+        bool complete = left == 0;
+        if (!complete) table.AsSpan(0, primarySize).Fill(InvalidEntry);
+        else if (maxLen > primaryBits) table.AsSpan(0, primarySize).Clear();
 
         int code = 0;
         count[0] = 0;
@@ -126,7 +134,7 @@ internal static class HuffmanTable
             {
                 offset = used;
                 used += subSize;
-                table.AsSpan(offset, subSize).Fill(InvalidEntry);
+                if (!complete) table.AsSpan(offset, subSize).Fill(InvalidEntry);
                 table[prefix] = Entry(KindSubTable, (uint)subBits, (uint)offset);
             }
             int rest = len - primaryBits;

@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using static WebSocketKit.Protocol.Compression.HuffmanTable;
 
 namespace WebSocketKit.Protocol.Compression;
@@ -36,6 +36,7 @@ public sealed class Inflater
     private int _storedLeft, _hlit, _hdist, _hclen, _index;
     private int _copyLen, _copyDist;
     private long _messageBytes;
+    private bool _messageHadInput;
     private int _tailFed;
     private InflateStatus _failure;
 
@@ -78,10 +79,11 @@ public sealed class Inflater
     {
         consumed = written = 0;
         if (_state == State.Failed) return _failure;
-        long room = MaxMessageSize - _messageBytes;
+        long room = Math.Max(0, MaxMessageSize - _messageBytes); // the limit may have been lowered mid-message
         bool capped = output.Length > room;
         if (capped) output = output[..(int)room];
         var status = Run(input, output, out consumed, out written);
+        _messageHadInput |= consumed > 0;
         if (written > 0)
         {
             AppendToWindow(output[..written]);
@@ -103,6 +105,12 @@ public sealed class Inflater
     {
         written = 0;
         if (_state == State.Failed) return _failure;
+        if (!_messageHadInput && _tailFed == 0 && _state == State.BlockHeader && _bitCount == 0)
+        {
+            // A compressed message with no payload at all: zlib-based peers read it as empty, and so do we.
+            EndMessage();
+            return InflateStatus.MessageComplete;
+        }
         var status = Inflate(PerMessageDeflate.Tail[_tailFed..], output, out int consumed, out written);
         _tailFed += consumed;
         if (status != InflateStatus.NeedInput) return status;
@@ -125,6 +133,7 @@ public sealed class Inflater
         _bitCount = 0;
         _copyLen = 0;
         _messageBytes = 0;
+        _messageHadInput = false;
         _tailFed = 0;
         Error = ProtocolError.None;
     }
@@ -132,6 +141,7 @@ public sealed class Inflater
     private void EndMessage()
     {
         _messageBytes = 0;
+        _messageHadInput = false;
         _tailFed = 0;
         _bits = 0;
         _bitCount = 0;
@@ -347,51 +357,59 @@ public sealed class Inflater
 
     /// <summary>
     /// The hot loop over literal/length and distance codes, on local copies of the bit buffer. Returns
-    /// MessageComplete to mean "end of block reached".
+    /// MessageComplete to mean "end of block reached". Table indexes are in range by construction (masked
+    /// primary index, sub-table offsets and widths written by <see cref="HuffmanTable.Build"/>), and input
+    /// and output positions are checked against their lengths, so the unchecked reads stay inside.
     /// </summary>
     private InflateStatus DecodeCodes(ReadOnlySpan<byte> input, ref int ipRef, Span<byte> output, ref int opRef)
     {
         ulong bits = _bits;
         int nb = _bitCount, ip = ipRef, op = opRef;
-        uint[] lit = _lit, dist = _dist;
+        int inLen = input.Length, outLen = output.Length;
+        int windowSize = _windowSize, winHave = _winHave;
+        ref byte inRef = ref MemoryMarshal.GetReference(input);
+        ref byte outRef = ref MemoryMarshal.GetReference(output);
+        ref uint lit = ref MemoryMarshal.GetArrayDataReference(_lit);
+        ref uint dist = ref MemoryMarshal.GetArrayDataReference(_dist);
         InflateStatus result;
         while (true)
         {
             // Refill to at least 56 bits: enough for a whole literal or length+distance pair (at most 48 bits).
-            if (input.Length - ip >= 8)
+            if (inLen - ip >= 8)
             {
-                bits |= BinaryPrimitives.ReadUInt64LittleEndian(input[ip..]) << nb;
+                bits |= Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref inRef, ip)) << nb;
                 ip += (63 - nb) >> 3;
                 nb |= 56;
                 bits &= ulong.MaxValue >> (64 - nb);
             }
             else
             {
-                while (nb < 56 && ip < input.Length)
+                while (nb < 56 && ip < inLen)
                 {
-                    bits |= (ulong)input[ip++] << nb;
+                    bits |= (ulong)Unsafe.Add(ref inRef, ip++) << nb;
                     nb += 8;
                 }
             }
 
-            uint e = lit[(int)bits & LitMask];
+            uint e = Unsafe.Add(ref lit, (int)bits & LitMask);
             if (((e >> 8) & 15) == KindSubTable)
-                e = lit[(int)(e >> 16) + ((int)(bits >> LitLenPrimaryBits) & ((1 << (int)((e >> 12) & 15)) - 1))];
+                e = Unsafe.Add(ref lit, (int)(e >> 16) + ((int)(bits >> LitLenPrimaryBits) & ((1 << (int)((e >> 12) & 15)) - 1)));
             int n = (int)(e & 0xFF);
             if (n > nb) { result = InflateStatus.NeedInput; break; }
             uint kind = (e >> 8) & 15;
             if (kind == KindLiteral)
             {
-                if (op >= output.Length) { result = InflateStatus.OutputFull; break; }
-                output[op++] = (byte)(e >> 16);
+                if (op >= outLen) { result = InflateStatus.OutputFull; break; }
+                Unsafe.Add(ref outRef, op++) = (byte)(e >> 16);
                 bits >>= n;
                 nb -= n;
-                // A second literal often fits in the bits already held: decode it without a refill.
-                e = lit[(int)bits & LitMask];
-                if ((e & 0xF00) == (KindLiteral << 8) && (int)(e & 0xFF) <= nb && op < output.Length)
+                // Literals come in runs: keep decoding them from the bits already held, refilling only when short.
+                while (true)
                 {
-                    output[op++] = (byte)(e >> 16);
+                    e = Unsafe.Add(ref lit, (int)bits & LitMask);
                     int n2 = (int)(e & 0xFF);
+                    if ((e & 0xF00) != (KindLiteral << 8) || n2 > nb || op >= outLen) break;
+                    Unsafe.Add(ref outRef, op++) = (byte)(e >> 16);
                     bits >>= n2;
                     nb -= n2;
                 }
@@ -404,9 +422,9 @@ public sealed class Inflater
                 if (t > nb) { result = InflateStatus.NeedInput; break; }
                 int length = (int)(e >> 16) + (int)((bits >> n) & ((1UL << extra) - 1));
                 ulong db = bits >> t;
-                uint de = dist[(int)db & DistMask];
+                uint de = Unsafe.Add(ref dist, (int)db & DistMask);
                 if (((de >> 8) & 15) == KindSubTable)
-                    de = dist[(int)(de >> 16) + ((int)(db >> DistPrimaryBits) & ((1 << (int)((de >> 12) & 15)) - 1))];
+                    de = Unsafe.Add(ref dist, (int)(de >> 16) + ((int)(db >> DistPrimaryBits) & ((1 << (int)((de >> 12) & 15)) - 1)));
                 int dn = (int)(de & 0xFF);
                 if (t + dn > nb) { result = InflateStatus.NeedInput; break; }
                 if (((de >> 8) & 15) != KindBase) { result = InflateStatus.InvalidData; break; }
@@ -414,10 +432,20 @@ public sealed class Inflater
                 int total = t + dn + dextra;
                 if (total > nb) { result = InflateStatus.NeedInput; break; }
                 int distance = (int)(de >> 16) + (int)((db >> dn) & ((1UL << dextra) - 1));
-                if (distance > _windowSize || distance > _winHave + op) { result = InflateStatus.InvalidData; break; }
+                if (distance > windowSize || distance > winHave + op) { result = InflateStatus.InvalidData; break; }
                 bits >>= total;
                 nb -= total;
-                int room = output.Length - op;
+                if (distance <= op && distance >= 8 && outLen - op >= length + 8)
+                {
+                    // Common case: source in this output, no overlap within 8 bytes, room to overshoot.
+                    ref byte d = ref Unsafe.Add(ref outRef, op);
+                    ref byte src = ref Unsafe.Subtract(ref d, distance);
+                    for (int k = 0; k < length; k += 8)
+                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, k), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, k)));
+                    op += length;
+                    continue;
+                }
+                int room = outLen - op;
                 if (length <= room)
                 {
                     CopyMatch(output, op, distance, length);
