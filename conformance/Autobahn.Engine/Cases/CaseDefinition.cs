@@ -20,6 +20,8 @@ public sealed record CaseDefinition(string Id, string Description, string Expect
     public TimeSpan HardLimit { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>permessage-deflate offers for the opening handshake (none: no extension offered).</summary>
     public IReadOnlyList<Wire.DeflateOffer> DeflateOffers { get; init; } = [];
+    /// <summary>How the engine, as a server, answers a client's permessage-deflate offers (null: never accepts).</summary>
+    public Wire.DeflateServerPolicy? DeflatePolicy { get; init; }
     /// <summary>Decides the first steps once the connection is open (e.g. from what the handshake agreed); used instead of <see cref="Steps"/>.</summary>
     public Func<CaseContext, IEnumerable<Step>>? Opening { get; init; }
     /// <summary>Do not start the closing handshake when the expected events are in (the case closes on its own terms).</summary>

@@ -30,14 +30,26 @@ public static class Chapter12Compression
         [new(RequestNoContextTakeover: true, RequestMaxWindowBits: 9), new(RequestNoContextTakeover: true), new()],
     ];
 
+    /// <summary>How the engine as a server answers each chapter 13 subsection's client (the same pairing the official suite uses).</summary>
+    private static readonly DeflateServerPolicy[] Policies =
+    [
+        DeflateServerPolicy.AcceptAny,
+        new([(true, 0)]),
+        new([(false, 9)]),
+        new([(false, 15)]),
+        new([(true, 9)]),
+        new([(true, 15)]),
+        new([(true, 9), (true, 0), (false, 0)]),
+    ];
+
     public static IEnumerable<CaseDefinition> Cases()
     {
         for (int j = 0; j < CompressionCorpus.All.Count; j++)
             for (int i = 0; i < Sizes.Length; i++)
-                yield return Case($"12.{j + 1}.{i + 1}", CompressionCorpus.All[j], Sizes[i], [new DeflateOffer()]);
+                yield return Case($"12.{j + 1}.{i + 1}", CompressionCorpus.All[j], Sizes[i], [new DeflateOffer()]) with { DeflatePolicy = DeflateServerPolicy.AcceptAny };
         for (int j = 0; j < OfferSets.Length; j++)
             for (int i = 0; i < Sizes.Length; i++)
-                yield return Case($"13.{j + 1}.{i + 1}", CompressionCorpus.Json12, Sizes[i], OfferSets[j]);
+                yield return Case($"13.{j + 1}.{i + 1}", CompressionCorpus.Json12, Sizes[i], OfferSets[j]) with { DeflatePolicy = Policies[j] };
     }
 
     private static CaseDefinition Case(string id, CompressionCorpus.Item data, (int Length, int Count, int Wait, int Fragment) s, DeflateOffer[] offers)

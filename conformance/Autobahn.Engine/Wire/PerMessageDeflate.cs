@@ -17,6 +17,65 @@ public sealed record DeflateOffer(bool AcceptNoContextTakeover = true, bool Acce
     }
 }
 
+/// <summary>
+/// How a server answers offers: the first alternative the client's offers allow wins. Each alternative asks the client
+/// for no context takeover and/or a window size (0: no request), which the client must have said it accepts.
+/// </summary>
+public sealed record DeflateServerPolicy(IReadOnlyList<(bool ClientNoContextTakeover, int ClientMaxWindowBits)> Alternatives)
+{
+    public static readonly DeflateServerPolicy AcceptAny = new([(false, 0)]);
+
+    /// <summary>Chooses an offer from the client's header; returns the agreement and the answer header, or null to decline.</summary>
+    public (DeflateAgreement Agreement, string Header)? Choose(string? offersHeader)
+    {
+        var offers = ParseOffers(offersHeader);
+        foreach (var (noContext, bits) in Alternatives)
+            foreach (var o in offers)
+            {
+                if (noContext && !o.AcceptNoContextTakeover) continue;
+                if (bits != 0 && !o.AcceptMaxWindowBits) continue;
+                var sb = new StringBuilder("permessage-deflate");
+                if (o.RequestNoContextTakeover) sb.Append("; server_no_context_takeover");
+                if (o.RequestMaxWindowBits != 0) sb.Append($"; server_max_window_bits={o.RequestMaxWindowBits}");
+                if (noContext) sb.Append("; client_no_context_takeover");
+                if (bits != 0) sb.Append($"; client_max_window_bits={bits}");
+                var agreement = new DeflateAgreement(o.RequestNoContextTakeover, noContext,
+                    o.RequestMaxWindowBits == 0 ? 15 : o.RequestMaxWindowBits, bits == 0 ? 15 : bits);
+                return (agreement, sb.ToString());
+            }
+        return null;
+    }
+
+    /// <summary>The client's permessage-deflate offers, in its order of preference; malformed ones are skipped.</summary>
+    public static List<DeflateOffer> ParseOffers(string? header)
+    {
+        var result = new List<DeflateOffer>();
+        if (string.IsNullOrWhiteSpace(header)) return result;
+        foreach (var extension in header.Split(','))
+        {
+            var parts = extension.Split(';').Select(p => p.Trim()).ToArray();
+            if (!parts[0].Equals("permessage-deflate", StringComparison.OrdinalIgnoreCase)) continue;
+            var offer = new DeflateOffer(false, false);
+            bool ok = true;
+            foreach (var p in parts.Skip(1))
+            {
+                var kv = p.Split('=', 2);
+                int? value = kv.Length == 2 && int.TryParse(kv[1].Trim().Trim('"'), out int v) ? v : null;
+                switch (kv[0].Trim().ToLowerInvariant())
+                {
+                    case "client_no_context_takeover": offer = offer with { AcceptNoContextTakeover = true }; break;
+                    case "client_max_window_bits" when value is null or (>= 8 and <= 15): offer = offer with { AcceptMaxWindowBits = true }; break;
+                    case "server_no_context_takeover": offer = offer with { RequestNoContextTakeover = true }; break;
+                    case "server_max_window_bits" when value is >= 8 and <= 15: offer = offer with { RequestMaxWindowBits = value.Value }; break;
+                    default: ok = false; break;
+                }
+            }
+            if (ok) result.Add(offer);
+        }
+        return result;
+    }
+}
+
 /// <summary>What the server accepted: the parameters that bind each side's compressor.</summary>
 public sealed record DeflateAgreement(bool ServerNoContextTakeover, bool ClientNoContextTakeover, int ServerMaxWindowBits, int ClientMaxWindowBits)
 {
