@@ -13,12 +13,14 @@ public enum Faults
     None = 0,
     /// <summary>Echoes text messages without checking that they are UTF-8.</summary>
     SkipUtf8Validation = 1,
-    /// <summary>Treats frames with RSV bits set as if the bits were clear.</summary>
+    /// <summary>Treats RSV bits that no agreed extension defines as if they were clear.</summary>
     IgnoreReservedBits = 2,
     /// <summary>Fails connections with 1000 (normal) instead of the code the fault calls for (1002, 1007).</summary>
     WrongFailureCode = 4,
     /// <summary>Accepts and answers pings with more than 125 octets of payload.</summary>
     AcceptLongPing = 8,
+    /// <summary>Negotiates permessage-deflate but damages one octet of every compressed message it sends.</summary>
+    CorruptCompressed = 16,
 }
 
 /// <summary>
@@ -64,13 +66,13 @@ public sealed class BrokenEchoServer : IAsyncDisposable
         try
         {
             var stream = new NetworkStream(socket);
-            var pending = await HandshakeAsync(socket, stream, timeout.Token);
-            await new Connection(socket, stream, pending, _faults).RunAsync(timeout.Token);
+            var (pending, deflate) = await HandshakeAsync(socket, stream, timeout.Token);
+            await new Connection(socket, stream, pending, _faults, deflate).RunAsync(timeout.Token);
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or InvalidDataException) { }
     }
 
-    private static async Task<List<byte>> HandshakeAsync(Socket socket, NetworkStream stream, CancellationToken ct)
+    private static async Task<(List<byte> Pending, bool Deflate)> HandshakeAsync(Socket socket, NetworkStream stream, CancellationToken ct)
     {
         var data = new List<byte>();
         var buffer = new byte[4096];
@@ -82,10 +84,14 @@ public sealed class BrokenEchoServer : IAsyncDisposable
             data.AddRange(buffer.AsSpan(0, n));
         }
         var request = Encoding.Latin1.GetString(data.GetRange(0, end).ToArray());
-        var key = request.Split("\r\n").Select(l => l.Split(':', 2)).First(p => p[0].Trim().Equals("Sec-WebSocket-Key", StringComparison.OrdinalIgnoreCase))[1].Trim();
-        var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
-        await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"), ct);
-        return data.GetRange(end + 4, data.Count - end - 4);
+        var headers = request.Split("\r\n").Select(l => l.Split(':', 2)).Where(p => p.Length == 2).ToList();
+        string? Header(string name) => headers.FirstOrDefault(p => p[0].Trim().Equals(name, StringComparison.OrdinalIgnoreCase))?[1].Trim();
+        var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(Header("Sec-WebSocket-Key") + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
+        // Compression only when offered with client_no_context_takeover: each message then stands alone in both directions.
+        bool deflate = Header("Sec-WebSocket-Extensions") is { } ext && ext.Split(',')[0].Contains("permessage-deflate") && ext.Split(',')[0].Contains("client_no_context_takeover");
+        var extension = deflate ? "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; client_no_context_takeover\r\n" : "";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n{extension}\r\n"), ct);
+        return (data.GetRange(end + 4, data.Count - end - 4), deflate);
     }
 
     private static int IndexOfBlankLine(List<byte> d)
@@ -95,8 +101,9 @@ public sealed class BrokenEchoServer : IAsyncDisposable
         return -1;
     }
 
-    private sealed class Connection(Socket socket, NetworkStream stream, List<byte> pending, Faults faults)
+    private sealed class Connection(Socket socket, NetworkStream stream, List<byte> pending, Faults faults, bool deflate)
     {
+        private bool _compressed;
         private readonly List<byte> _in = pending;
         private readonly byte[] _buffer = new byte[65536];
         private List<byte>? _message;
@@ -109,6 +116,9 @@ public sealed class BrokenEchoServer : IAsyncDisposable
                 var frame = await ReadFrameAsync(ct);
                 if (frame is null) return;
                 var (fin, rsv, opcode, masked, payload) = frame.Value;
+                if (deflate && rsv == 4 && opcode is 1 or 2) { rsv = 0; _compressed = true; }
+                else if (opcode is 1 or 2) _compressed = false;
+                // The fault: bits no agreed extension gives a meaning to pass unnoticed.
                 if (faults.HasFlag(Faults.IgnoreReservedBits)) rsv = 0;
                 bool longPingAllowed = faults.HasFlag(Faults.AcceptLongPing) && opcode == 9;
                 if (!masked || rsv != 0 || opcode is (>= 3 and <= 7) or > 10 || (opcode >= 8 && (!fin || (payload.Length > 125 && !longPingAllowed)))
@@ -133,13 +143,40 @@ public sealed class BrokenEchoServer : IAsyncDisposable
                 if (!fin) continue;
                 var whole = _message.ToArray();
                 _message = null;
+                if (_compressed) whole = Inflate(whole);
                 if (_messageOpcode == 1 && !faults.HasFlag(Faults.SkipUtf8Validation) && !System.Text.Unicode.Utf8.IsValid(whole))
                 {
                     await FailAsync(1007, ct);
                     return;
                 }
-                await SendAsync(_messageOpcode, whole, ct);
+                if (deflate) await SendAsync(_messageOpcode, Deflate(whole), ct, rsv1: true);
+                else await SendAsync(_messageOpcode, whole, ct);
             }
+        }
+
+        private static byte[] Inflate(byte[] payload)
+        {
+            using var input = new MemoryStream([.. payload, 0x00, 0x00, 0xFF, 0xFF]);
+            using var inflater = new System.IO.Compression.DeflateStream(input, System.IO.Compression.CompressionMode.Decompress);
+            using var output = new MemoryStream();
+            inflater.CopyTo(output);
+            return output.ToArray();
+        }
+
+        private byte[] Deflate(byte[] message)
+        {
+            using var output = new MemoryStream();
+            using (var deflater = new System.IO.Compression.DeflateStream(output, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            {
+                deflater.Write(message);
+                deflater.Flush();
+            }
+            // The sync flush ends with 00 00 FF FF, which the sender drops; disposing added a final block after it.
+            var all = output.ToArray();
+            int tail = all.AsSpan().LastIndexOf((byte[])[0x00, 0x00, 0xFF, 0xFF]);
+            var body = all[..tail];
+            if (faults.HasFlag(Faults.CorruptCompressed) && body.Length > 2) body[body.Length / 2] ^= 0x5A;
+            return body;
         }
 
         private async Task AnswerCloseAsync(byte[] payload, CancellationToken ct)
@@ -175,9 +212,9 @@ public sealed class BrokenEchoServer : IAsyncDisposable
             catch (OperationCanceledException) { }
         }
 
-        private async Task SendAsync(int opcode, byte[] payload, CancellationToken ct)
+        private async Task SendAsync(int opcode, byte[] payload, CancellationToken ct, bool rsv1 = false)
         {
-            var header = new List<byte> { (byte)(0x80 | opcode) };
+            var header = new List<byte> { (byte)(0x80 | (rsv1 ? 0x40 : 0) | opcode) };
             if (payload.Length <= 125) header.Add((byte)payload.Length);
             else if (payload.Length <= 0xFFFF) { header.Add(126); header.Add((byte)(payload.Length >> 8)); header.Add((byte)payload.Length); }
             else { header.Add(127); for (int s = 56; s >= 0; s -= 8) header.Add((byte)((long)payload.Length >> s)); }

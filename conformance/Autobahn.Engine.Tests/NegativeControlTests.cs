@@ -11,7 +11,7 @@ namespace Autobahn.Engine.Tests;
 /// </summary>
 public sealed class NegativeControlTests
 {
-    private static readonly List<string> Chapters = ["1.*", "2.*", "3.*", "4.*", "5.*", "6.*", "7.*"];
+    private static readonly List<string> Chapters = ["1.*", "2.*", "3.*", "4.*", "5.*", "6.*", "7.*", "12.*.1", "12.*.2", "13.*.1", "13.*.2"];
 
     private static async Task<Dictionary<string, CaseResult>> RunAgainst(Faults faults)
     {
@@ -40,7 +40,7 @@ public sealed class NegativeControlTests
         Assert.True(failing.Count == 0, string.Join("\n", failing));
     }
 
-    public static TheoryData<Faults> AllFaults => [Faults.SkipUtf8Validation, Faults.IgnoreReservedBits, Faults.WrongFailureCode, Faults.AcceptLongPing];
+    public static TheoryData<Faults> AllFaults => [Faults.SkipUtf8Validation, Faults.IgnoreReservedBits, Faults.WrongFailureCode, Faults.AcceptLongPing, Faults.CorruptCompressed];
 
     [Theory]
     [MemberData(nameof(AllFaults))]
@@ -63,6 +63,7 @@ public sealed class NegativeControlTests
         // Every case where the peer must fail the connection with a specific code other than normal closure.
         Faults.WrongFailureCode => !c.Close.Codes.Contains(1000),
         Faults.AcceptLongPing => c.Id == "2.5",
+        Faults.CorruptCompressed => c.DeflateOffers.Count > 0,
         _ => false,
     };
 }

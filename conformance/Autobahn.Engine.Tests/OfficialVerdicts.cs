@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Autobahn.Engine.Engine;
 
 namespace Autobahn.Engine.Tests;
 
@@ -11,4 +12,10 @@ public static class OfficialVerdicts
         return root[agent]!.AsObject().ToDictionary(p => p.Key,
             p => (p.Value!["behavior"]!.GetValue<string>(), p.Value!["behaviorClose"]!.GetValue<string>()));
     }
+
+    /// <summary>One line per case where our verdicts differ from the official ones.</summary>
+    public static List<string> Disagreements(IEnumerable<CaseResult> results, Dictionary<string, (string Behavior, string Close)> official) =>
+        results.Where(r => official[r.Case.Id] != (r.Behavior, r.BehaviorClose))
+            .Select(r => $"{r.Case.Id}: ours {r.Behavior}/{r.BehaviorClose}, official {official[r.Case.Id].Behavior}/{official[r.Case.Id].Close}")
+            .ToList();
 }

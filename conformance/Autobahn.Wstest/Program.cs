@@ -27,6 +27,8 @@ catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonExce
 }
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+// `docker stop` sends SIGTERM: stop the same way as Ctrl-C, so fuzzingserver still writes its reports.
+using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
 void Progress(string line) => Console.WriteLine(line);
 try
 {
@@ -35,6 +37,17 @@ try
         case "fuzzingclient":
             var results = await new FuzzingClient(spec, Progress).RunAsync(cts.Token);
             Console.WriteLine($"Done: {results.Count} cases; reports in {Path.GetFullPath(spec.OutDir)}");
+            return 0;
+        case "fuzzingserver":
+            await using (var server = new FuzzingServer(spec, Progress))
+            {
+                server.Start();
+                Console.WriteLine($"Ok, will run {server.Cases.Count} test cases for any clients connecting (Ctrl-C to stop)");
+                try { await server.Stopped.WaitAsync(cts.Token); }
+                catch (OperationCanceledException) { }
+                server.WriteReports();
+            }
+            Console.WriteLine($"Reports in {Path.GetFullPath(spec.OutDir)}");
             return 0;
         default:
             Console.Error.WriteLine($"wstest: mode '{mode}' is not supported by this engine (fuzzingclient, fuzzingserver)");

@@ -17,6 +17,7 @@ public static class CaseCatalog
         all.AddRange(Chapter7Close.Cases());
         all.AddRange(Chapter9Limits.Cases());
         all.AddRange(Chapter10Misc.Cases());
+        all.AddRange(Chapter12Compression.Cases());
         all.Sort((a, b) => CompareIds(a.Id, b.Id));
         return all;
     });

@@ -18,6 +18,12 @@ public sealed record CaseDefinition(string Id, string Description, string Expect
     public Reaction? OnEvent { get; init; }
     /// <summary>Longest the case may run before the engine drops the connection (the suite's own deadlines are shorter).</summary>
     public TimeSpan HardLimit { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>permessage-deflate offers for the opening handshake (none: no extension offered).</summary>
+    public IReadOnlyList<Wire.DeflateOffer> DeflateOffers { get; init; } = [];
+    /// <summary>How the engine, as a server, answers a client's permessage-deflate offers (null: never accepts).</summary>
+    public Wire.DeflateServerPolicy? DeflatePolicy { get; init; }
+    /// <summary>Decides the first steps once the connection is open (e.g. from what the handshake agreed); used instead of <see cref="Steps"/>.</summary>
+    public Func<CaseContext, IEnumerable<Step>>? Opening { get; init; }
     /// <summary>Do not start the closing handshake when the expected events are in (the case closes on its own terms).</summary>
     public bool SuppressClose { get; init; }
     public Judging Judging { get; init; }
@@ -31,10 +37,15 @@ public delegate IEnumerable<Step> Reaction(CaseContext context, PeerEvent receiv
 /// <summary>What a reaction can see of the running case.</summary>
 public sealed class CaseContext
 {
+    public CaseContext() { }
+    public CaseContext(Wire.DeflateAgreement? deflate) => Deflate = deflate;
+
     public List<PeerEvent> Received { get; } = [];
     /// <summary>Scratch state a reaction keeps between calls (counters, timers).</summary>
     public Dictionary<string, object> Bag { get; } = [];
     public System.Diagnostics.Stopwatch Clock { get; } = new();
+    /// <summary>The compression both sides agreed on in the opening handshake, if any.</summary>
+    public Wire.DeflateAgreement? Deflate { get; init; }
     /// <summary>For cases judged by their own logic (no expected outcomes): the verdict so far and why.</summary>
     public string? Verdict { get; set; }
     public string? Result { get; set; }

@@ -25,7 +25,10 @@ public sealed class CaseSession
     private readonly Channel<Action> _inbox = Channel.CreateUnbounded<Action>(new() { SingleReader = true });
     private readonly Channel<(byte[] Data, bool Sync)> _outbox = Channel.CreateUnbounded<(byte[], bool)>(new() { SingleReader = true });
     private readonly FrameReader _reader = new();
-    private readonly CaseContext _context = new();
+    private readonly CaseContext _context;
+    private readonly MessageCompressor? _compressor;
+    private readonly MessageDecompressor? _decompressor;
+    private bool _messageCompressed;
     private readonly System.Diagnostics.Stopwatch _clock = new();
     private State _state = State.Open;
     private bool _lost;
@@ -42,8 +45,16 @@ public sealed class CaseSession
 
     private WireLog Log => _result.Log;
 
-    public CaseSession(CaseDefinition definition, Socket socket, bool isServer, Timeouts timeouts, CaseResult result)
+    public CaseSession(CaseDefinition definition, Socket socket, bool isServer, Timeouts timeouts, CaseResult result, DeflateAgreement? deflate = null)
     {
+        _context = new CaseContext(deflate);
+        if (deflate is not null)
+        {
+            // Each side compresses under the parameters the agreement sets for its own direction.
+            _compressor = isServer ? new MessageCompressor(deflate.ServerMaxWindowBits, deflate.ServerNoContextTakeover)
+                                   : new MessageCompressor(deflate.ClientMaxWindowBits, deflate.ClientNoContextTakeover);
+            _decompressor = new MessageDecompressor(isServer ? deflate.ClientNoContextTakeover : deflate.ServerNoContextTakeover);
+        }
         _case = definition;
         _socket = socket;
         _isServer = isServer;
@@ -59,7 +70,7 @@ public sealed class CaseSession
         var writer = Task.Run(WriteLoopAsync);
         var reader = Task.Run(ReadLoopAsync);
         if (!early.IsEmpty) { var copy = early.ToArray(); Post(() => OnData(copy)); }
-        Post(() => RunSteps(_case.Steps, 0));
+        Post(() => RunSteps(_case.Opening is { } open ? open(_context).ToList() : _case.Steps, 0));
         Schedule(_case.HardLimit.TotalSeconds, () => { if (_state != State.Closed) { _result.WasNotCleanReason = "engine time limit for the case reached"; Drop(abort: true); } });
         await foreach (var work in _inbox.Reader.ReadAllAsync())
         {
@@ -71,6 +82,8 @@ public sealed class CaseSession
         _result.DurationMs = (long)Math.Round(_clock.Elapsed.TotalMilliseconds);
         _socket.Dispose();
         await Task.WhenAll(writer, reader).ConfigureAwait(false);
+        _compressor?.Dispose();
+        _decompressor?.Dispose();
         Judge();
     }
 
@@ -148,12 +161,15 @@ public sealed class CaseSession
     private void SendWholeMessage(SendMessage m)
     {
         int opcode = m.Binary ? 2 : 1;
-        int size = m.FragmentSize is int s && s > 0 ? s : Math.Max(1, m.Payload.Length);
-        if (m.Payload.Length == 0) { Send(new FrameSpec(opcode, [])); return; }
-        for (int at = 0; at < m.Payload.Length; at += size)
+        // With permessage-deflate agreed, every message goes out compressed, RSV1 on its first frame only.
+        var payload = _compressor is null ? m.Payload : _compressor.Compress(m.Payload);
+        int rsv = _compressor is null ? 0 : 4;
+        int size = m.FragmentSize is int s && s > 0 ? s : Math.Max(1, payload.Length);
+        if (payload.Length == 0) { Send(new FrameSpec(opcode, [], Rsv: rsv)); return; }
+        for (int at = 0; at < payload.Length; at += size)
         {
-            int end = Math.Min(m.Payload.Length, at + size);
-            Send(new FrameSpec(at == 0 ? opcode : 0, m.Payload[at..end], Fin: end == m.Payload.Length));
+            int end = Math.Min(payload.Length, at + size);
+            Send(new FrameSpec(at == 0 ? opcode : 0, payload[at..end], Fin: end == payload.Length, Rsv: at == 0 ? rsv : 0));
         }
     }
 
@@ -262,7 +278,7 @@ public sealed class CaseSession
         if (_ignoreData && f.Opcode != 8) return;
         string? violation =
             (f.Mask is not null) != _isServer ? (_isServer ? "unmasked frame from a client" : "masked frame from a server")
-            : f.Rsv != 0 ? "reserved bits set with no extension negotiated"
+            : f.Rsv != 0 && !(f.Rsv == 4 && _decompressor is not null && f.Opcode is 1 or 2) ? "reserved bits set that no agreed extension defines"
             : f.Opcode is (>= 3 and <= 7) or > 10 ? $"reserved opcode {f.Opcode}"
             : f.Opcode >= 8 && !f.Fin ? "fragmented control frame"
             : f.Opcode >= 8 && f.Payload.Length > 125 ? "control frame payload over 125 octets"
@@ -278,11 +294,16 @@ public sealed class CaseSession
                 return;
             case 10: Deliver(PeerEvent.Pong(f.Payload)); return;
         }
-        if (f.Opcode != 0) { _message = []; _messageOpcode = f.Opcode; }
+        if (f.Opcode != 0) { _message = []; _messageOpcode = f.Opcode; _messageCompressed = f.Rsv == 4; }
         _message!.AddRange(f.Payload);
         if (!f.Fin) return;
         var payload = _message.ToArray();
         _message = null;
+        if (_messageCompressed)
+        {
+            try { payload = _decompressor!.Decompress(payload, _reader.MaxPayload); }
+            catch (InvalidDataException e) { Fail(1002, "compressed message does not inflate: " + e.Message); return; }
+        }
         if (_messageOpcode == 1 && !System.Text.Unicode.Utf8.IsValid(payload)) { Fail(1007, "invalid UTF-8 in a text message"); return; }
         Deliver(new PeerEvent("message", payload, _messageOpcode == 2));
     }
@@ -359,17 +380,39 @@ public sealed class CaseSession
     {
         try
         {
-            await foreach (var (data, sync) in _outbox.Reader.ReadAllAsync())
+            var batch = new List<byte[]>();
+            while (await _outbox.Reader.WaitToReadAsync())
             {
+                while (!_abort && _outbox.Reader.TryRead(out var item))
+                {
+                    var (data, sync) = item;
+                    Post(() => Log.TxOctetsSent(data, sync));
+                    if (sync)
+                    {
+                        await SendBatchAsync(batch);
+                        await _socket.SendAsync(data, SocketFlags.None);
+                        continue;
+                    }
+                    // Frames queued together go out in one write, as a buffered transport would send them.
+                    batch.Add(data);
+                    if (batch.Sum(b => b.Length) >= 256 * 1024) await SendBatchAsync(batch);
+                }
+                await SendBatchAsync(batch);
                 if (_abort) break;
-                Post(() => Log.TxOctetsSent(data, sync));
-                await _socket.SendAsync(data, SocketFlags.None);
             }
             if (_abort) _socket.LingerState = new LingerOption(true, 0);
             _socket.Shutdown(SocketShutdown.Send);
             if (_abort) _socket.Close();
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
+    }
+
+    private async Task SendBatchAsync(List<byte[]> batch)
+    {
+        if (batch.Count == 0) return;
+        if (batch.Count == 1) await _socket.SendAsync(batch[0], SocketFlags.None);
+        else await _socket.SendAsync(batch.Select(b => new ArraySegment<byte>(b)).ToList(), SocketFlags.None);
+        batch.Clear();
     }
 
     // ---- the verdict ----

@@ -89,8 +89,9 @@ public sealed class FuzzingClient
         var result = new CaseResult { Case = c, Log = new WireLog(), Agent = agent, CaseIndex = CaseCatalog.IndexOf(c), Started = Now() };
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         byte[] early;
-        var hs = new ClientHandshake(url, UserAgent, null);
+        var hs = new ClientHandshake(url, UserAgent, c.DeflateOffers.Count == 0 ? null : string.Join(", ", c.DeflateOffers.Select(o => o.Header())));
         result.HttpRequest = hs.Request;
+        DeflateAgreement? deflate;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -101,6 +102,7 @@ public sealed class FuzzingClient
             await socket.SendAsync(request, SocketFlags.None, timeout.Token);
             early = await hs.ReadResponseAsync(socket, result.Log, timeout.Token);
             result.HttpResponse = hs.Response ?? "?";
+            deflate = c.DeflateOffers.Count == 0 ? null : DeflateAgreement.Parse(hs.ResponseHeaders.GetValueOrDefault("Sec-WebSocket-Extensions"));
         }
         catch (Exception e) when (e is SocketException or InvalidDataException or OperationCanceledException)
         {
@@ -111,7 +113,7 @@ public sealed class FuzzingClient
             result.ResultClose = "The WebSocket opening handshake was never completed!";
             return result;
         }
-        await new CaseSession(c, socket, isServer: false, timeouts, result).RunAsync(early);
+        await new CaseSession(c, socket, isServer: false, timeouts, result, deflate).RunAsync(early);
         return result;
     }
 

@@ -7,7 +7,6 @@ namespace Autobahn.Engine.Wire;
 /// <summary>The HTTP upgrade a fuzzing client sends, and the check of the server's answer (RFC 6455 section 4.1).</summary>
 public sealed class ClientHandshake
 {
-    private const string Guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private readonly string _key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
 
     public string Request { get; }
@@ -30,21 +29,9 @@ public sealed class ClientHandshake
     /// <summary>Reads the answer up to the blank line; returns octets that came after it (early frames), or throws with the reason.</summary>
     public async Task<byte[]> ReadResponseAsync(Socket socket, WireLog log, CancellationToken ct)
     {
-        var buffer = new byte[16 * 1024];
-        int count = 0;
-        while (true)
-        {
-            if (count == buffer.Length) throw new InvalidDataException("opening handshake answer is over 16 KiB");
-            int n = await socket.ReceiveAsync(buffer.AsMemory(count), SocketFlags.None, ct);
-            if (n == 0) throw new InvalidDataException("peer closed the connection during the opening handshake");
-            log.RxOctetsReceived(buffer.AsSpan(count, n));
-            count += n;
-            int end = buffer.AsSpan(0, count).IndexOf("\r\n\r\n"u8);
-            if (end < 0) continue;
-            Response = Encoding.Latin1.GetString(buffer, 0, end + 4);
-            Check();
-            return buffer[(end + 4)..count];
-        }
+        (Response, var rest) = await HttpHead.ReadAsync(socket, log, ct);
+        Check();
+        return rest;
     }
 
     private void Check()
@@ -57,8 +44,7 @@ public sealed class ClientHandshake
             int colon = line.IndexOf(':');
             if (colon > 0) ResponseHeaders[line[..colon].Trim()] = line[(colon + 1)..].Trim();
         }
-        var expected = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(_key + Guid)));
-        if (ResponseHeaders.GetValueOrDefault("Sec-WebSocket-Accept") != expected)
+        if (ResponseHeaders.GetValueOrDefault("Sec-WebSocket-Accept") != ServerHandshake.AcceptFor(_key))
             throw new InvalidDataException("Sec-WebSocket-Accept does not match the key we sent");
     }
 }
