@@ -137,8 +137,9 @@ collect_findings() {
       [ -f "$f" ] || continue
       sha=$(sha1sum "$f" | cut -c1-12)
       if [ "$kind" = hangs ]; then name=hang-$sha; else
-        text=$(timeout 120 dotnet "$plain_dir/WebSocketKit.Fuzz.dll" --replay "$target" "$f" 2>&1 || true)
+        text=$(timeout $((3 * timeout_ms / 1000 + 5)) dotnet "$plain_dir/WebSocketKit.Fuzz.dll" --replay "$target" "$f" 2>&1 || true)
         name=$(echo "$text" | sed -nE 's/^exception: ([A-Za-z0-9_.]+).*/\1/p' | head -n1 | sed 's/.*\.//')
+        if [ -z "$name" ] && echo "$text" | grep -q '^Stack overflow'; then name=StackOverflow; fi
         name=crash-${name:-process-died}-$sha
       fi
       dest=$regressions/$target/$name.bin
@@ -146,7 +147,8 @@ collect_findings() {
       cp "$f" "$dest"
       log "new finding: $dest ($(wc -c <"$f") bytes)"
       od -An -tx1 -v "$f" | head -n 32 >&2
-      replay "$target" "$dest" >&2 || true
+      # A hang needs only a few afl timeouts to show itself.
+      FUZZ_REPLAY_TIMEOUT=$((3 * timeout_ms / 1000 + 5)) replay "$target" "$dest" >&2 || true
     done
   done
 }
@@ -193,9 +195,9 @@ campaign() {
 
 replay() {
   local target=$1; shift
-  local rc=0 limit=${FUZZ_REPLAY_TIMEOUT:-120}
+  local rc=0 limit=${FUZZ_REPLAY_TIMEOUT:-60}
   timeout "$limit" dotnet "$plain_dir/WebSocketKit.Fuzz.dll" --replay "$target" "$@" || rc=$?
-  [ $rc -eq 124 ] && echo "HANG: the replay did not finish within ${limit}s"
+  if [ $rc -eq 124 ]; then echo "HANG: the replay did not finish within ${limit}s"; fi
   return $rc
 }
 

@@ -35,6 +35,9 @@ internal static class FrameSeeds
                 [.. Frame(masked, false, Opcode.Text, "Hel"u8), .. Frame(masked, true, Opcode.Ping, "ping"u8),
                  .. Frame(masked, false, Opcode.Continuation, "l"u8), .. Frame(masked, true, Opcode.Continuation, "o"u8)]);
             yield return Seed($"{r}-close-1000-reason", plain, whole, Frame(masked, true, Opcode.Close, ClosePayload.Format(CloseStatus.NormalClosure, "bye")));
+            yield return Seed($"{r}-close-bodies-short-reserved-badutf8-private", plain, ragged,
+                [.. Frame(masked, true, Opcode.Close, [0x03]), .. Frame(masked, true, Opcode.Close, [0x03, 0xed]),
+                 .. Frame(masked, true, Opcode.Close, [0x0b, 0xb8, 0xc0, 0xaf]), .. Frame(masked, true, Opcode.Close, ClosePayload.Format(4999, "κόσμε"))]);
             yield return Seed($"{r}-close-empty", plain, byteByByte, Frame(masked, true, Opcode.Close, []));
             yield return Seed($"{r}-ping-pong", plain, whole,
                 [.. Frame(masked, true, Opcode.Ping, "are you there"u8), .. Frame(masked, true, Opcode.Pong, Bytes(125))]);

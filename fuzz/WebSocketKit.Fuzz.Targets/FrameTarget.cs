@@ -126,25 +126,35 @@ public sealed class FrameTarget : IFuzzTarget
             var want = _expected.Frames[_frame];
             Check(written > 0 && written == consumed && written <= destination.Length, $"a Payload event moves input to output one to one (consumed {consumed}, written {written})");
             Check(_delivered + written <= want.Header.PayloadLength, "payload does not run past the frame");
-            // Unmask by the definition of RFC 6455 section 5.3, one byte at a time.
-            int from = want.HeaderEnd + (int)_delivered;
             for (int i = 0; i < written; i++)
             {
-                long j = _delivered + i;
-                byte expected = (byte)(_wire[from + i] ^ (want.Header.Masked ? (byte)(want.Header.MaskKey >> (int)(8 * (j & 3))) : 0));
+                byte expected = UnmaskedByte(want, _delivered + i);
                 if (destination[i] != expected)
-                    throw new FuzzFindingException($"frame {_frame}: payload byte {j} is {destination[i]:X2}, expected {expected:X2}");
+                    throw new FuzzFindingException($"frame {_frame}: payload byte {_delivered + i} is {destination[i]:X2}, expected {expected:X2}");
             }
             _delivered += written;
             Check(_decoder.PayloadRemaining == want.Header.PayloadLength - _delivered, "PayloadRemaining counts down the delivered bytes");
         }
 
+        // Payload byte j of a frame, unmasked by the definition of RFC 6455 section 5.3.
+        private byte UnmaskedByte(FrameReference.Frame frame, long j)
+            => (byte)(_wire[frame.HeaderEnd + (int)j] ^ (frame.Header.Masked ? (byte)(frame.Header.MaskKey >> (int)(8 * (j & 3))) : 0));
+
+        private byte[] Unmasked(FrameReference.Frame frame)
+        {
+            var payload = new byte[frame.Header.PayloadLength];
+            for (int j = 0; j < payload.Length; j++) payload[j] = UnmaskedByte(frame, j);
+            return payload;
+        }
+
         private void OnFrameEnd(int consumed)
         {
             Check(consumed == 0, "FrameEnd consumes nothing");
-            Check(_frame >= 0 && _delivered == _expected.Frames[_frame].Header.PayloadLength,
-                $"frame {_frame} ended after {_delivered} payload bytes");
+            Check(_frame >= 0, "FrameEnd comes after a Header");
+            var frame = _expected.Frames[_frame];
+            Check(_delivered == frame.Header.PayloadLength, $"frame {_frame} ended after {_delivered} payload bytes");
             _frameEnds++;
+            if (frame.Header.Opcode == Opcode.Close) CloseFrameCheck.Verify(Unmasked(frame));
         }
 
         private void OnError()

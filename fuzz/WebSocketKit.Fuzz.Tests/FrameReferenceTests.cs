@@ -94,3 +94,28 @@ public class FrameReferenceTests
         Assert.Equal(frames, r.Frames.Count);
     }
 }
+
+/// <summary>The verdicts the frame target expects from ClosePayload.Parse.</summary>
+public class CloseFrameCheckTests
+{
+    [Theory]
+    [InlineData("", ProtocolError.None)]
+    [InlineData("03", ProtocolError.ClosePayloadTooShort)]
+    [InlineData("03e8", ProtocolError.None)]
+    [InlineData("03e8627965", ProtocolError.None)]
+    [InlineData("03ec", ProtocolError.InvalidCloseCode)]   // 1004 reserved
+    [InlineData("03ed", ProtocolError.InvalidCloseCode)]   // 1005 never on the wire
+    [InlineData("03f6", ProtocolError.None)]               // 1014 (IANA)
+    [InlineData("03f7", ProtocolError.InvalidCloseCode)]   // 1015 never on the wire
+    [InlineData("0bb7", ProtocolError.InvalidCloseCode)]   // 2999 unassigned
+    [InlineData("0bb8", ProtocolError.None)]               // 3000 registered
+    [InlineData("1387", ProtocolError.None)]               // 4999 private use
+    [InlineData("1388", ProtocolError.InvalidCloseCode)]   // 5000
+    [InlineData("03e8c0af", ProtocolError.InvalidUtf8)]
+    public void A_close_body_gets_the_RFC_verdict(string hex, ProtocolError expected)
+    {
+        var body = Convert.FromHexString(hex);
+        Assert.Equal(expected, CloseFrameCheck.Expected(body));
+        CloseFrameCheck.Verify(body);
+    }
+}
