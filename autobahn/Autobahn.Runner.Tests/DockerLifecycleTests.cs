@@ -37,7 +37,7 @@ public sealed class DockerLifecycleTests : IAsyncLifetime
     }
 
     private ContainerSpec Spec(params string[] args) => new(
-        _image, [ProbeImage.Executable, .. args],
+        _image, [ProbeImage.Command, .. args],
         new Dictionary<string, string> { [_config.FullName] = "/config", [_reports.FullName] = "/reports" });
 
     [DockerFact]
