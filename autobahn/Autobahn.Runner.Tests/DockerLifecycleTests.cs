@@ -100,10 +100,13 @@ public sealed class DockerLifecycleTests : IAsyncLifetime
     [DockerFact]
     public async Task An_image_without_wstest_is_a_clear_error_and_leaves_no_container()
     {
+        // A listening target, so the runner gets as far as starting the suite.
+        using var target = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        target.Start();
         var options = new RunnerOptions
         {
             Mode = RunMode.Server,
-            Target = "ws://127.0.0.1:9/",
+            Target = $"ws://127.0.0.1:{((System.Net.IPEndPoint)target.LocalEndpoint).Port}/",
             Engine = EngineChoice.Docker,
             Image = _image,
             ReportsDirectory = _reports.FullName,
