@@ -22,9 +22,20 @@ public sealed class DockerLifecycleTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _docker = await DockerEngine.ConnectAsync(DockerEngine.DefaultEndpoint(), NullLogger.Instance, _cts.Token);
-        _image = await ProbeImage.EnsureAsync(_docker, _cts.Token);
-        await _docker.RemoveLeftoversAsync(_cts.Token);
+        try
+        {
+            _docker = await DockerEngine.ConnectAsync(DockerEngine.DefaultEndpoint(), NullLogger.Instance, _cts.Token);
+            _image = await ProbeImage.EnsureAsync(_docker, _cts.Token);
+            await _docker.RemoveLeftoversAsync(_cts.Token);
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose initialisation failed: clean up here.
+            _docker?.Dispose();
+            _config.Delete(recursive: true);
+            _reports.Delete(recursive: true);
+            throw;
+        }
     }
 
     public async Task DisposeAsync()
@@ -52,6 +63,7 @@ public sealed class DockerLifecycleTests : IAsyncLifetime
             var inspect = await _docker.Client.Containers.InspectContainerAsync(run.Id, _cts.Token);
             Assert.Equal("1", inspect.Config.Labels[ContainerSpec.RunnerLabel]);
             Assert.Equal("host", inspect.HostConfig.NetworkMode);
+            Assert.Equal(HostUser.ForContainer() ?? "", inspect.Config.User); // a non-root runner's uid:gid owns the reports
             Assert.Contains(inspect.Mounts, m => m.Destination == "/config" && m.Source == _config.FullName);
             Assert.Contains(inspect.Mounts, m => m.Destination == "/reports" && m.Source == _reports.FullName);
         }
