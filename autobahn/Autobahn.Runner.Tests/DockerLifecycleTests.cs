@@ -22,9 +22,20 @@ public sealed class DockerLifecycleTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _docker = await DockerEngine.ConnectAsync(DockerEngine.DefaultEndpoint(), NullLogger.Instance, _cts.Token);
-        _image = await ProbeImage.EnsureAsync(_docker, _cts.Token);
-        await _docker.RemoveLeftoversAsync(_cts.Token);
+        try
+        {
+            _docker = await DockerEngine.ConnectAsync(DockerEngine.DefaultEndpoint(), NullLogger.Instance, _cts.Token);
+            _image = await ProbeImage.EnsureAsync(_docker, _cts.Token);
+            await _docker.RemoveLeftoversAsync(_cts.Token);
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose initialisation failed: clean up here.
+            _docker?.Dispose();
+            _config.Delete(recursive: true);
+            _reports.Delete(recursive: true);
+            throw;
+        }
     }
 
     public async Task DisposeAsync()
@@ -37,7 +48,7 @@ public sealed class DockerLifecycleTests : IAsyncLifetime
     }
 
     private ContainerSpec Spec(params string[] args) => new(
-        _image, [ProbeImage.Executable, .. args],
+        _image, [ProbeImage.Command, .. args],
         new Dictionary<string, string> { [_config.FullName] = "/config", [_reports.FullName] = "/reports" });
 
     [DockerFact]
@@ -52,6 +63,7 @@ public sealed class DockerLifecycleTests : IAsyncLifetime
             var inspect = await _docker.Client.Containers.InspectContainerAsync(run.Id, _cts.Token);
             Assert.Equal("1", inspect.Config.Labels[ContainerSpec.RunnerLabel]);
             Assert.Equal("host", inspect.HostConfig.NetworkMode);
+            Assert.Equal(HostUser.ForContainer() ?? "", inspect.Config.User); // a non-root runner's uid:gid owns the reports
             Assert.Contains(inspect.Mounts, m => m.Destination == "/config" && m.Source == _config.FullName);
             Assert.Contains(inspect.Mounts, m => m.Destination == "/reports" && m.Source == _reports.FullName);
         }
@@ -100,10 +112,13 @@ public sealed class DockerLifecycleTests : IAsyncLifetime
     [DockerFact]
     public async Task An_image_without_wstest_is_a_clear_error_and_leaves_no_container()
     {
+        // A listening target, so the runner gets as far as starting the suite.
+        using var target = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        target.Start();
         var options = new RunnerOptions
         {
             Mode = RunMode.Server,
-            Target = "ws://127.0.0.1:9/",
+            Target = $"ws://127.0.0.1:{((System.Net.IPEndPoint)target.LocalEndpoint).Port}/",
             Engine = EngineChoice.Docker,
             Image = _image,
             ReportsDirectory = _reports.FullName,

@@ -29,6 +29,7 @@ public static class ClientMode
             var progress = ProgressLine.ForConsole(log);
             for (var n = 1; n <= count; n++)
             {
+                if (suite.Exited.IsCompleted) throw new RunnerException($"the suite exited during the run, before case {n} of {count}; run with --verbose to see its output");
                 progress.Report(n, count, null);
                 await RunOneAsync(client, SuiteControl.RunCaseUri(baseUri, n, agent), n, o.CaseTimeout, log, ct).ConfigureAwait(false);
             }

@@ -48,6 +48,11 @@ public sealed class ContainerRun : ISuiteProcess
         {
             await _engine.StopAndRemoveAsync(Id, _keep).ConfigureAwait(false);
         }
+        catch (Exception ex) when (ex is Docker.DotNet.DockerApiException or HttpRequestException or IOException or OperationCanceledException)
+        {
+            // A cleanup failure must not hide why the run ended; the label lets the next run remove it.
+            _log.LogWarning("could not remove container {Id} ({Message}); the next run removes it", Id[..12], ex.Message);
+        }
         finally
         {
             await _stopping.CancelAsync().ConfigureAwait(false);

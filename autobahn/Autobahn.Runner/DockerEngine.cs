@@ -131,6 +131,7 @@ public sealed class DockerEngine : IDisposable
             Image = spec.Image,
             Cmd = [.. spec.Command],
             Labels = new Dictionary<string, string> { [ContainerSpec.RunnerLabel] = "1" },
+            User = HostUser.ForContainer(),
             HostConfig = new HostConfig
             {
                 // Host networking lets the suite reach a server on the host and the runner reach the suite on 127.0.0.1;

@@ -39,6 +39,33 @@ report.SetAction(parse =>
 });
 root.Subcommands.Add(report);
 
+var app = new Option<string>("--app") { Description = "a self-contained linux-x64 publish folder", Required = true };
+var executable = new Option<string>("--executable") { Description = "the app's executable in that folder", Required = true };
+var tag = new Option<string>("--tag") { Description = "the image tag to build", Required = true };
+var commandNames = new Option<string[]>("--command") { Description = "names on the PATH that run the app (default: wstest)", AllowMultipleArgumentsPerToken = true };
+var pack = new Command("pack-image", "Pack a self-contained app (e.g. the built-in engine's wstest) into a FROM-scratch image with /config and /reports, built locally through Docker.DotNet.")
+{
+    app, executable, tag, commandNames, verbose,
+};
+pack.SetAction(async (parse, ct) =>
+{
+    using var logs = Logs(parse.GetValue(verbose));
+    var log = logs.CreateLogger("pack-image");
+    try
+    {
+        using var docker = await DockerEngine.ConnectAsync(DockerEngine.DefaultEndpoint(), log, ct);
+        var names = parse.GetValue(commandNames) is { Length: > 0 } given ? given : ["wstest"];
+        await ImagePacker.PackAsync(docker, parse.GetValue(app)!, parse.GetValue(executable)!, names, parse.GetValue(tag)!, log, ct);
+        return RunnerApp.Passed;
+    }
+    catch (RunnerException ex)
+    {
+        log.LogError("cannot pack: {Message}", ex.Message);
+        return RunnerApp.CannotRun;
+    }
+});
+root.Subcommands.Add(pack);
+
 root.SetAction(async (parse, ct) =>
 {
     using var logs = Logs(parse.GetValue(verbose));

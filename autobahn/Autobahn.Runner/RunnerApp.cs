@@ -29,6 +29,10 @@ public static class RunnerApp
                 missing.Add("server mode: our standalone echo server is not written yet (connection layer issue); " +
                             "pass --target ws://host:port/path to test any running server");
             }
+            else if (o.RunsServerMode && await TargetProblemAsync(o.Target!, ct).ConfigureAwait(false) is { } problem)
+            {
+                missing.Add("server mode: " + problem);
+            }
             if (!o.RunsClientMode && !o.RunsServerMode) missing.Add("no mode selected");
 
             var configDir = Directory.CreateTempSubdirectory("ws-conformance-config-").FullName;
@@ -77,6 +81,17 @@ public static class RunnerApp
             log.LogError("the suite did not finish within {Minutes:0} minutes", o.SuiteTimeout.TotalMinutes);
             return CannotRun;
         }
+    }
+
+    private static async Task<string?> TargetProblemAsync(string target, CancellationToken ct)
+    {
+        if (!Uri.TryCreate(target, UriKind.Absolute, out var uri) || uri.Scheme is not ("ws" or "wss"))
+        {
+            return $"--target {target} is not a ws:// or wss:// URL";
+        }
+        return await SuiteControl.AnswersAsync(uri.Host, uri.Port, TimeSpan.FromSeconds(5), ct).ConfigureAwait(false)
+            ? null
+            : $"nothing accepts connections at {target}; start the server first";
     }
 
     /// <summary>

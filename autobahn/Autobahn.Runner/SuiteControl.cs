@@ -19,22 +19,28 @@ public static class SuiteControl
         while (true)
         {
             if (exited.IsCompleted) throw new RunnerException($"the suite exited before listening on {host}:{port}; its output is above (run with --verbose)");
-            using (var tcp = new TcpClient())
-            {
-                try
-                {
-                    using var attempt = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
-                    attempt.CancelAfter(TimeSpan.FromSeconds(1));
-                    await tcp.ConnectAsync(host, port, attempt.Token).ConfigureAwait(false);
-                    return;
-                }
-                catch (Exception ex) when (ex is SocketException or OperationCanceledException && !ct.IsCancellationRequested)
-                {
-                    if (deadline.IsCancellationRequested) throw new RunnerException($"the suite did not listen on {host}:{port} within {timeout.TotalSeconds:0}s");
-                }
-            }
+            if (await AnswersAsync(host, port, TimeSpan.FromSeconds(1), deadline.Token).ConfigureAwait(false)) return;
+            ct.ThrowIfCancellationRequested();
+            if (deadline.IsCancellationRequested) throw new RunnerException($"the suite did not listen on {host}:{port} within {timeout.TotalSeconds:0}s");
             // Between probes: wake on the suite exiting or after a short pause, whichever comes first.
             await Task.WhenAny(exited, Task.Delay(TimeSpan.FromMilliseconds(250), deadline.Token)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Whether something accepts a TCP connection at host:port within the timeout.</summary>
+    public static async Task<bool> AnswersAsync(string host, int port, TimeSpan timeout, CancellationToken ct)
+    {
+        using var tcp = new TcpClient();
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        attempt.CancelAfter(timeout);
+        try
+        {
+            await tcp.ConnectAsync(host, port, attempt.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            return false;
         }
     }
 
