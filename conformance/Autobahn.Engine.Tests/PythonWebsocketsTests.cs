@@ -1,5 +1,4 @@
 using Autobahn.Engine.Cases;
-using Autobahn.Engine.Modes;
 using Xunit;
 
 namespace Autobahn.Engine.Tests;
@@ -13,26 +12,12 @@ public sealed class PythonWebsocketsTests(PythonWebsocketsServer python) : IClas
     [Fact]
     public async Task Python_websockets_fails_no_case()
     {
-        var outdir = Path.Combine(Path.GetTempPath(), "autobahn-engine-tests", Guid.NewGuid().ToString("N"));
-        var spec = new FuzzingSpec
-        {
-            OutDir = outdir,
-            Servers = [new ServerSpec("python-websockets", python.Url.ToString(), [])],
-            Cases = ["1.*", "2.*", "3.*", "4.*", "5.*", "6.*", "7.*", "9.7.*", "10.*", "12.*.1", "13.*.1", "13.*.2"],
-            Parallel = 4,
-        };
-        try
-        {
-            var results = await new FuzzingClient(spec).RunAsync();
-            Assert.Equal(CaseCatalog.Select(spec.Cases, []).Count, results.Count);
-            var failing = results
-                .Where(r => r.Behavior is Verdicts.Failed or Verdicts.Unimplemented || r.BehaviorClose is not (Verdicts.Ok or Verdicts.Informational))
-                .Select(r => $"{r.Case.Id}: {r.Behavior}/{r.BehaviorClose}").ToList();
-            Assert.True(failing.Count == 0, string.Join("\n", failing));
-        }
-        finally
-        {
-            if (Directory.Exists(outdir)) Directory.Delete(outdir, recursive: true);
-        }
+        List<string> cases = ["1.*", "2.*", "3.*", "4.*", "5.*", "6.*", "7.*", "9.7.*", "10.*", "12.*.1", "13.*.1", "13.*.2"];
+        var results = await EngineRuns.AgainstAsync(python.Url, "python-websockets", cases);
+        Assert.Equal(CaseCatalog.Select(cases, []).Count, results.Count);
+        var failing = results
+            .Where(r => r.Behavior is Verdicts.Failed or Verdicts.Unimplemented || r.BehaviorClose is not (Verdicts.Ok or Verdicts.Informational))
+            .Select(r => $"{r.Case.Id}: {r.Behavior}/{r.BehaviorClose}").ToList();
+        Assert.True(failing.Count == 0, string.Join("\n", failing));
     }
 }
