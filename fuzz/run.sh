@@ -208,7 +208,7 @@ case "$cmd" in
   fuzz)
     target=${2:?usage: run.sh fuzz <target> [seconds]}
     ensure_afl; publish_plain
-    targets | grep -qx "$target" || { log "unknown target '$target'; targets: $(targets | xargs)"; exit 2; }
+    targets | grep -x "$target" >/dev/null || { log "unknown target '$target'; targets: $(targets | xargs)"; exit 2; }
     publish_instrumented
     campaign "$target" "${3:-600}"
     ;;
