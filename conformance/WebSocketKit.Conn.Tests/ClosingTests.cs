@@ -52,15 +52,16 @@ public class ClosingTests
         Assert.IsType<TimeoutException>(later.InnerException);
     }
 
-    [Fact]
-    public async Task Connections_without_a_write_buffer_pool_keep_their_own_buffer_and_work_the_same()
+    [Theory]
+    [InlineData(false), InlineData(true)]
+    public async Task Connections_with_unpooled_write_buffers_or_released_read_buffers_work_the_same(bool releaseReadBuffer)
     {
-        var options = new ConnectionOptions { WriteBufferPool = null, WriteBufferSize = 256 };
+        var options = new ConnectionOptions { WriteBufferPool = null, WriteBufferSize = 256, ReadBufferSize = 256, ReleaseReadBufferWhenIdle = releaseReadBuffer };
         var (server, client) = await Loopback.PairAsync(new Upgrader { ConnectionOptions = options }, options);
         await using var _ = server;
         await using var __ = client;
         var ct = Bounded();
-        for (int size = 0; size < 2000; size += 199)
+        for (int size = 0; size < 70_000; size = size * 3 + 199)
         {
             var data = new byte[size];
             new Random(size).NextBytes(data);

@@ -65,8 +65,11 @@ public sealed partial class Conn : IAsyncDisposable
         _options = options;
         _logger = options.Logger ?? NullLogger.Instance;
         Subprotocol = subprotocol ?? "";
-        _readBuf = new byte[Math.Max(options.ReadBufferSize, bufferedInput.Length)];
-        bufferedInput.CopyTo(_readBuf);
+        if (!options.ReleaseReadBufferWhenIdle || !bufferedInput.IsEmpty)
+        {
+            _readBuf = new byte[Math.Max(options.ReadBufferSize, bufferedInput.Length)];
+            bufferedInput.CopyTo(_readBuf);
+        }
         _readEnd = bufferedInput.Length;
         _decoder = new FrameDecoder(role, options.ReadLimit);
         _writeBufferSize = options.WriteBufferSize;
