@@ -15,7 +15,10 @@ public sealed class NegativeControlTests
     private static async Task<Dictionary<string, CaseResult>> RunAgainst(Faults faults)
     {
         await using var server = new BrokenEchoServer(faults);
-        return (await EngineRuns.AgainstAsync(server.Url, "broken", Chapters, parallel: 8)).ToDictionary(r => r.Case.Id);
+        var results = await EngineRuns.AgainstAsync(server.Url, "broken", Chapters, parallel: 8);
+        // Only a case that fails without being aimed at the fault can be a missed deadline; those run again, alone.
+        results = await EngineRuns.RecheckAsync(server.Url, "broken", results, r => Failing(r) && !Targets(faults, r.Case));
+        return results.ToDictionary(r => r.Case.Id);
     }
 
     private static bool Failing(CaseResult r) =>

@@ -15,9 +15,10 @@ public sealed class PythonWebsocketsTests(PythonWebsocketsServer python) : IClas
         List<string> cases = ["1.*", "2.*", "3.*", "4.*", "5.*", "6.*", "7.*", "9.7.*", "10.*", "12.*.1", "13.*.1", "13.*.2"];
         var results = await EngineRuns.AgainstAsync(python.Url, "python-websockets", cases);
         Assert.Equal(CaseCatalog.Select(cases, []).Count, results.Count);
-        var failing = results
-            .Where(r => r.Behavior is Verdicts.Failed or Verdicts.Unimplemented || r.BehaviorClose is not (Verdicts.Ok or Verdicts.Informational))
-            .Select(r => $"{r.Case.Id}: {r.Behavior}/{r.BehaviorClose}").ToList();
+        static bool Failing(Engine.CaseResult r) =>
+            r.Behavior is Verdicts.Failed or Verdicts.Unimplemented || r.BehaviorClose is not (Verdicts.Ok or Verdicts.Informational);
+        results = await EngineRuns.RecheckAsync(python.Url, "python-websockets", results, Failing);
+        var failing = results.Where(Failing).Select(r => $"{r.Case.Id}: {r.Behavior}/{r.BehaviorClose}").ToList();
         Assert.True(failing.Count == 0, string.Join("\n", failing));
     }
 }
