@@ -56,12 +56,17 @@ public sealed class KeepAlive : IAsyncDisposable
     /// </summary>
     public Task<KeepAliveTimeoutException?> Completion => _loop;
 
-    /// <summary>Starts pinging <paramref name="conn"/> every <paramref name="interval"/>, failing it after <paramref name="timeout"/> of silence.</summary>
+    /// <summary>
+    /// Starts pinging <paramref name="conn"/> every <paramref name="interval"/>, failing it after
+    /// <paramref name="timeout"/> of silence; the timeout must exceed the interval (gorilla's
+    /// examples use pongWait = 10/9 of the ping period; leave room for a slow round trip).
+    /// </summary>
     public static KeepAlive Start(Conn conn, TimeSpan interval, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(conn);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        // The peer needs at least one ping to answer before the silence counts against it.
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, interval);
         return new KeepAlive(conn, interval, timeout);
     }
 
@@ -103,8 +108,11 @@ public sealed class KeepAlive : IAsyncDisposable
     /// <summary>Stops the keep-alive (the connection stays open).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _stop.Cancel();
         await _loop.ConfigureAwait(false);
         _stop.Dispose();
     }
+
+    private int _disposed;
 }
