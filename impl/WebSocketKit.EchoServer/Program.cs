@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using WebSocketKit;
 using WebSocketKit.EchoServer;
@@ -63,8 +64,11 @@ server.Start();
 // A machine-readable line for scripts and tests that start the server on port 0.
 Console.WriteLine($"listening 127.0.0.1:{server.Port}");
 var stopped = new TaskCompletionSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; stopped.TrySetResult(); };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stopped.TrySetResult();
+// Ctrl+C and SIGTERM both start a graceful shutdown (close 1001 to everyone, 5 s to answer).
+void Stop(PosixSignalContext context) { context.Cancel = true; stopped.TrySetResult(); }
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 await stopped.Task;
 logger.LogInformation("stopping");
+await server.ShutdownAsync(TimeSpan.FromSeconds(5));
 return 0;

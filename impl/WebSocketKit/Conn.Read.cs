@@ -312,6 +312,7 @@ public sealed partial class Conn
         try
         {
             n = await _stream.ReadAsync(buffer, token).ConfigureAwait(false);
+            NoteReceived();
         }
         catch (OperationCanceledException e) when (_readDeadline?.At is not null && !_readCallerToken.IsCancellationRequested)
         {
