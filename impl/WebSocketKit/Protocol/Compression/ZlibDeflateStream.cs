@@ -27,7 +27,6 @@ internal sealed unsafe class ZlibDeflateStream : IDeflateEngine
         try
         {
             var s = _handle.Stream;
-            if (_heldCount > 0 && !final) throw new InvalidOperationException("a message end that ran out of output must be continued with endOfMessage set");
             int reserve = _heldCount;
             fixed (byte* inPtr = input)
             fixed (byte* outPtr = output)
