@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace WebSocketKit.Protocol.Compression;
 
 /// <summary>
@@ -62,27 +60,12 @@ public sealed class MessageDeflater : IDisposable
     /// </summary>
     public int Compress(ReadOnlySpan<byte> message, Span<byte> output)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (output.Length < GetMaxCompressedLength(message.Length))
             throw new ArgumentException("output is smaller than GetMaxCompressedLength(message.Length)", nameof(output));
-        var status = Compress(message, output, endOfMessage: true, out _, out int written);
-        // The bound covers the worst case of both engines, so one call always finishes.
-        if (status != OperationStatus.Done) throw new InvalidOperationException("compression did not finish within GetMaxCompressedLength");
+        int written = _engine.Compress(message, output, _level);
+        if (!ContextTakeover) _engine.Reset();
         return written;
-    }
-
-    /// <summary>
-    /// Streams a message through the compressor: pass its bytes in any chunking, the last chunk (possibly empty)
-    /// with <paramref name="endOfMessage"/> set. Done: all input was taken (and, at the end, the message is
-    /// complete: the payload is everything written for it). DestinationTooSmall: call again with the remaining
-    /// input, fresh output and the same <paramref name="endOfMessage"/>. <paramref name="output"/> must hold 16 bytes.
-    /// </summary>
-    public OperationStatus Compress(ReadOnlySpan<byte> input, Span<byte> output, bool endOfMessage, out int consumed, out int written)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (output.Length < 16) throw new ArgumentException("output must have room for at least 16 bytes", nameof(output));
-        var status = _engine.Compress(input, output, endOfMessage, _level, out consumed, out written);
-        if (status == OperationStatus.Done && endOfMessage && !ContextTakeover) _engine.Reset();
-        return status;
     }
 
     /// <summary>Forgets the shared window (the peer must forget it too, e.g. on a new connection).</summary>

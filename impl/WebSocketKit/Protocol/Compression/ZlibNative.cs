@@ -10,7 +10,7 @@ namespace WebSocketKit.Protocol.Compression;
 internal static unsafe partial class ZlibNative
 {
     private const string Library = "libz.so.1";
-    public const int Z_OK = 0, Z_BUF_ERROR = -5, Z_NO_FLUSH = 0, Z_SYNC_FLUSH = 2, Z_DEFLATED = 8, Z_DEFAULT_STRATEGY = 0;
+    public const int Z_OK = 0, Z_STREAM_END = 1, Z_BUF_ERROR = -5, Z_SYNC_FLUSH = 2, Z_DEFLATED = 8, Z_DEFAULT_STRATEGY = 0;
 
     /// <summary>zlib's z_stream on LP64 platforms (uLong is 64 bits); zlib keeps a pointer to it, so it lives in native memory.</summary>
     [StructLayout(LayoutKind.Sequential)]
