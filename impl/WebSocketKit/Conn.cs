@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using WebSocketKit.Protocol;
+using WebSocketKit.Protocol.Compression;
 
 namespace WebSocketKit;
 
@@ -53,9 +54,11 @@ public sealed partial class Conn : IAsyncDisposable
     /// Wraps <paramref name="stream"/>, whose opening handshake is complete, as a connection playing
     /// <paramref name="role"/>. <paramref name="bufferedInput"/> holds bytes already read past the
     /// handshake (the start of the WebSocket stream). <paramref name="options"/> is copied.
+    /// <paramref name="compression"/> holds the permessage-deflate parameters the handshake agreed
+    /// (null: compression off, and RSV1 from the peer is a protocol error).
     /// </summary>
     public Conn(Stream stream, Role role, ConnectionOptions? options = null, string? subprotocol = null,
-        ReadOnlySpan<byte> bufferedInput = default)
+        ReadOnlySpan<byte> bufferedInput = default, PerMessageDeflateParameters? compression = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         options ??= new ConnectionOptions();
@@ -68,7 +71,10 @@ public sealed partial class Conn : IAsyncDisposable
         _readBuf = new byte[Math.Max(options.ReadBufferSize, bufferedInput.Length)];
         bufferedInput.CopyTo(_readBuf);
         _readEnd = bufferedInput.Length;
-        _decoder = new FrameDecoder(role, options.ReadLimit);
+        _compression = compression;
+        _decoder = new FrameDecoder(role, options.ReadLimit, compressionNegotiated: compression is not null);
+        ApplyReadLimit(options.ReadLimit);
+        if (compression is not null) _compressionLevel = compression.Level;
         _writeBufferSize = options.WriteBufferSize;
         var socket = FindSocket(stream);
         try
@@ -113,6 +119,7 @@ public sealed partial class Conn : IAsyncDisposable
         Interlocked.CompareExchange(ref _readFailure, local, null);
         Interlocked.CompareExchange(ref _writeFailure, local, null);
         SignalPeerClosedOrFailed();
+        DisposeCompression();
         try { _stream.Dispose(); }
         catch (Exception e) when (e is IOException or ObjectDisposedException) { }
     }

@@ -68,6 +68,28 @@ public sealed class MessageDeflater : IDisposable
         return written;
     }
 
+    /// <summary>
+    /// Compresses one piece of a message that is sent in parts (a streamed message). Every piece ends at a
+    /// sync-flush point, so it can go out as a frame at once; a piece that is not <paramref name="final"/> keeps
+    /// its 00 00 FF FF (the stream goes on), the final one has it removed as in <see cref="Compress"/>.
+    /// <paramref name="output"/> needs <see cref="GetMaxCompressedLength"/> + 4 bytes. Without context takeover
+    /// the window is forgotten after the final piece only.
+    /// </summary>
+    public int CompressPart(ReadOnlySpan<byte> piece, Span<byte> output, bool final)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (output.Length < GetMaxCompressedLength(piece.Length) + PerMessageDeflate.Tail.Length)
+            throw new ArgumentException("output is smaller than GetMaxCompressedLength(piece.Length) + 4", nameof(output));
+        int written = _engine.Compress(piece, output, _level);
+        if (final)
+        {
+            if (!ContextTakeover) _engine.Reset();
+            return written;
+        }
+        PerMessageDeflate.Tail.CopyTo(output[written..]);
+        return written + PerMessageDeflate.Tail.Length;
+    }
+
     /// <summary>Forgets the shared window (the peer must forget it too, e.g. on a new connection).</summary>
     public void Reset()
     {
