@@ -72,8 +72,8 @@ public sealed partial class Conn : IAsyncDisposable
         bufferedInput.CopyTo(_readBuf);
         _readEnd = bufferedInput.Length;
         _compression = compression;
-        _decoder = new FrameDecoder(role, options.ReadLimit, compressionNegotiated: compression is not null);
-        ApplyReadLimit(options.ReadLimit);
+        _readLimit = options.ReadLimit;
+        _decoder = new FrameDecoder(role, WireLimit(options.ReadLimit), compressionNegotiated: compression is not null);
         if (compression is not null) _compressionLevel = compression.Level;
         _writeBufferSize = options.WriteBufferSize;
         var socket = FindSocket(stream);
