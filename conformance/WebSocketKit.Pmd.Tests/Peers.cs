@@ -287,9 +287,10 @@ internal static class Wire
         int at = wire.AsSpan().StartsWith("HTTP/"u8) || wire.AsSpan().StartsWith("GET "u8) ? wire.AsSpan().IndexOf("\r\n\r\n"u8) + 4 : 0;
         Opcode type = 0;
         bool compressed = false;
-        while (at < wire.Length)
+        // Until the decoder needs more: the last frame's end comes without consuming a byte.
+        for (var ev = FrameEvent.Header; ev != FrameEvent.NeedMoreData;)
         {
-            var ev = decoder.Decode(wire.AsSpan(at), chunk, out int consumed, out int written);
+            ev = decoder.Decode(wire.AsSpan(at), chunk, out int consumed, out int written);
             at += consumed;
             var h = decoder.Header;
             switch (ev)
