@@ -75,6 +75,28 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public async Task A_read_limit_lowered_while_a_compressed_message_is_read_applies_to_its_next_inflated_bytes()
+    {
+        using var listener = Loopback.Listen();
+        var accept = Peers.AcceptAsync(listener, Peers.CompressingUpgrader());
+        await using var client = await RawClient.ConnectAsync(listener.Port());
+        await using var server = await accept;
+        await client.SendAsync(RawClient.Frame(FinRsv1Text, Deflate(Corpus.Json(200_000, 9))));
+        var (_, reader) = await server.NextReaderAsync().AsTask().WaitAsync(Peers.Bound);
+        var buf = new byte[1000];
+        long delivered = await reader.ReadAtLeastAsync(buf, buf.Length).AsTask().WaitAsync(Peers.Bound);
+        server.SetReadLimit(50_000);
+        var e = await Assert.ThrowsAsync<WebSocketProtocolException>(async () =>
+        {
+            int n;
+            while ((n = await reader.ReadAsync(buf).AsTask().WaitAsync(Peers.Bound)) > 0) delivered += n;
+        });
+        Assert.Equal(CloseStatus.MessageTooBig, e.CloseCode);
+        Assert.InRange(delivered, 1000, 50_000);
+        Assert.Equal(CloseStatus.MessageTooBig, Peers.CloseCodeIn(await client.ReadToEndAsync()));
+    }
+
+    [Fact]
     public async Task A_plain_message_over_the_limit_on_a_compressing_connection_gets_1009_at_its_header()
     {
         var (failure, code, delivered) = await SendAsync(Peers.CompressingUpgrader(readLimit: 1000), "permessage-deflate", RawClient.Frame(0x82, new byte[1001]));

@@ -63,6 +63,8 @@ public sealed partial class Conn
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         _readLimit = limit;
         _decoder.MaxMessageSize = WireLimit(limit);
+        // A compressed message being read obeys the new limit from its next inflated byte.
+        if (_inflater is { } inflater) inflater.MaxMessageSize = limit;
     }
 
     // Called at the first frame header of a data message; false when the plain message is too big.

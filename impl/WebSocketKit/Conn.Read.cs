@@ -38,7 +38,8 @@ public sealed partial class Conn
 
     /// <summary>
     /// Sets the largest message the connection accepts, in bytes; see
-    /// <see cref="ConnectionOptions.ReadLimit"/>. Applies from the next frame header.
+    /// <see cref="ConnectionOptions.ReadLimit"/>. Applies from the next frame header, and to a
+    /// compressed message being read from its next inflated byte.
     /// </summary>
     public void SetReadLimit(long limit) => ApplyReadLimit(limit);
 

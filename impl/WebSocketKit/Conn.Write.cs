@@ -25,7 +25,10 @@ public sealed partial class Conn
     private bool _writeCompression = true;
     private int _compressionLevel = DefaultCompressionLevel;
 
-    /// <summary>The compression level a connection starts with (gorilla's default, 1: fastest).</summary>
+    /// <summary>
+    /// The compression level a connection without negotiated parameters reports (gorilla's default,
+    /// 1: fastest); a compressing connection starts at <see cref="Protocol.Compression.PerMessageDeflateParameters.Level"/>.
+    /// </summary>
     public const int DefaultCompressionLevel = 1;
 
     /// <summary>
