@@ -86,7 +86,7 @@ fuzz-smoke:
 	./fuzz/ci-smoke.sh
 
 # The WebSocketKit echo server in the foreground on 127.0.0.1 (Ctrl+C stops it).
-# PORT=9002 by default; COMPRESS=1 asks for permessage-deflate (accepted, not effective until RFC 7692 lands).
+# PORT=9002 by default; COMPRESS=1 negotiates permessage-deflate (RFC 7692).
 PORT ?= 9002
 COMPRESS ?= 0
 .PHONY: echo-server

@@ -8,8 +8,8 @@ WebSocketKit echo server: echoes every text and binary message, on any path, on 
 
 Usage: WebSocketKit.EchoServer [options]
   --port N            TCP port (default 9002; 0 picks a free one, printed at start)
-  --compress          negotiate permessage-deflate. NOTE: accepted but not effective yet; RFC 7692
-                      support is still being written, so every connection runs uncompressed.
+  --compress          negotiate permessage-deflate (RFC 7692): accept the client's offer (any window,
+                      with or without context takeover) and compress replies at level 6
   --read-limit N      largest message in bytes (default 33554432 = 32 MiB); larger ones close with 1009
   --read-buffer N     read buffer bytes per connection (default 4096)
   --write-buffer N    write buffer bytes, pooled while idle (default 4096)
@@ -57,7 +57,6 @@ var logger = loggerFactory.CreateLogger("echo");
 connection.Logger = logger;
 upgrader.ConnectionOptions = connection;
 upgrader.EnableCompression = compress;
-if (compress) logger.LogWarning("--compress: permessage-deflate is not implemented yet; connections run uncompressed");
 
 await using var server = new EchoServer(port, upgrader, logger);
 server.Start();

@@ -37,17 +37,7 @@ internal sealed unsafe class ZlibDeflateStream : IDeflateEngine
                 int produced = (int)(s->NextOut - outPtr);
                 s->NextIn = null;
                 s->NextOut = null;
-                if (rc == ZlibNative.Z_BUF_ERROR && produced == 0 && message.IsEmpty)
-                {
-                    // Nothing to flush: an empty message is a stored block header whose LEN/NLEN is the tail.
-                    output[0] = 0;
-                    return 1;
-                }
-                if (rc != ZlibNative.Z_OK || s->AvailOut == 0 || s->AvailIn != 0)
-                    throw new ArgumentException($"zlib deflate did not finish the message (rc {rc}); the output span is smaller than GetMaxCompressedLength", nameof(output));
-                if (produced < 4 || !output.Slice(produced - 4, 4).SequenceEqual(PerMessageDeflate.Tail))
-                    throw new InvalidOperationException("zlib sync flush did not end with 00 00 FF FF");
-                return produced - 4;
+                return ZlibNative.EndOfMessage(rc, produced, s->AvailIn, s->AvailOut, message.IsEmpty, output);
             }
         }
         finally
