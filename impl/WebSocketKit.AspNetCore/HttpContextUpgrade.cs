@@ -56,10 +56,9 @@ public static class HttpContextUpgrade
         string? subprotocol = ServerHandshake.SelectSubprotocol(request, upgrader.Subprotocols);
         PerMessageDeflateParameters? compression = null;
         string? extensions = null;
-        // With the permessage-deflate wiring merged, the options are upgrader.CompressionOptions.
         if (upgrader.EnableCompression)
             PerMessageDeflateNegotiation.TryAcceptOffer(request.Headers.Where(h => IsExtensions(h.Key)).Select(h => h.Value),
-                new PerMessageDeflateOptions(), out compression, out extensions);
+                upgrader.CompressionOptions, out compression, out extensions);
 
         // The same 101 head the stream Upgrader writes, applied through the host's response.
         var accept = ServerHandshake.AcceptHeaders(verdict.Key!, subprotocol, extensions, responseHeaders);
@@ -67,9 +66,7 @@ public static class HttpContextUpgrade
         foreach (var (name, value) in accept) headers.Append(name, value);
         var stream = await upgrade!.UpgradeAsync().ConfigureAwait(false);
         logger.LogDebug("websocket: upgraded {Target}{Protocol}", request.Target, subprotocol is null ? "" : " with subprotocol " + subprotocol);
-        // The negotiated parameters go to the Conn once its constructor takes them: append ', compression'.
-        _ = compression;
-        return new Conn(stream, Role.Server, upgrader.ConnectionOptions, subprotocol);
+        return new Conn(stream, Role.Server, upgrader.ConnectionOptions, subprotocol, default, compression);
     }
 
     private static bool IsExtensions(string name) => string.Equals(name, "Sec-WebSocket-Extensions", StringComparison.OrdinalIgnoreCase);
