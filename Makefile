@@ -53,9 +53,9 @@ clean:
 # Peers the conformance tests run against (Debian packages); apt-get runs only when something is missing.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 deps:
-	@if ! command -v node >/dev/null || [ ! -f /usr/share/nodejs/ws/package.json ]; then \
-	  echo "deps: installing nodejs and node-ws"; \
-	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs node-ws; \
+	@if ! command -v node >/dev/null || [ ! -f /usr/share/nodejs/ws/package.json ] || ! /usr/bin/python3 -c 'import websockets' 2>/dev/null; then \
+	  echo "deps: installing nodejs, node-ws and python3-websockets"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs node-ws python3-websockets; \
 	fi
 
 # Fuzzing (fuzz/): AFL++ campaigns on the SharpFuzz harness; fuzz/run.sh installs what it needs.

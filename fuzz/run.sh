@@ -137,7 +137,7 @@ collect_findings() {
       [ -f "$f" ] || continue
       sha=$(sha1sum "$f" | cut -c1-12)
       if [ "$kind" = hangs ]; then name=hang-$sha; else
-        text=$(timeout $((3 * timeout_ms / 1000 + 5)) dotnet "$plain_dir/WebSocketKit.Fuzz.dll" --replay "$target" "$f" 2>&1 || true)
+        text=$(DOTNET_GCHeapHardLimit=$heap_limit timeout $((3 * timeout_ms / 1000 + 5)) dotnet "$plain_dir/WebSocketKit.Fuzz.dll" --replay "$target" "$f" 2>&1 || true)
         name=$(echo "$text" | sed -nE 's/^exception: ([A-Za-z0-9_.]+).*/\1/p' | head -n1 | sed 's/.*\.//')
         if [ -z "$name" ] && echo "$text" | grep -q '^Stack overflow'; then name=StackOverflow; fi
         name=crash-${name:-process-died}-$sha
@@ -175,7 +175,7 @@ campaign() {
   # sure the campaign ends even if afl-fuzz stalls.
   AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_SKIP_CPUFREQ=1 \
   AFL_NO_AFFINITY=1 AFL_FAST_CAL=1 AFL_FORKSRV_INIT_TMOUT=60000 \
-  DOTNET_GCHeapHardLimit=$heap_limit DOTNET_TieredPGO=0 \
+  DOTNET_GCHeapHardLimit=$heap_limit \
     timeout --kill-after=30 $((seconds + 600)) \
     nice -n "$nice_level" afl-fuzz -i "$in" -o "$out" "${dict[@]}" -t "$timeout_ms" -m none -V "$seconds" \
       -- "$(command -v dotnet)" "$fuzz_dir/WebSocketKit.Fuzz.dll" "$target" >"$work/logs/$target.log" 2>&1 || rc=$?
@@ -196,7 +196,7 @@ campaign() {
 replay() {
   local target=$1; shift
   local rc=0 limit=${FUZZ_REPLAY_TIMEOUT:-60}
-  timeout "$limit" dotnet "$plain_dir/WebSocketKit.Fuzz.dll" --replay "$target" "$@" || rc=$?
+  DOTNET_GCHeapHardLimit=$heap_limit timeout "$limit" dotnet "$plain_dir/WebSocketKit.Fuzz.dll" --replay "$target" "$@" || rc=$?
   if [ $rc -eq 124 ]; then echo "HANG: the replay did not finish within ${limit}s"; fi
   return $rc
 }
@@ -208,7 +208,7 @@ case "$cmd" in
   fuzz)
     target=${2:?usage: run.sh fuzz <target> [seconds]}
     ensure_afl; publish_plain
-    targets | grep -qx "$target" || { log "unknown target '$target'; targets: $(targets | xargs)"; exit 2; }
+    targets | grep -x "$target" >/dev/null || { log "unknown target '$target'; targets: $(targets | xargs)"; exit 2; }
     publish_instrumented
     campaign "$target" "${3:-600}"
     ;;

@@ -32,8 +32,7 @@ public sealed class DockerLifecycleTests : IAsyncLifetime
         {
             // xunit does not dispose a fixture whose initialisation failed: clean up here.
             _docker?.Dispose();
-            _config.Delete(recursive: true);
-            _reports.Delete(recursive: true);
+            DeleteFolders();
             throw;
         }
     }
@@ -42,9 +41,16 @@ public sealed class DockerLifecycleTests : IAsyncLifetime
     {
         await _docker.RemoveLeftoversAsync(CancellationToken.None);
         _docker.Dispose();
-        _config.Delete(recursive: true);
-        _reports.Delete(recursive: true);
+        DeleteFolders();
         _cts.Dispose();
+    }
+
+    private void DeleteFolders()
+    {
+        foreach (var dir in new[] { _config.FullName, _reports.FullName })
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
     }
 
     private ContainerSpec Spec(params string[] args) => new(

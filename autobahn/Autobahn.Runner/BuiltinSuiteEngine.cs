@@ -31,7 +31,7 @@ public sealed class BuiltinSuiteEngine(string command, string hostConfigDir, str
         var info = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (command.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
         {
-            info.FileName = Environment.ProcessPath ?? "dotnet";
+            info.FileName = DotnetHost();
             info.ArgumentList.Add(command);
         }
         else
@@ -44,6 +44,10 @@ public sealed class BuiltinSuiteEngine(string command, string hostConfigDir, str
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>The dotnet host running this runner (when started as `dotnet Autobahn.Runner.dll`), else the one on the PATH.</summary>
+    private static string DotnetHost() =>
+        Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
 
     private sealed class LocalSuiteProcess : ISuiteProcess
     {

@@ -1,6 +1,5 @@
 using Autobahn.Engine.Cases;
 using Autobahn.Engine.Engine;
-using Autobahn.Engine.Modes;
 using Xunit;
 
 namespace Autobahn.Engine.Tests;
@@ -16,16 +15,10 @@ public sealed class NegativeControlTests
     private static async Task<Dictionary<string, CaseResult>> RunAgainst(Faults faults)
     {
         await using var server = new BrokenEchoServer(faults);
-        var outdir = Path.Combine(Path.GetTempPath(), "autobahn-engine-tests", Guid.NewGuid().ToString("N"));
-        try
-        {
-            var spec = new FuzzingSpec { OutDir = outdir, Servers = [new ServerSpec("broken", server.Url.ToString(), [])], Cases = Chapters, Parallel = 8 };
-            return (await new FuzzingClient(spec).RunAsync()).ToDictionary(r => r.Case.Id);
-        }
-        finally
-        {
-            if (Directory.Exists(outdir)) Directory.Delete(outdir, recursive: true);
-        }
+        var results = await EngineRuns.AgainstAsync(server.Url, "broken", Chapters, parallel: 8);
+        // Only a case that fails without being aimed at the fault can be a missed deadline; those run again, alone.
+        results = await EngineRuns.RecheckAsync(server.Url, "broken", results, r => Failing(r) && !Targets(faults, r.Case));
+        return results.ToDictionary(r => r.Case.Id);
     }
 
     private static bool Failing(CaseResult r) =>

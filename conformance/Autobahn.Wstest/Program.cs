@@ -13,6 +13,9 @@ for (int i = 0; i < args.Length; i++)
     else if (a is "-s" or "--spec") specPath = Next();
     else if (a.StartsWith("--spec=", StringComparison.Ordinal)) specPath = a["--spec=".Length..];
     else if (a is "-h" or "--help") { Usage(); return 0; }
+    // Accepted for compatibility with scripts written for the official wstest; they change nothing here.
+    else if (a is "-d" or "--debug") { }
+    else if (a is "-w" or "--webport") Next();
     else { Console.Error.WriteLine($"wstest: unknown argument '{a}'"); Usage(); return 2; }
 }
 if (mode is null) { Usage(); return 2; }

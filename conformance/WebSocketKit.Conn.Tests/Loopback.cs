@@ -56,13 +56,16 @@ internal static class Loopback
     /// <summary>Reads one HTTP response head; returns it and any bytes after it.</summary>
     public static async Task<(HttpResponseHead Head, byte[] After)> ReadResponseAsync(Stream stream)
     {
-        var buf = new byte[32 * 1024];
+        // Start small: a socket's cached receive arguments keep the last buffer they were given
+        // alive, which would charge every idle test client for a large handshake buffer.
+        var buf = new byte[512];
         int filled = 0;
         while (true)
         {
             var status = HttpHeadParser.ParseResponse(buf.AsSpan(0, filled), HttpParseLimits.Default, out var head, out int consumed, out var error);
             if (status == HttpParseStatus.Complete) return (head!, buf[consumed..filled]);
             if (status == HttpParseStatus.Invalid) throw new InvalidDataException(error.ToString());
+            if (filled == buf.Length) Array.Resize(ref buf, buf.Length * 2);
             int n = await stream.ReadAsync(buf.AsMemory(filled)).AsTask().WaitAsync(Bound);
             if (n == 0) throw new EndOfStreamException("response ended early");
             filled += n;

@@ -18,6 +18,7 @@ public sealed class EchoServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly HashSet<Conn> _open = new();
     private Task? _acceptLoop;
+    private TaskCompletionSource _openChanged = NewSignal();
     private long _handshakes;
 
     /// <summary>Creates a server on 127.0.0.1:<paramref name="port"/> (0 picks a free port); call <see cref="Start"/>.</summary>
@@ -36,6 +37,36 @@ public sealed class EchoServer : IAsyncDisposable
 
     /// <summary>Successful handshakes so far.</summary>
     public long Handshakes => Interlocked.Read(ref _handshakes);
+
+    /// <summary>Completes when exactly <paramref name="count"/> connections are open.</summary>
+    public async Task WaitForOpenConnectionsAsync(int count, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task changed;
+            lock (_open)
+            {
+                if (_open.Count == count) return;
+                changed = _openChanged.Task;
+            }
+            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void ChangeOpen(Conn conn, bool add)
+    {
+        TaskCompletionSource signal;
+        lock (_open)
+        {
+            if (add) _open.Add(conn);
+            else _open.Remove(conn);
+            signal = _openChanged;
+            _openChanged = NewSignal();
+        }
+        signal.TrySetResult();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Starts listening and accepting.</summary>
     public void Start()
@@ -81,14 +112,14 @@ public sealed class EchoServer : IAsyncDisposable
             return;
         }
         Interlocked.Increment(ref _handshakes);
-        lock (_open) _open.Add(conn);
+        ChangeOpen(conn, add: true);
         try
         {
             await EchoAsync(conn, _stop.Token).ConfigureAwait(false);
         }
         finally
         {
-            lock (_open) _open.Remove(conn);
+            ChangeOpen(conn, add: false);
             await conn.DisposeAsync().ConfigureAwait(false);
         }
     }

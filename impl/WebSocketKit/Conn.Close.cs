@@ -73,7 +73,7 @@ public sealed partial class Conn
 
     private async ValueTask WaitForEndOfStreamAsync(CancellationToken token)
     {
-        var scratch = _readBuf;
+        var scratch = new byte[256];
         try
         {
             while (await _stream.ReadAsync(scratch, token).ConfigureAwait(false) != 0) { }

@@ -13,7 +13,9 @@ public sealed partial class Conn
     // (and are unmasked there) instead of through the read buffer.
     private const int DirectReadMinimum = 1024;
 
-    private readonly byte[] _readBuf;
+    // Null while idle when ConnectionOptions.ReleaseReadBufferWhenIdle is set.
+    private byte[]? _readBuf;
+    private bool _readBufRented;
     private int _readPos;
     private int _readEnd;
     private FrameDecoder _decoder;
@@ -241,8 +243,8 @@ public sealed partial class Conn
                         }
                         return await DeliverAsync(dest.Span[..unmasked]).ConfigureAwait(false);
                     }
-                    _readPos = 0;
-                    _readEnd = await ReceiveAsync(_readBuf, token).ConfigureAwait(false);
+                    _readPos = _readEnd = 0;
+                    _readEnd = await ReceiveAsync(await ReadBufferAsync(token).ConfigureAwait(false), token).ConfigureAwait(false);
                     continue;
                 case FrameEvent.Header:
                     var h = _decoder.Header;
@@ -305,9 +307,21 @@ public sealed partial class Conn
         }
     }
 
+    // The buffer for the next read. With ReleaseReadBufferWhenIdle the connection first waits for
+    // data with a zero-byte read, holding no buffer, and rents one only once bytes are there.
+    private async ValueTask<byte[]> ReadBufferAsync(CancellationToken token)
+    {
+        if (!_options.ReleaseReadBufferWhenIdle) return _readBuf!;
+        if (_readBuf is not null && _readBufRented) ArrayPool<byte>.Shared.Return(_readBuf);
+        _readBuf = null;
+        await ReceiveAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
+        _readBufRented = true;
+        return _readBuf = ArrayPool<byte>.Shared.Rent(_options.ReadBufferSize);
+    }
+
     private FrameEvent Step(Span<byte> dest, out int written)
     {
-        var input = _readBuf.AsSpan(_readPos, _readEnd - _readPos);
+        var input = _readBuf.AsSpan(_readPos, _readEnd - _readPos); // empty when the buffer is released
         var target = _inControl ? _controlIn.AsSpan(_controlLen) : dest;
         var ev = _decoder.Decode(input, target, out int consumed, out written);
         _readPos += consumed;
@@ -346,7 +360,7 @@ public sealed partial class Conn
         {
             throw ReadFailed(_readFailure is ConnectionClosedException local ? local : new CloseException(CloseStatus.AbnormalClosure, e.Message, e));
         }
-        if (n == 0)
+        if (n == 0 && !buffer.IsEmpty)
             throw ReadFailed(new CloseException(CloseStatus.AbnormalClosure, "unexpected end of stream"));
         return n;
     }

@@ -68,8 +68,11 @@ public sealed partial class Conn : IAsyncDisposable
         _options = options;
         _logger = options.Logger ?? NullLogger.Instance;
         Subprotocol = subprotocol ?? "";
-        _readBuf = new byte[Math.Max(options.ReadBufferSize, bufferedInput.Length)];
-        bufferedInput.CopyTo(_readBuf);
+        if (!options.ReleaseReadBufferWhenIdle || !bufferedInput.IsEmpty)
+        {
+            _readBuf = new byte[Math.Max(options.ReadBufferSize, bufferedInput.Length)];
+            bufferedInput.CopyTo(_readBuf);
+        }
         _readEnd = bufferedInput.Length;
         _compression = compression;
         _readLimit = options.ReadLimit;
@@ -79,10 +82,14 @@ public sealed partial class Conn : IAsyncDisposable
         var socket = FindSocket(stream);
         try
         {
+            // Frames leave in whole writes, so Nagle's algorithm only adds delay (a header write
+            // followed by a payload write can wait for the peer's delayed ACK). Go, and so
+            // gorilla, turns it off on every TCP connection; we do the same.
+            if (socket is { ProtocolType: ProtocolType.Tcp }) socket.NoDelay = true;
             LocalEndPoint = socket?.LocalEndPoint;
             RemoteEndPoint = socket?.RemoteEndPoint;
         }
-        catch (ObjectDisposedException) { }
+        catch (Exception e) when (e is ObjectDisposedException or SocketException) { }
     }
 
     /// <summary>True when this end accepted the connection (it reads masked frames and writes unmasked ones).</summary>

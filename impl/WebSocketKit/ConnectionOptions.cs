@@ -48,6 +48,16 @@ public sealed class ConnectionOptions
     /// </summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// When set, a connection waiting for data holds no read buffer: it waits with a zero-byte read
+    /// and rents the buffer from <see cref="ArrayPool{T}.Shared"/> only when bytes arrive, giving it
+    /// back once they are consumed. This trades one extra wait per read for memory, and suits
+    /// servers with many mostly idle connections (default off). gorilla holds the read buffer for
+    /// the connection's life. Needs a stream whose zero-byte reads wait for data, as
+    /// <see cref="System.Net.Sockets.NetworkStream"/> and <see cref="System.Net.Security.SslStream"/> do.
+    /// </summary>
+    public bool ReleaseReadBufferWhenIdle { get; set; }
+
     /// <summary>Where the connection logs failures and closes (default: nowhere).</summary>
     public ILogger? Logger { get; set; }
 

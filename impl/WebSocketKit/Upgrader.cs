@@ -67,6 +67,15 @@ public sealed class Upgrader
     /// <summary>Options for the connections this Upgrader creates (buffers, pool, read limit, logger).</summary>
     public ConnectionOptions ConnectionOptions { get; set; } = new();
 
+    /// <summary>gorilla's field: same as <see cref="ConnectionOptions.ReadBufferSize"/>.</summary>
+    public int ReadBufferSize { get => ConnectionOptions.ReadBufferSize; set => ConnectionOptions.ReadBufferSize = value; }
+
+    /// <summary>gorilla's field: same as <see cref="ConnectionOptions.WriteBufferSize"/>.</summary>
+    public int WriteBufferSize { get => ConnectionOptions.WriteBufferSize; set => ConnectionOptions.WriteBufferSize = value; }
+
+    /// <summary>gorilla's field: same as <see cref="ConnectionOptions.WriteBufferPool"/>.</summary>
+    public System.Buffers.ArrayPool<byte>? WriteBufferPool { get => ConnectionOptions.WriteBufferPool; set => ConnectionOptions.WriteBufferPool = value; }
+
     /// <summary>
     /// Reads the opening handshake from <paramref name="stream"/>, answers it, and returns the
     /// connection. <paramref name="responseHeaders"/> are added to the 101 (or to a refusal); CR,

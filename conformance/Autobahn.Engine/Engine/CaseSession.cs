@@ -33,6 +33,7 @@ public sealed class CaseSession
     private State _state = State.Open;
     private bool _lost;
     private volatile bool _abort;
+    private readonly CancellationTokenSource _timers = new();
     private TaskCompletionSource _chunkPosted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _ignoreData;
     private bool _closeTimerArmed;
@@ -79,6 +80,7 @@ public sealed class CaseSession
         }
         _outbox.Writer.TryComplete();
         _inbox.Writer.TryComplete();
+        _timers.Cancel();
         _result.DurationMs = (long)Math.Round(_clock.Elapsed.TotalMilliseconds);
         _socket.Dispose();
         await Task.WhenAll(writer, reader).ConfigureAwait(false);
@@ -93,7 +95,9 @@ public sealed class CaseSession
 
     private async Task FireAsync(double seconds, Action work)
     {
-        await Task.Delay(TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
+        // Deadlines die with the case: a 480 s timer must not keep a finished session (and its buffers) alive.
+        try { await Task.Delay(TimeSpan.FromSeconds(seconds), _timers.Token).ConfigureAwait(false); }
+        catch (OperationCanceledException) { return; }
         // Octets already at our socket when a deadline passes arrived in time: let the reader hand them over first,
         // so a busy machine does not turn a prompt peer into a late one.
         try

@@ -12,28 +12,32 @@ public sealed record ReceivedFrame(int Opcode, bool Fin, int Rsv, byte[]? Mask, 
 public sealed class FrameReader
 {
     private byte[] _buffer = new byte[64 * 1024];
-    private int _count;
+    private int _start, _end;
 
     /// <summary>Largest payload accepted before the reader gives up (protects the engine's memory).</summary>
     public long MaxPayload { get; init; } = 256L * 1024 * 1024;
 
     public void Append(ReadOnlySpan<byte> data)
     {
-        if (_count + data.Length > _buffer.Length)
+        if (_end + data.Length > _buffer.Length)
         {
-            var bigger = new byte[Math.Max(_buffer.Length * 2, _count + data.Length)];
-            _buffer.AsSpan(0, _count).CopyTo(bigger);
-            _buffer = bigger;
+            // Move what is unread to the front (and grow only when that is not enough): consumed frames cost no copying.
+            int unread = _end - _start;
+            var target = unread + data.Length > _buffer.Length ? new byte[Math.Max(_buffer.Length * 2, unread + data.Length)] : _buffer;
+            _buffer.AsSpan(_start, unread).CopyTo(target);
+            _buffer = target;
+            _start = 0;
+            _end = unread;
         }
-        data.CopyTo(_buffer.AsSpan(_count));
-        _count += data.Length;
+        data.CopyTo(_buffer.AsSpan(_end));
+        _end += data.Length;
     }
 
     /// <summary>Takes the next complete frame out of the buffer, or returns null when more octets are needed.</summary>
     /// <exception cref="InvalidDataException">The header announces a payload larger than <see cref="MaxPayload"/>.</exception>
     public ReceivedFrame? TryRead()
     {
-        var b = _buffer.AsSpan(0, _count);
+        var b = _buffer.AsSpan(_start, _end - _start);
         if (b.Length < 2) return null;
         bool masked = (b[1] & 0x80) != 0;
         long len = b[1] & 0x7F;
@@ -64,9 +68,8 @@ public sealed class FrameReader
         var payload = b.Slice(pos, (int)len).ToArray();
         if (mask is not null) FrameWriter.ApplyMask(payload, mask, 0);
         var frame = new ReceivedFrame(b[0] & 0x0F, (b[0] & 0x80) != 0, (b[0] >> 4) & 7, mask, payload);
-        int used = pos + (int)len;
-        b[used..].CopyTo(_buffer);
-        _count -= used;
+        _start += pos + (int)len;
+        if (_start == _end) _start = _end = 0;
         return frame;
     }
 }

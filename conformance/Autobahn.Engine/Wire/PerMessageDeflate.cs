@@ -55,7 +55,8 @@ public sealed record DeflateServerPolicy(IReadOnlyList<(bool ClientNoContextTake
         {
             var parts = extension.Split(';').Select(p => p.Trim()).ToArray();
             if (!parts[0].Equals("permessage-deflate", StringComparison.OrdinalIgnoreCase)) continue;
-            var offer = new DeflateOffer(false, false);
+            // client_no_context_takeover in an offer is only a hint: RFC 7692 section 7.1.1.2 lets a server ask for it regardless.
+            var offer = new DeflateOffer(AcceptNoContextTakeover: true, AcceptMaxWindowBits: false);
             bool ok = true;
             foreach (var p in parts.Skip(1))
             {
