@@ -5,8 +5,9 @@ namespace WebSocketKit.Protocol.Compression;
 /// <summary>
 /// Compresses outgoing messages for permessage-deflate (RFC 7692 section 7.2.1): each message is deflated with
 /// a sync flush and the trailing 00 00 FF FF removed. Back-references never reach further than 2^windowBits
-/// bytes; without context takeover every message is compressed on its own. Uses the machine's zlib for window
-/// bits 9-15 and our <see cref="FixedHuffmanDeflater"/> for 8 (which zlib cannot honour) or when zlib is missing.
+/// bytes; without context takeover every message is compressed on its own. Uses zlib for window bits 9-15 (the
+/// zlib-ng inside the .NET runtime, else the machine's libz) and our <see cref="FixedHuffmanDeflater"/> for 8
+/// (which zlib cannot honour) or when no zlib is there.
 /// </summary>
 public sealed class MessageDeflater : IDisposable
 {
@@ -28,8 +29,11 @@ public sealed class MessageDeflater : IDisposable
         Level = level;
         WindowBits = windowBits;
         ContextTakeover = contextTakeover;
-        UsesZlib = preferZlib && windowBits >= 9 && ZlibNative.Version is not null;
-        _engine = UsesZlib ? new ZlibDeflateStream(level, windowBits, memoryLevel) : new FixedHuffmanDeflater(windowBits);
+        UsesZlib = preferZlib && windowBits >= 9 && (BundledZlibDeflateStream.IsAvailable || ZlibNative.Version is not null);
+        // The runtime's own zlib-ng first (the fastest), the machine's libz second, ours for the rest.
+        _engine = !UsesZlib ? new FixedHuffmanDeflater(windowBits)
+            : BundledZlibDeflateStream.IsAvailable ? new BundledZlibDeflateStream(level, windowBits, memoryLevel)
+            : new ZlibDeflateStream(level, windowBits, memoryLevel);
     }
 
     /// <summary>The window our output stays within: no distance exceeds 2^WindowBits.</summary>
@@ -38,7 +42,7 @@ public sealed class MessageDeflater : IDisposable
     /// <summary>Whether messages share the window.</summary>
     public bool ContextTakeover { get; }
 
-    /// <summary>True when compressing with the machine's zlib, false with our managed deflater.</summary>
+    /// <summary>True when compressing with zlib (the runtime's or the machine's), false with our managed deflater.</summary>
     public bool UsesZlib { get; }
 
     /// <summary>The level used for the next message, 0..9.</summary>
