@@ -149,3 +149,51 @@ public class DeflaterTests
         Assert.Throws<ObjectDisposedException>(() => d.Compress([], new byte[64]));
     }
 }
+
+/// <summary>Streaming compression: input and output in any chunking give a payload that inflates to the message.</summary>
+public class StreamingDeflaterTests
+{
+    private static byte[] CompressInPieces(MessageDeflater d, byte[] message, int inChunk, int outChunk)
+    {
+        var payload = new MemoryStream();
+        var output = new byte[outChunk];
+        var rest = message.AsSpan();
+        while (true)
+        {
+            var piece = rest[..Math.Min(inChunk, rest.Length)];
+            bool last = piece.Length == rest.Length;
+            var status = d.Compress(piece, output, last, out int consumed, out int written);
+            payload.Write(output, 0, written);
+            rest = rest[consumed..];
+            if (status == System.Buffers.OperationStatus.Done && last) return payload.ToArray();
+            Assert.True(status is System.Buffers.OperationStatus.Done or System.Buffers.OperationStatus.DestinationTooSmall);
+        }
+    }
+
+    [Property(MaxTest = 60, Arbitrary = [typeof(DeflaterTests)])]
+    public void Pieces_in_and_out_make_a_payload_inflating_to_the_message(NonEmptyArray<byte[]> messages, byte bits, bool takeover, bool zlib, PositiveInt inChunk, PositiveInt outChunk)
+    {
+        int windowBits = 8 + bits % 8;
+        using var d = new MessageDeflater(windowBits, takeover, preferZlib: zlib);
+        var inflater = new Inflater(windowBits, takeover);
+        foreach (var m in messages.Get.Take(4))
+        {
+            var payload = CompressInPieces(d, m, inChunk.Get % 5000 + 1, outChunk.Get % 200 + 16);
+            Assert.Equal(m, InflateOk(inflater, payload));
+        }
+    }
+
+    [Fact]
+    public void The_tail_is_removed_even_when_the_output_ends_inside_it()
+    {
+        // Output spans of 16..40 bytes put the end of zlib's flush at every offset.
+        var message = TestData.Text(3000);
+        for (int outChunk = 16; outChunk <= 40; outChunk++)
+        {
+            using var d = new MessageDeflater(15, contextTakeover: false);
+            var payload = CompressInPieces(d, message, 1000, outChunk);
+            Assert.False(payload.AsSpan().EndsWith(PerMessageDeflate.Tail), $"output chunk {outChunk}");
+            Assert.Equal(message, InflateOk(new Inflater(), payload));
+        }
+    }
+}

@@ -7,8 +7,7 @@ namespace WebSocketKit;
 /// Compression contexts shared by the connections of this process. Without context takeover a
 /// context holds nothing between messages, so a connection rents one for a message and gives it
 /// back: an idle connection then holds no window and no zlib state (a zlib deflater at window 15
-/// and memory level 8 is about 256 KiB of native memory; on the runtime's zlib a pooled deflater
-/// has already freed it). Each kind is kept up to a bound; beyond it a returned context is dropped
+/// and memory level 8 is about 256 KiB of native memory). Each kind is kept up to a bound; beyond it a returned context is dropped
 /// (and its native memory freed).
 /// </summary>
 internal static class CompressionPool

@@ -24,10 +24,7 @@ namespace WebSocketKit;
 /// as the RFC requires: the inflater holds a window of 2^bits bytes plus ~12 KiB of tables; the
 /// zlib deflater holds 2^(bits+2) + 2^(memLevel+9) bytes of native memory (256 KiB at 15 and 8),
 /// created on the first compressed message. Without takeover nothing is kept: contexts are
-/// rented from <see cref="CompressionPool"/> per message, and the runtime's zlib frees its
-/// native state at the end of each message (its shim has no deflateReset, so each such message
-/// starts a zlib stream: a native allocation, as System.Net.WebSockets does). Buffers are
-/// pooled per message.
+/// rented from <see cref="CompressionPool"/> per message. Buffers are pooled per message.
 /// </para>
 /// </summary>
 public sealed partial class Conn

@@ -11,11 +11,11 @@ namespace WebSocketKit;
 /// continuations), and disposing sends the rest as the final frame. Flush does not end a frame:
 /// frames go out only when the buffer is full or the message ends.
 /// <para>
-/// With permessage-deflate the buffer is larger (<see cref="CompressedChunk"/> bytes), and each
-/// full buffer is deflated up to a sync-flush point and sent as one frame (RSV1 on the first), so
-/// a message of any size streams in bounded memory; the deflate stream runs on across the
-/// frames. A message that ends before its first buffer fills is compressed only if it reaches the
-/// threshold.
+/// With permessage-deflate the buffers are larger (<see cref="CompressedChunk"/> bytes): written
+/// bytes stream through the deflater, and its output goes out as a frame each time the output
+/// buffer fills and at the end of the message (RSV1 on the first frame only), so a message of any
+/// size streams in bounded memory as one deflate stream. A message that ends before its first
+/// input buffer fills is compressed only if it reaches the threshold.
 /// </para>
 /// </summary>
 internal sealed class MessageWriter : Stream
@@ -33,7 +33,10 @@ internal sealed class MessageWriter : Stream
     private bool? _compressing;
     private MessageDeflater? _deflater;
     private byte[]? _compressed;
+    private int _compressedCount;
     private bool _finished;
+    // The deflater wants this much output room per call.
+    private const int MinCompressOutput = 16;
 
     public MessageWriter(Conn conn, Opcode opcode)
     {
@@ -76,32 +79,55 @@ internal sealed class MessageWriter : Stream
         try
         {
             if (_mayCompress && _compressing is null) _compressing = !fin || _count >= _conn.CompressionThreshold;
-            if (_compressing == true) await SendCompressedAsync(fin, token).ConfigureAwait(false);
-            else await _conn.SendBufferedFrameAsync(_buffer!, _count, _opcode, fin, token).ConfigureAwait(false);
+            if (_compressing == true) await CompressAsync(fin, token).ConfigureAwait(false);
+            else
+            {
+                await _conn.SendBufferedFrameAsync(_buffer!, _count, _opcode, fin, token).ConfigureAwait(false);
+                _opcode = Opcode.Continuation;
+            }
         }
         finally
         {
             _conn.EndWriterCall(link);
         }
         _count = 0;
-        _opcode = Opcode.Continuation;
     }
 
-    private async ValueTask SendCompressedAsync(bool fin, CancellationToken token)
+    // Streams the buffered bytes through the deflater. Compressed output collects in its own buffer
+    // and goes out as a frame whenever that fills, and at the end of the message.
+    private async ValueTask CompressAsync(bool fin, CancellationToken token)
     {
         try
         {
             _deflater ??= _conn.AcquireDeflater();
-            _compressed ??= ArrayPool<byte>.Shared.Rent(Conn.HeaderRoom + MessageDeflater.GetMaxCompressedLength(_buffer!.Length) + PerMessageDeflate.Tail.Length);
-            int n = _deflater.CompressPart(_buffer.AsSpan(Conn.HeaderRoom, _count), _compressed.AsSpan(Conn.HeaderRoom), fin);
-            _finished = fin;
-            await _conn.SendBufferedFrameAsync(_compressed, n, _opcode, fin, token, rsv1: _opcode != Opcode.Continuation).ConfigureAwait(false);
+            _compressed ??= ArrayPool<byte>.Shared.Rent(Conn.HeaderRoom + CompressedChunk);
+            var input = _buffer.AsMemory(Conn.HeaderRoom, _count);
+            while (true)
+            {
+                if (_compressed.Length - Conn.HeaderRoom - _compressedCount < MinCompressOutput)
+                    await SendCompressedFrameAsync(fin: false, token).ConfigureAwait(false);
+                var status = _deflater.Compress(input.Span, _compressed.AsSpan(Conn.HeaderRoom + _compressedCount), fin, out int consumed, out int written);
+                input = input[consumed..];
+                _compressedCount += written;
+                if (status == OperationStatus.Done) break;
+                await SendCompressedFrameAsync(fin: false, token).ConfigureAwait(false);
+            }
+            if (!fin) return;
+            _finished = true;
+            await SendCompressedFrameAsync(fin: true, token).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             _conn.NoteCompressedWriteFailure(e);
             throw;
         }
+    }
+
+    private async ValueTask SendCompressedFrameAsync(bool fin, CancellationToken token)
+    {
+        await _conn.SendBufferedFrameAsync(_compressed!, _compressedCount, _opcode, fin, token, rsv1: _opcode != Opcode.Continuation).ConfigureAwait(false);
+        _compressedCount = 0;
+        _opcode = Opcode.Continuation;
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)

@@ -6,15 +6,15 @@ namespace WebSocketKit.Protocol.Compression;
 /// One permessage-deflate compression context on the zlib (zlib-ng) that ships inside .NET
 /// (libSystem.IO.Compression.Native, the library DeflateStream and System.Net.WebSockets use).
 /// It is much faster than the distribution's libz, but its shim exports no deflateReset or
-/// deflateParams, so forgetting the window and changing the level both end the stream and start a
-/// new one. Starting afresh is always valid under context takeover too: a new stream refers back
+/// deflateParams, so forgetting the window and changing the level (between messages) both end the
+/// stream and start a new one. Starting afresh is always valid under context takeover too: a new stream refers back
 /// only into itself, and the peer's window holds those bytes as well. After a reset the native
 /// state is freed until the next message, so an idle context holds no zlib memory.
 /// </summary>
-internal sealed unsafe partial class BundledZlibDeflateStream : IDeflateEngine
+internal sealed unsafe partial class BundledZlibDeflateStream : ZlibDeflateEngine
 {
     private const string Library = "libSystem.IO.Compression.Native";
-    private const int Z_OK = ZlibNative.Z_OK, Z_SYNC_FLUSH = ZlibNative.Z_SYNC_FLUSH, Z_DEFLATED = ZlibNative.Z_DEFLATED, Z_DEFAULT_STRATEGY = ZlibNative.Z_DEFAULT_STRATEGY;
+    private const int Z_OK = ZlibNative.Z_OK, Z_DEFLATED = ZlibNative.Z_DEFLATED, Z_DEFAULT_STRATEGY = ZlibNative.Z_DEFAULT_STRATEGY;
 
     /// <summary>The shim's stream record: the zlib stream itself stays inside the shim.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -59,14 +59,15 @@ internal sealed unsafe partial class BundledZlibDeflateStream : IDeflateEngine
     private readonly StreamHandle _handle = new();
     private int _level;
 
-    public BundledZlibDeflateStream(int level, int windowBits, int memLevel)
+    public BundledZlibDeflateStream(int level, int windowBits, int memLevel) : base(level)
     {
         _windowBits = windowBits;
         _memLevel = memLevel;
         _level = level;
     }
 
-    public int Compress(ReadOnlySpan<byte> message, Span<byte> output, int level)
+    protected override int Deflate(byte* input, int inputLength, byte* output, int outputLength, int flush, int newLevel,
+        out int consumed, out int produced, out bool outputLeft)
     {
         bool added = false;
         // Held across the call: a Dispose from another thread (a connection aborted mid-write) frees the stream after us.
@@ -74,23 +75,27 @@ internal sealed unsafe partial class BundledZlibDeflateStream : IDeflateEngine
         try
         {
             var s = _handle.Stream;
-            if (s->InternalState != 0 && level != _level) End(s);
-            _level = level;
-            if (s->InternalState == 0) Open(s);
-            fixed (byte* input = message)
-            fixed (byte* outPtr = output)
+            if (newLevel >= 0)
             {
-                s->NextIn = input;
-                s->AvailIn = (uint)message.Length;
-                s->NextOut = outPtr;
-                s->AvailOut = (uint)output.Length;
-                int rc = Deflate(s, Z_SYNC_FLUSH);
-                int produced = (int)(s->NextOut - outPtr);
-                uint leftIn = s->AvailIn, leftOut = s->AvailOut;
-                s->NextIn = null;
-                s->NextOut = null;
-                return ZlibNative.EndOfMessage(rc, produced, leftIn, leftOut, message.IsEmpty, output);
+                _level = newLevel;
+                if (s->InternalState != 0) End(s);
             }
+            if (s->InternalState == 0)
+            {
+                int irc = DeflateInit2(s, _level, Z_DEFLATED, -_windowBits, _memLevel, Z_DEFAULT_STRATEGY);
+                if (irc != Z_OK) throw new ArgumentException($"zlib deflateInit2 refused level {_level}, window bits {_windowBits}, memory level {_memLevel} (rc {irc})");
+            }
+            s->NextIn = input;
+            s->AvailIn = (uint)inputLength;
+            s->NextOut = output;
+            s->AvailOut = (uint)outputLength;
+            int rc = Deflate(s, flush);
+            consumed = inputLength - (int)s->AvailIn;
+            produced = (int)(s->NextOut - output);
+            outputLeft = s->AvailOut != 0;
+            s->NextIn = null;
+            s->NextOut = null;
+            return rc;
         }
         finally
         {
@@ -98,7 +103,7 @@ internal sealed unsafe partial class BundledZlibDeflateStream : IDeflateEngine
         }
     }
 
-    public void Reset()
+    protected override void ResetStream()
     {
         bool added = false;
         _handle.DangerousAddRef(ref added);
@@ -112,13 +117,7 @@ internal sealed unsafe partial class BundledZlibDeflateStream : IDeflateEngine
         }
     }
 
-    public void Dispose() => _handle.Dispose();
-
-    private void Open(PalZStream* s)
-    {
-        int rc = DeflateInit2(s, _level, Z_DEFLATED, -_windowBits, _memLevel, Z_DEFAULT_STRATEGY);
-        if (rc != Z_OK) throw new ArgumentException($"zlib deflateInit2 refused level {_level}, window bits {_windowBits}, memory level {_memLevel} (rc {rc})");
-    }
+    public override void Dispose() => _handle.Dispose();
 
     private static void End(PalZStream* s)
     {

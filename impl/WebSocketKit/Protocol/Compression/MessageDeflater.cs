@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace WebSocketKit.Protocol.Compression;
 
 /// <summary>
@@ -64,34 +66,27 @@ public sealed class MessageDeflater : IDisposable
     /// </summary>
     public int Compress(ReadOnlySpan<byte> message, Span<byte> output)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
         if (output.Length < GetMaxCompressedLength(message.Length))
             throw new ArgumentException("output is smaller than GetMaxCompressedLength(message.Length)", nameof(output));
-        int written = _engine.Compress(message, output, _level);
-        if (!ContextTakeover) _engine.Reset();
+        var status = Compress(message, output, endOfMessage: true, out _, out int written);
+        // The bound covers the worst case of both engines, so one call always finishes.
+        if (status != OperationStatus.Done) throw new InvalidOperationException("compression did not finish within GetMaxCompressedLength");
         return written;
     }
 
     /// <summary>
-    /// Compresses one piece of a message that is sent in parts (a streamed message). Every piece ends at a
-    /// sync-flush point, so it can go out as a frame at once; a piece that is not <paramref name="final"/> keeps
-    /// its 00 00 FF FF (the stream goes on), the final one has it removed as in <see cref="Compress"/>.
-    /// <paramref name="output"/> needs <see cref="GetMaxCompressedLength"/> + 4 bytes. Without context takeover
-    /// the window is forgotten after the final piece only.
+    /// Streams a message through the compressor: pass its bytes in any chunking, the last chunk (possibly empty)
+    /// with <paramref name="endOfMessage"/> set. Done: all input was taken (and, at the end, the message is
+    /// complete: the payload is everything written for it). DestinationTooSmall: call again with the remaining
+    /// input, fresh output and the same <paramref name="endOfMessage"/>. <paramref name="output"/> must hold 16 bytes.
     /// </summary>
-    public int CompressPart(ReadOnlySpan<byte> piece, Span<byte> output, bool final)
+    public OperationStatus Compress(ReadOnlySpan<byte> input, Span<byte> output, bool endOfMessage, out int consumed, out int written)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (output.Length < GetMaxCompressedLength(piece.Length) + PerMessageDeflate.Tail.Length)
-            throw new ArgumentException("output is smaller than GetMaxCompressedLength(piece.Length) + 4", nameof(output));
-        int written = _engine.Compress(piece, output, _level);
-        if (final)
-        {
-            if (!ContextTakeover) _engine.Reset();
-            return written;
-        }
-        PerMessageDeflate.Tail.CopyTo(output[written..]);
-        return written + PerMessageDeflate.Tail.Length;
+        if (output.Length < 16) throw new ArgumentException("output must have room for at least 16 bytes", nameof(output));
+        var status = _engine.Compress(input, output, endOfMessage, _level, out consumed, out written);
+        if (status == OperationStatus.Done && endOfMessage && !ContextTakeover) _engine.Reset();
+        return status;
     }
 
     /// <summary>Forgets the shared window (the peer must forget it too, e.g. on a new connection).</summary>

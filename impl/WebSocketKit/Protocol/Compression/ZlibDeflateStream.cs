@@ -1,44 +1,38 @@
 namespace WebSocketKit.Protocol.Compression;
 
-/// <summary>One permessage-deflate compression context on zlib: sync flush per message, deflateReset without takeover.</summary>
-internal sealed unsafe class ZlibDeflateStream : IDeflateEngine
+/// <summary>One permessage-deflate compression context on the machine's libz: deflateParams and deflateReset in place.</summary>
+internal sealed unsafe class ZlibDeflateStream : ZlibDeflateEngine
 {
     private readonly ZlibNative.ZStreamHandle _handle;
-    private int _level;
 
-    public ZlibDeflateStream(int level, int windowBits, int memLevel)
-    {
-        _handle = ZlibNative.CreateRawDeflater(level, windowBits, memLevel);
-        _level = level;
-    }
+    public ZlibDeflateStream(int level, int windowBits, int memLevel) : base(level)
+        => _handle = ZlibNative.CreateRawDeflater(level, windowBits, memLevel);
 
-    public int Compress(ReadOnlySpan<byte> message, Span<byte> output, int level)
+    protected override int Deflate(byte* input, int inputLength, byte* output, int outputLength, int flush, int newLevel,
+        out int consumed, out int produced, out bool outputLeft)
     {
         bool added = false;
         _handle.DangerousAddRef(ref added);
         try
         {
             var s = _handle.Stream;
-            fixed (byte* input = message)
-            fixed (byte* outPtr = output)
+            s->NextIn = input;
+            s->AvailIn = (uint)inputLength;
+            s->NextOut = output;
+            s->AvailOut = (uint)outputLength;
+            if (newLevel >= 0)
             {
-                s->NextOut = outPtr;
-                s->AvailOut = (uint)output.Length;
-                if (level != _level)
-                {
-                    // Between messages nothing is pending, so this only switches the parameters.
-                    int prc = ZlibNative.DeflateParams(s, level, ZlibNative.Z_DEFAULT_STRATEGY);
-                    if (prc != ZlibNative.Z_OK) throw new InvalidOperationException($"zlib deflateParams failed (rc {prc})");
-                    _level = level;
-                }
-                s->NextIn = input;
-                s->AvailIn = (uint)message.Length;
-                int rc = ZlibNative.Deflate(s, ZlibNative.Z_SYNC_FLUSH);
-                int produced = (int)(s->NextOut - outPtr);
-                s->NextIn = null;
-                s->NextOut = null;
-                return ZlibNative.EndOfMessage(rc, produced, s->AvailIn, s->AvailOut, message.IsEmpty, output);
+                // deflateParams may flush into the output, so it runs with the buffers set.
+                int prc = ZlibNative.DeflateParams(s, newLevel, ZlibNative.Z_DEFAULT_STRATEGY);
+                if (prc != ZlibNative.Z_OK) throw new InvalidOperationException($"zlib deflateParams failed (rc {prc})");
             }
+            int rc = ZlibNative.Deflate(s, flush);
+            consumed = inputLength - (int)s->AvailIn;
+            produced = (int)(s->NextOut - output);
+            outputLeft = s->AvailOut != 0;
+            s->NextIn = null;
+            s->NextOut = null;
+            return rc;
         }
         finally
         {
@@ -46,7 +40,7 @@ internal sealed unsafe class ZlibDeflateStream : IDeflateEngine
         }
     }
 
-    public void Reset()
+    protected override void ResetStream()
     {
         bool added = false;
         _handle.DangerousAddRef(ref added);
@@ -61,5 +55,5 @@ internal sealed unsafe class ZlibDeflateStream : IDeflateEngine
         }
     }
 
-    public void Dispose() => _handle.Dispose();
+    public override void Dispose() => _handle.Dispose();
 }
