@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using WebSocketKit.AspNetCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -43,6 +44,30 @@ internal sealed class KestrelHost : IAsyncDisposable
         await _app.StopAsync(Bounds.Token());
         await _app.DisposeAsync();
     }
+
+    /// <summary>
+    /// Kestrel hosting our <paramref name="upgrader"/> through the ASP.NET Core glue, echoing with our
+    /// Conn; connections are registered in <paramref name="registry"/> when one is given.
+    /// </summary>
+    public static Task<KestrelHost> StartUpgraderEchoAsync(Upgrader upgrader, X509Certificate2? certificate = null,
+        ConnectionRegistry? registry = null) => StartAsync(app => app.Run(async context =>
+    {
+        if (!context.IsWebSocketUpgrade())
+        {
+            context.Response.StatusCode = 426;
+            return;
+        }
+        Conn conn;
+        try { conn = await upgrader.UpgradeAsync(context, [new("X-Served-By", "WebSocketKit")]); }
+        catch (HandshakeException) { return; }
+        if (registry is not null && !registry.TryAdd(conn))
+        {
+            await conn.CloseAsync(1001, "shutting down");
+            return;
+        }
+        try { await EchoAsync(conn); }
+        finally { registry?.Remove(conn); }
+    }), certificate);
 
     /// <summary>Echoes messages on <paramref name="conn"/> until the peer closes.</summary>
     public static async Task EchoAsync(Conn conn)

@@ -52,22 +52,8 @@ public class KestrelInteropTests
         });
     }, certificate);
 
-    // Kestrel with our Upgrader (through HttpContextUpgrade) echoing with our Conn.
-    private static Task<KestrelHost> OurEchoAsync(Upgrader upgrader, X509Certificate2? certificate = null) => KestrelHost.StartAsync(app =>
-    {
-        app.Run(async context =>
-        {
-            if (!context.IsWebSocketUpgrade())
-            {
-                context.Response.StatusCode = 426;
-                return;
-            }
-            Conn conn;
-            try { conn = await upgrader.UpgradeAsync(context, [new("X-Served-By", "WebSocketKit")]); }
-            catch (HandshakeException) { return; }
-            await KestrelHost.EchoAsync(conn);
-        });
-    }, certificate);
+    private static Task<KestrelHost> OurEchoAsync(Upgrader upgrader, X509Certificate2? certificate = null)
+        => KestrelHost.StartUpgraderEchoAsync(upgrader, certificate);
 
     private static async Task EchoesAsync(Conn conn)
     {

@@ -1,8 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using WebSocketKit.AspNetCore;
 using Xunit;
 
 namespace WebSocketKit.ClientTests;
@@ -13,13 +10,8 @@ namespace WebSocketKit.ClientTests;
 /// </summary>
 public class ProxyTests
 {
-    private static Task<KestrelHost> EchoHostAsync(X509Certificate2? certificate = null) => KestrelHost.StartAsync(app => app.Run(async context =>
-    {
-        Conn conn;
-        try { conn = await new Upgrader().UpgradeAsync(context); }
-        catch (HandshakeException) { return; }
-        await KestrelHost.EchoAsync(conn);
-    }), certificate);
+    private static Task<KestrelHost> EchoHostAsync(X509Certificate2? certificate = null)
+        => KestrelHost.StartUpgraderEchoAsync(new Upgrader(), certificate);
 
     private static async Task RoundTripAsync(Conn conn)
     {

@@ -64,4 +64,29 @@ public class ShutdownTests
         registry.Remove(conn);
         await registry.Drained.WaitAsync(Bounds.Step);
     }
+
+    [Fact]
+    public async Task A_registry_in_an_ASP_NET_Core_app_closes_its_connections_with_1001()
+    {
+        const int count = 20;
+        var registry = new ConnectionRegistry();
+        await using var host = await KestrelHost.StartUpgraderEchoAsync(new Upgrader(), registry: registry);
+        var uri = new Uri($"ws://127.0.0.1:{host.Port}/");
+        var conns = await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
+        {
+            var (c, _) = await new Dialer().DialAsync(uri, cancellationToken: Bounds.Token());
+            await c.WriteMessageAsync(MessageType.Binary, new byte[] { 1 }, Bounds.Token());
+            await c.ReadMessageAsync(Bounds.Token());
+            return c;
+        }));
+        Assert.Equal(count, registry.Count);
+        var reads = conns.Select(c => Assert.ThrowsAsync<CloseException>(async () => await c.ReadMessageAsync(Bounds.Token()))).ToArray();
+
+        var result = await registry.ShutdownAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(result == new ShutdownResult(count, count, 0), result.ToString());
+        await registry.Drained.WaitAsync(Bounds.Step);
+        Assert.All(await Task.WhenAll(reads).WaitAsync(Bounds.Step), e => Assert.Equal(CloseStatus.GoingAway, e.Code));
+        await Task.WhenAll(conns.Select(c => c.DisposeAsync().AsTask()));
+    }
 }

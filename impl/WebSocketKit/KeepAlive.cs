@@ -24,7 +24,8 @@ public sealed class KeepAliveTimeoutException : TimeoutException
 /// <summary>
 /// Keep-alive for one connection (gorilla leaves this to each application): a Ping every
 /// <see cref="Interval"/>, and when nothing at all (Pong or any other frame) has arrived for
-/// <see cref="Timeout"/>, the connection is closed and every pending and later call fails with a
+/// <see cref="Timeout"/> although a Ping has been waiting for an answer for at least
+/// Timeout - Interval, the connection is closed and every pending and later call fails with a
 /// <see cref="ConnectionClosedException"/> whose inner exception is a
 /// <see cref="KeepAliveTimeoutException"/>. Pongs are read by the connection's reader, so the
 /// application must keep a read pending, as it must anyway to see the peer's Close.
@@ -77,22 +78,30 @@ public sealed class KeepAlive : IAsyncDisposable
         var period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(5).Ticks, Math.Min(Interval.Ticks, Timeout.Ticks) / 2));
         using var timer = new PeriodicTimer(period);
         long lastPing = Environment.TickCount64;
+        // When the first ping since the peer last spoke went out (0: none outstanding).
+        long askedAt = 0;
+        // A ping normally leaves one interval after the peer's last frame, so the peer has
+        // timeout - interval to answer; a stalled process or timer must not shorten that.
+        long answerWindow = (long)(Timeout - Interval).TotalMilliseconds;
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
             {
                 if (_conn.IsClosed) return null;
                 long now = Environment.TickCount64;
-                var silence = TimeSpan.FromMilliseconds(now - _conn.LastReceivedTicks);
-                if (silence >= Timeout)
+                long lastReceived = _conn.LastReceivedTicks;
+                if (askedAt != 0 && lastReceived >= askedAt) askedAt = 0;
+                var silence = TimeSpan.FromMilliseconds(now - lastReceived);
+                if (silence >= Timeout && askedAt != 0 && now - askedAt >= answerWindow)
                 {
                     var error = new KeepAliveTimeoutException(silence, Timeout);
                     _conn.Fail(error);
                     return error;
                 }
-                if (now - lastPing >= Interval.TotalMilliseconds)
+                if (now - lastPing >= Interval.TotalMilliseconds || (silence >= Timeout && askedAt == 0))
                 {
                     lastPing = now;
+                    if (askedAt == 0) askedAt = now;
                     // A ping that cannot be written in time means the peer is not reading; the
                     // silence check above ends the connection when the timeout is reached.
                     try { await _conn.WriteControlAsync(MessageType.Ping, default, Timeout, _stop.Token).ConfigureAwait(false); }
