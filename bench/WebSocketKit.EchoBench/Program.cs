@@ -47,15 +47,20 @@ Task<ShapeResult> Concurrent(string name, int connections, int perConnection)
     });
 
 Console.Error.WriteLine($"echo bench: {(opts.Quick ? "quick" : "full")}, {opts.Rounds} rounds, {Environment.ProcessorCount} cores");
-shapes.Add(await RoundTrips("64 B round trips", all, m64, N(20000)));
-shapes.Add(await Pipelined("64 B pipelined", "msgs/s", all, m64, N(200000)));
-shapes.Add(await Pipelined("1 KiB pipelined", "msgs/s", all, m1k, N(100000)));
-shapes.Add(await Pipelined("64 KiB pipelined", "MB/s", all, m64k, N(4000)));
-shapes.Add(await Pipelined("1 MiB pipelined", "MB/s", [.. all, raw], m1m, N(400)));
-shapes.Add(await Concurrent("1 connection", 1, N(20000)));
-shapes.Add(await Concurrent("100 connections", 100, N(400)));
-shapes.Add(await Concurrent("1000 connections", 1000, N(60)));
-shapes.Add(await Runner.RunAsync("idle connection", "B/conn", false, all, opts.Rounds, bound,
+async Task Shape(string name, Func<string, Task<ShapeResult>> run)
+{
+    if (opts.Runs(name)) shapes.Add(await run(name));
+}
+
+await Shape("64 B round trips", n => RoundTrips(n, all, m64, N(20000)));
+await Shape("64 B pipelined", n => Pipelined(n, "msgs/s", all, m64, N(200000)));
+await Shape("1 KiB pipelined", n => Pipelined(n, "msgs/s", all, m1k, N(100000)));
+await Shape("64 KiB pipelined", n => Pipelined(n, "MB/s", all, m64k, N(4000)));
+await Shape("1 MiB pipelined", n => Pipelined(n, "MB/s", [.. all, raw], m1m, N(400)));
+await Shape("1 connection", n => Concurrent(n, 1, N(20000)));
+await Shape("100 connections", n => Concurrent(n, 100, N(400)));
+await Shape("1000 connections", n => Concurrent(n, 1000, N(60)));
+await Shape("idle connection", n => Runner.RunAsync(n, "B/conn", false, all, opts.Rounds, bound,
     (p, warm, t) => Shapes.IdleAsync(p.Client, p.Server, warm ? 100 : opts.IdleConnections, t)));
 
 if (opts.Compression)
@@ -66,21 +71,22 @@ if (opts.Compression)
     var json4k = Payloads.Json(4 * 1024, 64);
     var json64k = Payloads.Json(64 * 1024, 16, seed: 4);
     foreach (var (name, msgs, count) in new[] { ("deflate random 16 KiB", random16k, N(8000)), ("deflate JSON 4 KiB", json4k, N(20000)), ("deflate JSON 64 KiB", json64k, N(2000)) })
-    {
-        var r = await Pipelined(name, "MB/s", deflatePairs, msgs, count, compress: true);
-        if (!OursEndpoints.CanCompress) r.Notes.Add("ours: not run, this build lacks the compression-aware Conn (OursCompression.cs needs the pmd branch)");
-        shapes.Add(r);
-    }
+        await Shape(name, async n =>
+        {
+            var r = await Pipelined(n, "MB/s", deflatePairs, msgs, count, compress: true);
+            if (!OursEndpoints.CanCompress) r.Notes.Add("ours: not run, this build lacks the compression-aware Conn (OursCompression.cs needs the pmd branch)");
+            return r;
+        });
 }
 
-var peers = opts.Peers ? await Peers.RunAllAsync(opts, N) : [];
+var peers = opts.Peers && opts.Only is null ? await Peers.RunAllAsync(opts, N) : [];
 var report = new Report(shapes, peers, opts);
 report.WriteMarkdown(opts.MarkdownPath);
 report.WriteHtml(opts.HtmlPath);
 Console.WriteLine(File.ReadAllText(opts.MarkdownPath));
 return 0;
 
-internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bool Peers, string PeersDir, string MarkdownPath, string HtmlPath, int IdleConnections)
+internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bool Peers, string PeersDir, string MarkdownPath, string HtmlPath, int IdleConnections, string? MicroResults, string? Only)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -91,8 +97,8 @@ internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bo
             return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
         }
         foreach (var a in args)
-            if (a.StartsWith("--") && a is not ("--quick" or "--rounds" or "--no-compression" or "--no-peers" or "--peers-dir" or "--md" or "--html" or "--idle"))
-                throw new ArgumentException($"unknown option {a}; options: --quick --rounds N --no-compression --no-peers --peers-dir DIR --md FILE --html FILE --idle N");
+            if (a.StartsWith("--") && a is not ("--quick" or "--rounds" or "--no-compression" or "--no-peers" or "--peers-dir" or "--md" or "--html" or "--idle" or "--micro" or "--only"))
+                throw new ArgumentException($"unknown option {a}; options: --quick --rounds N --no-compression --no-peers --peers-dir DIR --md FILE --html FILE --idle N --micro DIR --only TEXT");
         return new BenchOptions(
             quick,
             int.Parse(Value("--rounds", quick ? "3" : "5")),
@@ -101,6 +107,11 @@ internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bo
             Value("--peers-dir", "bench/peers"),
             Value("--md", "bench/results/latest.md"),
             Value("--html", "reports/bench.html"),
-            int.Parse(Value("--idle", "1000")));
+            int.Parse(Value("--idle", "1000")),
+            args.Contains("--micro") ? Value("--micro", "") : null,
+            args.Contains("--only") ? Value("--only", "") : null);
     }
+
+    /// <summary>Whether a shape runs: all of them, or those whose name contains --only's text.</summary>
+    public bool Runs(string shape) => Only is null || shape.Contains(Only, StringComparison.OrdinalIgnoreCase);
 }

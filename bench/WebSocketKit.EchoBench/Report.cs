@@ -86,6 +86,8 @@ internal sealed class Report
                 sb.Append($"| {s.Name} | {f} | {Ratio(s, f)} | ").AppendJoin(" | ", cols.Select(c => Cell(s, c, f))).AppendLine(" |");
         sb.AppendLine();
         foreach (var line in Findings()) sb.Append("- ").AppendLine(line);
+        foreach (var (name, table) in MicroTables())
+            sb.AppendLine().Append("## Microbenchmark: ").AppendLine(name).AppendLine().AppendLine(table);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         File.WriteAllText(path, sb.ToString());
     }
@@ -116,7 +118,10 @@ internal sealed class Report
         foreach (var line in Findings()) sb.Append("<li>").Append(Html(line)).AppendLine("</li>");
         sb.AppendLine("</ul><h2>Headline figures</h2><div class=\"charts\">");
         foreach (var s in _shapes) sb.AppendLine(Chart(s, cols));
-        sb.AppendLine("</div></body></html>");
+        sb.AppendLine("</div>");
+        foreach (var (name, table) in MicroTables())
+            sb.Append("<h2>Microbenchmark: ").Append(Html(name)).Append("</h2><pre>").Append(Html(table)).AppendLine("</pre>");
+        sb.AppendLine("</body></html>");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         File.WriteAllText(path, sb.ToString());
     }
@@ -143,6 +148,14 @@ internal sealed class Report
         }
         sb.Append("</svg></figure>");
         return sb.ToString();
+    }
+
+    // BenchmarkDotNet's GitHub-flavoured tables from the same `make bench` run, when --micro names their folder.
+    private IEnumerable<(string Name, string Table)> MicroTables()
+    {
+        if (_opts.MicroResults is not { } dir || !Directory.Exists(dir)) yield break;
+        foreach (var file in Directory.GetFiles(dir, "*-report-github.md").Order())
+            yield return (Path.GetFileName(file).Replace("-report-github.md", "").Split('.').Last(), File.ReadAllText(file).Trim());
     }
 
     private static string Html(string s) => WebUtility.HtmlEncode(s);
