@@ -20,10 +20,10 @@ test: build deps
 	./scripts/run-tests.sh $(CONFIG)
 
 # BenchmarkDotNet microbenchmarks (never part of the tests). FILTER narrows them, e.g. FILTER='*Mask*'.
-# BENCH_ARGS defaults to BenchmarkDotNet's short job (a few minutes on a shared machine);
+# BENCH_ARGS defaults to BenchmarkDotNet's short job with 200 ms iterations (a few minutes on a shared machine);
 # BENCH_ARGS= gives the full default job.
 FILTER ?= *
-BENCH_ARGS ?= --job short
+BENCH_ARGS ?= --job short --iterationTime 200
 # Then the echo tool (bench-echo) writes bench/results/latest.md and reports/bench.html, with the
 # microbenchmark tables of this run embedded.
 bench: restore bench-peers
