@@ -25,6 +25,8 @@ internal sealed class Report
                  $".NET {Environment.Version}, {(opts.Quick ? "quick" : "full")} run, {opts.Rounds} rounds";
     }
 
+    private const double AllocNoiseFloor = 8;
+
     private static bool HigherIsBetter(string figure) => figure is "rt/s" or "msgs/s" or "MB/s";
 
     // The headline first, then latency, then allocation; the other throughput unit is left out.
@@ -41,6 +43,9 @@ internal sealed class Report
     private static string Ratio(ShapeResult s, string figure)
     {
         if (s.Summary("ours", figure) is not { } o || s.Summary("System.Net", figure) is not { } t) return "—";
+        // A few bytes per message over the whole process is the runtime's own background work
+        // (timers, thread pool), not the connection: a ratio of two such figures means nothing.
+        if (figure == "alloc B/msg" && o.Median < AllocNoiseFloor && t.Median < AllocNoiseFloor) return "≈";
         double r = HigherIsBetter(figure) ? o.Median / t.Median : t.Median / o.Median;
         return double.IsFinite(r) ? r.ToString("F2", CultureInfo.InvariantCulture) : "∞";
     }
@@ -70,7 +75,7 @@ internal sealed class Report
         "Medians over the rounds, ± the spread ((max − min) / median). Ratio: ours vs System.Net.WebSockets from the same run, " +
         "above 1 means ours is better (ours/theirs for rates, theirs/ours for latency and bytes). " +
         "A → B: A's client against B's server. Peers (gorilla, node ws, python websockets) run their own client against their own server in a separate process. " +
-        "alloc B/msg: bytes allocated by the whole process (client and server) per echoed message. " +
+        "alloc B/msg: bytes allocated by the whole process (client and server) per echoed message; ratio ≈ when both are under 8 B (the runtime's background noise). " +
         "idle connection B/conn: managed heap held per client+server pair after the handshake, no read pending (GC.GetTotalMemory delta over the idle connections / count; kernel socket buffers not included).";
 
     public void WriteMarkdown(string path)
@@ -109,7 +114,7 @@ internal sealed class Report
             foreach (var f in RowFigures(s))
             {
                 var ratio = Ratio(s, f);
-                string cls = double.TryParse(ratio, CultureInfo.InvariantCulture, out var r) ? (r >= 1 ? "good" : "bad") : ratio == "∞" ? "good" : "";
+                string cls = double.TryParse(ratio, CultureInfo.InvariantCulture, out var r) ? (r >= 1 ? "good" : "bad") : ratio is "∞" or "≈" ? "good" : "";
                 sb.Append($"<tr><td>{Html(s.Name)}</td><td>{Html(f)}</td><td class=\"{cls}\">{ratio}</td>");
                 foreach (var c in cols) sb.Append("<td>").Append(Html(Cell(s, c, f))).Append("</td>");
                 sb.AppendLine("</tr>");
