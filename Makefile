@@ -20,12 +20,28 @@ test: build deps
 	./scripts/run-tests.sh $(CONFIG)
 
 # BenchmarkDotNet microbenchmarks (never part of the tests). FILTER narrows them, e.g. FILTER='*Mask*'.
-# BENCH_ARGS defaults to BenchmarkDotNet's short job (a few minutes on a shared machine);
+# BENCH_ARGS defaults to BenchmarkDotNet's short job with 200 ms iterations (a few minutes on a shared machine);
 # BENCH_ARGS= gives the full default job.
 FILTER ?= *
-BENCH_ARGS ?= --job short
-bench: restore
+BENCH_ARGS ?= --job short --iterationTime 200
+# Then the echo tool (bench-echo) writes bench/results/latest.md and reports/bench.html, with the
+# microbenchmark tables of this run embedded.
+bench: restore bench-peers
+	rm -rf BenchmarkDotNet.Artifacts/results
 	$(DOTNET) run -c Release --project bench/WebSocketKit.Benchmarks -- --filter '$(FILTER)' $(BENCH_ARGS)
+	$(DOTNET) run -c Release --project bench/WebSocketKit.EchoBench -- --micro BenchmarkDotNet.Artifacts/results $(ECHO_ARGS)
+
+# The echo benchmark alone (ours vs System.Net.WebSockets, cross pairs, raw TCP, real peers);
+# QUICK=1 runs the two-minute version. ECHO_ARGS= passes more options (--rounds N, --no-peers, --no-compression).
+QUICK ?= 0
+ECHO_ARGS ?=
+.PHONY: bench-echo bench-peers
+bench-echo: restore bench-peers
+	$(DOTNET) run -c Release --project bench/WebSocketKit.EchoBench -- $(if $(filter 1,$(QUICK)),--quick) $(ECHO_ARGS)
+
+# Installs (apt-get, only when missing) and builds the real peers: gorilla/websocket, Node ws, Python websockets.
+bench-peers:
+	./bench/peers/build.sh
 
 # The Autobahn TestSuite against our client and server (autobahn/Autobahn.Runner; see README "make autobahn").
 # TARGET=ws://host:port/path tests ANY server (server mode only); AGENT= names it in the reports.
