@@ -54,7 +54,7 @@ IMAGE ?= crossbario/autobahn-testsuite
 CASES ?=
 EXCLUDE ?=
 RUNNER_ARGS ?=
-WSTEST_DLL := conformance/Autobahn.Wstest/bin/$(CONFIG)/net10.0/Autobahn.Wstest.dll
+WSTEST_DLL := conformance/Autobahn.Wstest/bin/$(CONFIG)/net10.0/wstest.dll
 autobahn: build
 	@if [ "$(ENGINE)" = docker ]; then ./scripts/docker-engine.sh >/dev/null || exit 2; \
 	elif [ "$(ENGINE)" = auto ] && command -v dockerd >/dev/null 2>&1; then ./scripts/docker-engine.sh >/dev/null 2>&1 || true; fi

@@ -101,10 +101,19 @@ public class EchoClientTests
     }
 
     [Fact]
-    public void Our_own_client_is_not_there_yet_and_says_so()
+    public void Until_our_Dialer_exists_the_default_client_is_ClientWebSocket_under_its_own_agent_name_and_says_so()
     {
-        var ex = Assert.Throws<RunnerException>(() => EchoClients.Create(EchoClients.WebSocketKit, compression: true));
-        Assert.Contains("Dialer", ex.Message);
-        Assert.Contains("clientwebsocket", ex.Message);
+        var warnings = new List<string>();
+        var client = EchoClients.Create(EchoClients.WebSocketKit, compression: true, warnings.Add);
+        Assert.IsType<ClientWebSocketEchoClient>(client);
+        Assert.Equal("dotnet-clientwebsocket-deflate", client.DefaultAgent);
+        Assert.Contains("NOT our client's results", Assert.Single(warnings));
+    }
+
+    [Fact]
+    public void An_unknown_client_is_a_clear_error()
+    {
+        var ex = Assert.Throws<RunnerException>(() => EchoClients.Create("nonesuch", compression: false, _ => { }));
+        Assert.Contains("websocketkit", ex.Message);
     }
 }

@@ -25,12 +25,12 @@ public class RunnerAppTests
         var port = ((System.Net.IPEndPoint)free.LocalEndpoint).Port;
         free.Stop();
 
-        var (exit, log, reports) = await RunAsync(new RunnerOptions { Target = $"ws://127.0.0.1:{port}/", Engine = EngineChoice.Builtin });
+        var (exit, log, reports) = await RunAsync(new RunnerOptions { Target = $"ws://127.0.0.1:{port}/", Engine = EngineChoice.Builtin, Wstest = "/nonexistent/wstest.dll" });
         try
         {
             Assert.Equal(RunnerApp.CannotRun, exit);
             Assert.Contains(log, m => m.Contains($"nothing accepts connections at ws://127.0.0.1:{port}/", StringComparison.Ordinal));
-            Assert.Contains(log, m => m.Contains("built-in engine", StringComparison.Ordinal) && m.Contains("Autobahn.Wstest", StringComparison.Ordinal));
+            Assert.Contains(log, m => m.Contains("built-in engine", StringComparison.Ordinal) && m.Contains("/nonexistent/wstest.dll does not exist", StringComparison.Ordinal));
             Assert.Empty(Directory.GetFiles(reports, "*", SearchOption.AllDirectories));
         }
         finally
@@ -49,12 +49,11 @@ public class RunnerAppTests
     }
 
     [Fact]
-    public async Task Our_server_and_client_are_named_as_missing_when_no_target_is_given()
+    public async Task An_echo_server_that_does_not_exist_is_named_as_missing()
     {
-        var (exit, log, reports) = await RunAsync(new RunnerOptions { Engine = EngineChoice.Builtin });
+        var (exit, log, reports) = await RunAsync(new RunnerOptions { Mode = RunMode.Server, Engine = EngineChoice.Builtin, EchoServer = "/nonexistent/echo.dll" });
         Directory.Delete(reports, recursive: true);
         Assert.Equal(RunnerApp.CannotRun, exit);
-        Assert.Contains(log, m => m.Contains("our standalone echo server is not written yet", StringComparison.Ordinal));
-        Assert.Contains(log, m => m.Contains("Dialer", StringComparison.Ordinal));
+        Assert.Contains(log, m => m.Contains("server mode: /nonexistent/echo.dll does not exist", StringComparison.Ordinal));
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Autobahn.Runner;
 
 /// <summary>
@@ -20,66 +18,13 @@ public sealed class BuiltinSuiteEngine(string command, string hostConfigDir, str
     public static string? Locate(string? explicitCommand)
     {
         if (explicitCommand is not null) return File.Exists(explicitCommand) ? Path.GetFullPath(explicitCommand) : null;
-        var beside = Path.Combine(AppContext.BaseDirectory, "Autobahn.Wstest.dll");
-        return File.Exists(beside) ? beside : null;
+        return RepoBuild.Output("conformance/Autobahn.Wstest", "wstest.dll");
     }
 
     public string HostUrlAsSeenBySuite(string url) => url;
 
-    public Task<ISuiteProcess> StartAsync(IReadOnlyList<string> wstestArguments, Action<string> onLine, int? listenPort, CancellationToken ct)
-    {
-        var info = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (command.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
-        {
-            info.FileName = DotnetHost();
-            info.ArgumentList.Add(command);
-        }
-        else
-        {
-            info.FileName = command;
-        }
-        foreach (var a in wstestArguments) info.ArgumentList.Add(a);
-        var process = Process.Start(info) ?? throw new RunnerException($"could not start the built-in engine {command}");
-        return Task.FromResult<ISuiteProcess>(new LocalSuiteProcess(process, onLine));
-    }
+    public Task<ISuiteProcess> StartAsync(IReadOnlyList<string> wstestArguments, Action<string> onLine, int? listenPort, CancellationToken ct) =>
+        Task.FromResult<ISuiteProcess>(LocalProcess.Start(command, wstestArguments, onLine));
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-    /// <summary>The dotnet host running this runner (when started as `dotnet Autobahn.Runner.dll`), else the one on the PATH.</summary>
-    private static string DotnetHost() =>
-        Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
-
-    private sealed class LocalSuiteProcess : ISuiteProcess
-    {
-        private readonly Process _process;
-
-        public LocalSuiteProcess(Process process, Action<string> onLine)
-        {
-            _process = process;
-            var stdout = PumpAsync(process.StandardOutput, onLine);
-            var stderr = PumpAsync(process.StandardError, onLine);
-            Exited = WaitAsync(stdout, stderr);
-        }
-
-        public Task<long> Exited { get; }
-
-        private async Task<long> WaitAsync(Task stdout, Task stderr)
-        {
-            await _process.WaitForExitAsync().ConfigureAwait(false);
-            await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
-            return _process.ExitCode;
-        }
-
-        private static async Task PumpAsync(StreamReader reader, Action<string> onLine)
-        {
-            while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line) onLine(line);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-            await Exited.ConfigureAwait(false);
-            _process.Dispose();
-        }
-    }
 }

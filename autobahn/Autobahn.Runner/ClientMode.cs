@@ -34,6 +34,9 @@ public static class ClientMode
                 await RunOneAsync(client, SuiteControl.RunCaseUri(baseUri, n, agent), n, o.CaseTimeout, log, ct).ConfigureAwait(false);
             }
             progress.Done();
+            // The client may be done before the suite has recorded the last case: ask for its status first, so
+            // the reports written next include it.
+            if (count > 0) await WithTimeout(o.CaseTimeout, ct, t => SuiteControl.GetCaseStatusAsync(baseUri, count, agent, t)).ConfigureAwait(false);
             await WithTimeout(o.CaseTimeout, ct, async t => { await SuiteControl.UpdateReportsAsync(baseUri, agent, t).ConfigureAwait(false); return 0; }).ConfigureAwait(false);
         }
         return run.Publish(engine, agent, null, claimsCompression);

@@ -8,6 +8,7 @@ var agent = new Option<string?>("--agent") { Description = "agent name in the re
 var engine = new Option<EngineChoice>("--engine") { Description = "auto (default: docker when an engine and the image can be had, else builtin), docker or builtin", DefaultValueFactory = _ => EngineChoice.Auto };
 var image = new Option<string>("--image") { Description = "the suite's image", DefaultValueFactory = _ => DockerSuiteEngine.DefaultImage };
 var wstest = new Option<string?>("--wstest") { Description = "the built-in engine's wstest-compatible command (executable or .dll)" };
+var echoServer = new Option<string?>("--echo-server") { Description = "our echo server's .dll (default: impl/WebSocketKit.EchoServer's build in this checkout)" };
 var cases = new Option<string[]>("--cases") { Description = "case patterns, e.g. 1.* 9.1.1 (default: all)", AllowMultipleArgumentsPerToken = true };
 var exclude = new Option<string[]>("--exclude-cases") { Description = "case patterns to leave out", AllowMultipleArgumentsPerToken = true };
 var compression = new Option<bool?>("--compression") { Description = "the side under test offers permessage-deflate (default: on for ours, off for a --target); then UNIMPLEMENTED fails" };
@@ -23,7 +24,7 @@ var verbose = new Option<bool>("--verbose") { Description = "debug logging, incl
 
 var root = new RootCommand("Runs the Autobahn TestSuite (container or built-in engine) against a WebSocket client and server and publishes reports.")
 {
-    mode, target, agent, engine, image, wstest, cases, exclude, compression, strict, failUnimplemented, client, port,
+    mode, target, agent, engine, image, wstest, echoServer, cases, exclude, compression, strict, failUnimplemented, client, port,
     caseTimeout, suiteTimeout, keep, reports, verbose,
 };
 
@@ -77,6 +78,7 @@ root.SetAction(async (parse, ct) =>
         Engine = parse.GetValue(engine),
         Image = parse.GetValue(image)!,
         Wstest = parse.GetValue(wstest),
+        EchoServer = parse.GetValue(echoServer),
         Cases = RunnerOptions.SplitPatterns(parse.GetValue(cases), ["*"]),
         ExcludeCases = RunnerOptions.SplitPatterns(parse.GetValue(exclude), []),
         Compression = parse.GetValue(compression),

@@ -21,15 +21,18 @@ public static class RunnerApp
             IEchoClient? client = null;
             if (o.RunsClientMode)
             {
-                try { client = EchoClients.Create(o.EchoClient, o.Compression ?? true); }
+                try { client = EchoClients.Create(o.EchoClient, o.Compression ?? true, w => log.LogWarning("{Warning}", w)); }
                 catch (RunnerException ex) { missing.Add("client mode: " + ex.Message); }
             }
-            if (o.RunsServerMode && o.Target is null)
+            string? echoServer = null;
+            if (o.RunsServerMode && o.Target is null && (echoServer = OurEchoServer.Locate(o.EchoServer)) is null)
             {
-                missing.Add("server mode: our standalone echo server is not written yet (connection layer issue); " +
-                            "pass --target ws://host:port/path to test any running server");
+                missing.Add(o.EchoServer is null
+                    ? $"server mode: our echo server ({OurEchoServer.Project}) is not built in this checkout (make build), or pass --echo-server PATH; " +
+                      "--target ws://host:port/path tests any running server instead"
+                    : $"server mode: {o.EchoServer} does not exist");
             }
-            else if (o.RunsServerMode && await TargetProblemAsync(o.Target!, ct).ConfigureAwait(false) is { } problem)
+            else if (o.RunsServerMode && o.Target is not null && await TargetProblemAsync(o.Target, ct).ConfigureAwait(false) is { } problem)
             {
                 missing.Add("server mode: " + problem);
             }
@@ -47,10 +50,22 @@ public static class RunnerApp
                 }
 
                 var verdicts = new List<Verdict>();
-                if (o.RunsServerMode)
+                if (o.RunsServerMode && o.Target is not null)
                 {
-                    verdicts.Add(await ServerMode.RunAsync(engine, o, configDir, o.Target!, o.Agent ?? "target-server",
+                    verdicts.Add(await ServerMode.RunAsync(engine, o, configDir, o.Target, o.Agent ?? "target-server",
                         o.Compression ?? false, logs, ct).ConfigureAwait(false));
+                }
+                else if (o.RunsServerMode)
+                {
+                    var compression = o.Compression ?? true;
+                    if (compression && !OurEchoServer.CompressionAvailable)
+                    {
+                        log.LogWarning("our echo server has no permessage-deflate yet: server mode runs it without compression and does not claim it");
+                        compression = false;
+                    }
+                    await using var server = await OurEchoServer.StartAsync(echoServer!, compression, log, o.StartTimeout, ct).ConfigureAwait(false);
+                    verdicts.Add(await ServerMode.RunAsync(engine, o, configDir, server.Url, o.Agent ?? OurEchoServer.DefaultAgent,
+                        server.Compression, logs, ct).ConfigureAwait(false));
                 }
                 if (client is not null)
                 {

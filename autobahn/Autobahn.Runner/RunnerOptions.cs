@@ -21,6 +21,9 @@ public sealed record RunnerOptions
     /// <summary>The built-in engine's wstest-compatible command (executable or .dll).</summary>
     public string? Wstest { get; init; }
 
+    /// <summary>Our echo server's .dll or executable (default: impl/WebSocketKit.EchoServer's build output in this checkout).</summary>
+    public string? EchoServer { get; init; }
+
     public IReadOnlyList<string> Cases { get; init; } = ["*"];
 
     public IReadOnlyList<string> ExcludeCases { get; init; } = [];

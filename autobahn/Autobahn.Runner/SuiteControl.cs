@@ -52,6 +52,10 @@ public static class SuiteControl
             : throw new RunnerException($"getCaseCount answered '{text}', not a number");
     }
 
+    /// <summary>The suite's verdict of case N for the agent; the built-in engine answers once the case has ended.</summary>
+    public static Task<string> GetCaseStatusAsync(Uri baseUri, int index, string agent, CancellationToken ct) =>
+        ReceiveUntilCloseAsync(new Uri(baseUri, $"getCaseStatus?case={index.ToString(CultureInfo.InvariantCulture)}&agent={Uri.EscapeDataString(agent)}"), ct);
+
     public static Task UpdateReportsAsync(Uri baseUri, string agent, CancellationToken ct) =>
         ReceiveUntilCloseAsync(new Uri(baseUri, "updateReports?agent=" + Uri.EscapeDataString(agent)), ct);
 
