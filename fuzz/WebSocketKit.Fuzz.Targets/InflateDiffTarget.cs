@@ -60,17 +60,19 @@ public sealed class InflateDiffTarget : IFuzzTarget
     }
 
     // Whether the BCL's stream ended at a block boundary or after its final block, rather than in the
-    // middle of a block: appending a whole final block must then add exactly that block's bytes (or
-    // nothing, after a final block). Two different blocks, so a truncated block cannot fake it by chance.
+    // middle of a block or of a block header: appending a whole final block must then add exactly that
+    // block's byte (or nothing, after a final block). The block is followed by 1 KiB of 0xFF, which a
+    // stream ended cleanly never reads, while a pending header or block cannot wait through it silently
+    // (zlib ends truncated data without an error). Two different blocks, so chance cannot fake it.
     private static bool EndsCleanly(byte[] data, byte[] inflated)
     {
-        ReadOnlySpan<byte> fixedZ = [0x8B, 0x02, 0x00];              // final fixed-Huffman block: "Z"
+        ReadOnlySpan<byte> fixedZ = [0x8B, 0x02, 0x00];                    // final fixed-Huffman block: "Z"
         ReadOnlySpan<byte> storedQ = [0x01, 0x01, 0x00, 0xFE, 0xFF, 0x51]; // final stored block: "Q"
         return Extends(data, inflated, fixedZ, (byte)'Z') && Extends(data, inflated, storedQ, (byte)'Q');
 
         static bool Extends(byte[] data, byte[] inflated, ReadOnlySpan<byte> block, byte literal)
         {
-            var more = Bcl([.. data, .. block], out bool ok);
+            var more = Bcl([.. data, .. block, .. Enumerable.Repeat((byte)0xFF, 1024)], out bool ok);
             if (!ok || more is null) return false;
             return more.AsSpan().SequenceEqual(inflated) || (more.Length == inflated.Length + 1
                 && more.AsSpan(0, inflated.Length).SequenceEqual(inflated) && more[^1] == literal);
