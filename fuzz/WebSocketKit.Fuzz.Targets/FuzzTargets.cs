@@ -10,13 +10,17 @@ public static class FuzzTargets
     public const int MaxInputBytes = 64 * 1024;
 
     /// <summary>The names of every registered target, in a stable order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["frame", "utf8"];
+    public static IReadOnlyList<string> Names { get; } = ["frame", "utf8", "inflate", "inflate-diff", "handshake", "conn"];
 
     /// <summary>A fresh instance of the target called <paramref name="name"/>, or null.</summary>
     public static IFuzzTarget? Create(string name) => name switch
     {
         "frame" => new FrameTarget(),
         "utf8" => new Utf8Target(),
+        "inflate" => new InflateTarget(),
+        "inflate-diff" => new InflateDiffTarget(),
+        "handshake" => new HandshakeTarget(),
+        "conn" => new ConnTarget(),
         _ => null,
     };
 
