@@ -57,6 +57,10 @@ deps:
 	  echo "deps: installing nodejs, node-ws and python3-websockets"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs node-ws python3-websockets; \
 	fi
+	@if ! command -v go >/dev/null || [ ! -d /usr/share/gocode/src/github.com/gorilla/websocket ] || ! /usr/bin/python3 -c 'import autobahn' 2>/dev/null; then \
+	  echo "deps: installing golang-go, gorilla/websocket and python3-autobahn"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go golang-github-gorilla-websocket-dev python3-autobahn; \
+	fi
 
 # Fuzzing (fuzz/): AFL++ campaigns on the SharpFuzz harness; fuzz/run.sh installs what it needs.
 # TARGET is shared with `make autobahn` (where it is a URL); the fuzz targets default to frame.
