@@ -17,6 +17,9 @@ public static class PeerVerdicts
     public static readonly List<string> Sample =
         ["1.*", "2.*", "3.*", "4.*", "5.*", "6.*", "7.*", "9.1.1", "9.1.2", "9.2.1", "9.2.2", "9.7.1", "9.7.2", "9.8.1", "9.8.2", "10.*", "12.*.1", "13.*.1", "13.*.2"];
 
+    /// <summary>Chapters 12/13's subcases 5-18: 1000 messages of 8 KiB to 128 KiB each, minutes in all; `make autobahn` runs them.</summary>
+    public static readonly List<string> LargeCompressionCases = [.. Enumerable.Range(5, 14).SelectMany(i => new[] { $"12.*.{i}", $"13.*.{i}" })];
+
     private static bool Compression(CaseResult r) => ChapterTable.Chapter(r) is "12" or "13";
 
     /// <summary>
