@@ -61,6 +61,10 @@ deps:
 	  echo "deps: installing golang-go, gorilla/websocket and python3-autobahn"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go golang-github-gorilla-websocket-dev python3-autobahn; \
 	fi
+	@if ! command -v tinyproxy >/dev/null && [ ! -x /usr/bin/tinyproxy ]; then \
+	  echo "deps: installing tinyproxy (the HTTP CONNECT proxy of the client tests)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tinyproxy; \
+	fi
 
 # Fuzzing (fuzz/): AFL++ campaigns on the SharpFuzz harness; fuzz/run.sh installs what it needs.
 # TARGET is shared with `make autobahn` (where it is a URL); the fuzz targets default to frame.
@@ -86,7 +90,7 @@ fuzz-smoke:
 	./fuzz/ci-smoke.sh
 
 # The WebSocketKit echo server in the foreground on 127.0.0.1 (Ctrl+C stops it).
-# PORT=9002 by default; COMPRESS=1 asks for permessage-deflate (accepted, not effective until RFC 7692 lands).
+# PORT=9002 by default; COMPRESS=1 negotiates permessage-deflate (RFC 7692).
 PORT ?= 9002
 COMPRESS ?= 0
 .PHONY: echo-server

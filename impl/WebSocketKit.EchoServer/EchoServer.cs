@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using WebSocketKit.Protocol;
 
 namespace WebSocketKit.EchoServer;
 
@@ -15,6 +16,7 @@ public sealed class EchoServer : IAsyncDisposable
     private readonly TcpListener _listener;
     private readonly Upgrader _upgrader;
     private readonly ILogger _logger;
+    private readonly ConnectionRegistry _registry = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly HashSet<Conn> _open = new();
     private Task? _acceptLoop;
@@ -87,7 +89,7 @@ public sealed class EchoServer : IAsyncDisposable
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
             {
-                if (_stop.IsCancellationRequested) return;
+                if (_stop.IsCancellationRequested || _registry.IsShuttingDown) return;
                 _logger.LogWarning("accept failed: {Message}", e.Message);
                 continue;
             }
@@ -130,6 +132,11 @@ public sealed class EchoServer : IAsyncDisposable
     /// </summary>
     public async Task EchoAsync(Conn conn, CancellationToken cancellationToken)
     {
+        if (!_registry.TryAdd(conn))
+        {
+            await conn.CloseAsync(CloseStatus.GoingAway, "server shutting down", cancellationToken).ConfigureAwait(false);
+            return;
+        }
         var buffer = new ArrayPoolBufferWriter();
         try
         {
@@ -147,8 +154,29 @@ public sealed class EchoServer : IAsyncDisposable
         }
         finally
         {
+            _registry.Remove(conn);
             buffer.Dispose();
         }
+    }
+
+    /// <summary>The connections being echoed, for shutdown and for counting.</summary>
+    public ConnectionRegistry Registry => _registry;
+
+    /// <summary>
+    /// Graceful shutdown: stops accepting, sends Close 1001 to every open connection, waits up to
+    /// <paramref name="deadline"/> for their Close frames, drops the rest, and waits for every echo
+    /// loop to end. <see cref="DisposeAsync"/> afterwards releases the rest.
+    /// </summary>
+    public async Task<ShutdownResult> ShutdownAsync(TimeSpan deadline)
+    {
+        var result = _registry.ShutdownAsync(deadline);
+        _listener.Stop();
+        if (_acceptLoop is not null) await _acceptLoop.ConfigureAwait(false);
+        var done = await result.ConfigureAwait(false);
+        // Every stream is closed now, so each echo loop ends at its next read.
+        await _registry.Drained.WaitAsync(deadline + TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        _logger.LogInformation("shutdown: {Count} connections, {Clean} closed cleanly, {Dropped} dropped", done.Connections, done.ClosedCleanly, done.Dropped);
+        return done;
     }
 
     /// <summary>Stops accepting and closes every open connection at once.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using WebSocketKit;
 using WebSocketKit.EchoServer;
@@ -7,8 +8,8 @@ WebSocketKit echo server: echoes every text and binary message, on any path, on 
 
 Usage: WebSocketKit.EchoServer [options]
   --port N            TCP port (default 9002; 0 picks a free one, printed at start)
-  --compress          negotiate permessage-deflate. NOTE: accepted but not effective yet; RFC 7692
-                      support is still being written, so every connection runs uncompressed.
+  --compress          negotiate permessage-deflate (RFC 7692): accept the client's offer (any window,
+                      with or without context takeover) and compress replies at level 6
   --read-limit N      largest message in bytes (default 33554432 = 32 MiB); larger ones close with 1009
   --read-buffer N     read buffer bytes per connection (default 4096)
   --write-buffer N    write buffer bytes, pooled while idle (default 4096)
@@ -56,15 +57,17 @@ var logger = loggerFactory.CreateLogger("echo");
 connection.Logger = logger;
 upgrader.ConnectionOptions = connection;
 upgrader.EnableCompression = compress;
-if (compress) logger.LogWarning("--compress: permessage-deflate is not implemented yet; connections run uncompressed");
 
 await using var server = new EchoServer(port, upgrader, logger);
 server.Start();
 // A machine-readable line for scripts and tests that start the server on port 0.
 Console.WriteLine($"listening 127.0.0.1:{server.Port}");
 var stopped = new TaskCompletionSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; stopped.TrySetResult(); };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stopped.TrySetResult();
+// Ctrl+C and SIGTERM both start a graceful shutdown (close 1001 to everyone, 5 s to answer).
+void Stop(PosixSignalContext context) { context.Cancel = true; stopped.TrySetResult(); }
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 await stopped.Task;
 logger.LogInformation("stopping");
+await server.ShutdownAsync(TimeSpan.FromSeconds(5));
 return 0;

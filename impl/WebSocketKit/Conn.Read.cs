@@ -40,9 +40,10 @@ public sealed partial class Conn
 
     /// <summary>
     /// Sets the largest message the connection accepts, in bytes; see
-    /// <see cref="ConnectionOptions.ReadLimit"/>. Applies from the next frame header.
+    /// <see cref="ConnectionOptions.ReadLimit"/>. Applies from the next frame header, and to a
+    /// compressed message being read from its next inflated byte.
     /// </summary>
-    public void SetReadLimit(long limit) => _decoder.MaxMessageSize = limit;
+    public void SetReadLimit(long limit) => ApplyReadLimit(limit);
 
     /// <summary>
     /// Sets the time after which pending and future reads fail with <see cref="TimeoutException"/>
@@ -209,16 +210,37 @@ public sealed partial class Conn
         while (true)
         {
             if (_messageOpen && _messageDone) return 0;
-            var step = Step(dest.Span, out int written);
+            if (_inflating)
+            {
+                int produced = InflateStep(dest.Span, out var inflateError);
+                if (inflateError != ProtocolError.None) throw await FailProtocolAsync(inflateError).ConfigureAwait(false);
+                if (produced > 0) return await DeliverAsync(dest.Span[..produced]).ConfigureAwait(false);
+                if (produced < 0)
+                {
+                    EndInflate();
+                    if (_messageType == MessageType.Text && !_utf8.IsComplete)
+                        throw await FailProtocolAsync(ProtocolError.InvalidUtf8).ConfigureAwait(false);
+                    _messageDone = true;
+                    return 0;
+                }
+            }
+            // Compressed payload goes to the inflater's input, plain payload to the caller.
+            var target = _inflating ? _inflateIn.AsMemory() : dest;
+            var step = Step(target.Span, out int written);
             switch (step)
             {
                 case FrameEvent.NeedMoreData:
-                    if (_messageOpen && !_inControl && _decoder.PayloadRemaining > 0 && dest.Length >= DirectReadMinimum)
+                    if (_messageOpen && !_inControl && _decoder.PayloadRemaining > 0 && target.Length >= DirectReadMinimum)
                     {
-                        int want = (int)Math.Min(dest.Length, _decoder.PayloadRemaining);
-                        int got = await ReceiveAsync(dest[..want], token).ConfigureAwait(false);
-                        var ev = _decoder.Decode(dest.Span[..got], dest.Span, out _, out int unmasked);
+                        int want = (int)Math.Min(target.Length, _decoder.PayloadRemaining);
+                        int got = await ReceiveAsync(target[..want], token).ConfigureAwait(false);
+                        var ev = _decoder.Decode(target.Span[..got], target.Span, out _, out int unmasked);
                         Debug.Assert(ev == FrameEvent.Payload && unmasked == got);
+                        if (_inflating)
+                        {
+                            InflateInputArrived(unmasked);
+                            continue;
+                        }
                         return await DeliverAsync(dest.Span[..unmasked]).ConfigureAwait(false);
                     }
                     _readPos = _readEnd = 0;
@@ -233,21 +255,28 @@ public sealed partial class Conn
                     }
                     else if (h.Opcode != Opcode.Continuation)
                     {
-                        // A new data message. permessage-deflate plugs in here: when
-                        // _decoder.MessageCompressed is set, the payload that follows goes through the
-                        // negotiated inflater before DeliverAsync (issue 5); until it is negotiable,
-                        // the decoder refuses RSV1, so this never happens.
+                        // A new data message; with RSV1 (permessage-deflate) its payload is inflated.
                         _messageOpen = true;
                         _messageDone = false;
                         _messageType = (MessageType)h.Opcode;
                         _utf8.Reset();
+                        if (!BeginMessagePayload()) throw await FailProtocolAsync(ProtocolError.MessageTooBig).ConfigureAwait(false);
                         return 0;
+                    }
+                    else if (!CountPlainFrame())
+                    {
+                        throw await FailProtocolAsync(ProtocolError.MessageTooBig).ConfigureAwait(false);
                     }
                     continue;
                 case FrameEvent.Payload:
                     if (_inControl)
                     {
                         _controlLen += written;
+                        continue;
+                    }
+                    if (_inflating)
+                    {
+                        InflateInputArrived(written);
                         continue;
                     }
                     return await DeliverAsync(dest.Span[..written]).ConfigureAwait(false);
@@ -260,6 +289,12 @@ public sealed partial class Conn
                     }
                     if (_decoder.Header.Fin)
                     {
+                        if (_inflating)
+                        {
+                            // The payload is all in; the inflater still has the tail to read.
+                            _inflatePhase = InflatePhase.Finishing;
+                            continue;
+                        }
                         if (_messageType == MessageType.Text && !_utf8.IsComplete)
                             throw await FailProtocolAsync(ProtocolError.InvalidUtf8).ConfigureAwait(false);
                         _messageDone = true;
@@ -312,6 +347,7 @@ public sealed partial class Conn
         try
         {
             n = await _stream.ReadAsync(buffer, token).ConfigureAwait(false);
+            NoteReceived();
         }
         catch (OperationCanceledException e) when (_readDeadline?.At is not null && !_readCallerToken.IsCancellationRequested)
         {

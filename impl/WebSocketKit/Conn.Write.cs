@@ -25,7 +25,10 @@ public sealed partial class Conn
     private bool _writeCompression = true;
     private int _compressionLevel = DefaultCompressionLevel;
 
-    /// <summary>The compression level a connection starts with (gorilla's default, 1: fastest).</summary>
+    /// <summary>
+    /// The compression level a connection without negotiated parameters reports (gorilla's default,
+    /// 1: fastest); a compressing connection starts at <see cref="Protocol.Compression.PerMessageDeflateParameters.Level"/>.
+    /// </summary>
     public const int DefaultCompressionLevel = 1;
 
     /// <summary>
@@ -37,16 +40,18 @@ public sealed partial class Conn
 
     /// <summary>
     /// Turns compression of the messages written next on or off (default on). It has an effect only
-    /// when permessage-deflate was negotiated; small or incompressible messages may be better sent
-    /// plain. The compressor itself arrives with RFC 7692 support; until then no connection
-    /// negotiates compression and this switch changes nothing on the wire.
+    /// when permessage-deflate was negotiated (<see cref="Compression"/>); small or incompressible
+    /// messages may be better sent plain. Messages shorter than the negotiated threshold are always
+    /// sent plain.
     /// </summary>
     public void EnableWriteCompression(bool enable) => _writeCompression = enable;
 
     /// <summary>
     /// Sets the deflate level for the messages written next: -2 (Huffman only), -1 (default), 0
-    /// (store), 1 (fastest) to 9 (smallest), as zlib numbers them. Effective once permessage-deflate
-    /// is negotiated (see <see cref="EnableWriteCompression"/>).
+    /// (store), 1 (fastest) to 9 (smallest), as zlib numbers them; -2 runs at level 1, as our
+    /// compressors have no Huffman-only mode. Effective when permessage-deflate is negotiated (see
+    /// <see cref="EnableWriteCompression"/>); a compressing connection starts at the level of its
+    /// <see cref="Protocol.Compression.PerMessageDeflateParameters.Level"/>.
     /// </summary>
     public void SetCompressionLevel(int level)
     {
@@ -83,7 +88,8 @@ public sealed partial class Conn
         var token = BeginWrite(cancellationToken, out var link);
         try
         {
-            await SendFrameAsync((Opcode)type, fin: true, data, token).ConfigureAwait(false);
+            if (ShouldCompress(data.Length)) await SendCompressedAsync((Opcode)type, data, token).ConfigureAwait(false);
+            else await SendFrameAsync((Opcode)type, fin: true, data, token).ConfigureAwait(false);
         }
         finally
         {
@@ -120,7 +126,8 @@ public sealed partial class Conn
         var token = BeginWrite(cancellationToken, out var link);
         try
         {
-            if (_role == Role.Server) await SendRawFrameAsync(message.ServerFrame, token).ConfigureAwait(false);
+            if (ShouldCompress(message.Data.Length)) await SendPreparedCompressedAsync(message, token).ConfigureAwait(false);
+            else if (_role == Role.Server) await SendRawFrameAsync(message.ServerFrame, token).ConfigureAwait(false);
             else await SendFrameAsync((Opcode)message.Type, fin: true, message.Data, token).ConfigureAwait(false);
         }
         finally
@@ -257,13 +264,13 @@ public sealed partial class Conn
 
     // Sends a frame whose payload sits at buffer[HeaderRoom..HeaderRoom+count]: the header is put
     // just in front of it and the frame leaves in one write.
-    internal ValueTask SendBufferedFrameAsync(byte[] buffer, int count, Opcode opcode, bool fin, CancellationToken token)
+    internal ValueTask SendBufferedFrameAsync(byte[] buffer, int count, Opcode opcode, bool fin, CancellationToken token, bool rsv1 = false)
     {
         bool masked = _role == Role.Client;
         int headerSize = FrameHeader.SizeFor(count, masked);
         int start = HeaderRoom - headerSize;
         uint key = masked ? MaskKeys.Next() : 0;
-        FrameEncoder.WriteHeader(buffer.AsSpan(start), fin, opcode, count, masked, key);
+        FrameEncoder.WriteHeader(buffer.AsSpan(start), fin, opcode, count, masked, key, rsv1);
         if (masked) Masking.Apply(buffer.AsSpan(HeaderRoom, count), key, 0);
         return SendRawFrameAsync(buffer.AsMemory(start, headerSize + count), token);
     }
@@ -272,7 +279,7 @@ public sealed partial class Conn
     // a large unmasked payload is written from the caller's memory without a copy; a large masked
     // one is masked chunk by chunk through the write buffer.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SendFrameAsync(Opcode opcode, bool fin, ReadOnlyMemory<byte> payload, CancellationToken token)
+    private async ValueTask SendFrameAsync(Opcode opcode, bool fin, ReadOnlyMemory<byte> payload, CancellationToken token, bool rsv1 = false)
     {
         var buffer = RentWriteBuffer();
         try
@@ -280,7 +287,7 @@ public sealed partial class Conn
             if (payload.Length <= buffer.Length - HeaderRoom)
             {
                 payload.CopyTo(buffer.AsMemory(HeaderRoom));
-                await SendBufferedFrameAsync(buffer, payload.Length, opcode, fin, token).ConfigureAwait(false);
+                await SendBufferedFrameAsync(buffer, payload.Length, opcode, fin, token, rsv1).ConfigureAwait(false);
                 return;
             }
             await AcquireWireAsync(token).ConfigureAwait(false);
@@ -288,7 +295,7 @@ public sealed partial class Conn
             {
                 bool masked = _role == Role.Client;
                 uint key = masked ? MaskKeys.Next() : 0;
-                int pos = FrameEncoder.WriteHeader(buffer, fin, opcode, payload.Length, masked, key);
+                int pos = FrameEncoder.WriteHeader(buffer, fin, opcode, payload.Length, masked, key, rsv1);
                 int maskOffset = 0;
                 var rest = payload;
                 while (!rest.IsEmpty)

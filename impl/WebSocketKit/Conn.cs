@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using WebSocketKit.Protocol;
+using WebSocketKit.Protocol.Compression;
 
 namespace WebSocketKit;
 
@@ -53,9 +54,11 @@ public sealed partial class Conn : IAsyncDisposable
     /// Wraps <paramref name="stream"/>, whose opening handshake is complete, as a connection playing
     /// <paramref name="role"/>. <paramref name="bufferedInput"/> holds bytes already read past the
     /// handshake (the start of the WebSocket stream). <paramref name="options"/> is copied.
+    /// <paramref name="compression"/> holds the permessage-deflate parameters the handshake agreed
+    /// (null: compression off, and RSV1 from the peer is a protocol error).
     /// </summary>
     public Conn(Stream stream, Role role, ConnectionOptions? options = null, string? subprotocol = null,
-        ReadOnlySpan<byte> bufferedInput = default)
+        ReadOnlySpan<byte> bufferedInput = default, PerMessageDeflateParameters? compression = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         options ??= new ConnectionOptions();
@@ -71,7 +74,10 @@ public sealed partial class Conn : IAsyncDisposable
             bufferedInput.CopyTo(_readBuf);
         }
         _readEnd = bufferedInput.Length;
-        _decoder = new FrameDecoder(role, options.ReadLimit);
+        _compression = compression;
+        _readLimit = options.ReadLimit;
+        _decoder = new FrameDecoder(role, WireLimit(options.ReadLimit), compressionNegotiated: compression is not null);
+        if (compression is not null) _compressionLevel = compression.Level;
         _writeBufferSize = options.WriteBufferSize;
         var socket = FindSocket(stream);
         try
@@ -120,6 +126,7 @@ public sealed partial class Conn : IAsyncDisposable
         Interlocked.CompareExchange(ref _readFailure, local, null);
         Interlocked.CompareExchange(ref _writeFailure, local, null);
         SignalPeerClosedOrFailed();
+        DisposeCompression();
         try { _stream.Dispose(); }
         catch (Exception e) when (e is IOException or ObjectDisposedException) { }
     }

@@ -37,7 +37,8 @@ public sealed class ConnectionOptions
     /// <summary>
     /// The largest message accepted, in bytes (default <see cref="DefaultReadLimit"/>). It is
     /// checked on each frame header, before the payload is read, and a larger message fails the
-    /// connection with close 1009.
+    /// connection with close 1009. A compressed message (permessage-deflate) is checked as it
+    /// inflates: it fails after at most this many inflated bytes, whatever its compressed size.
     /// </summary>
     public long ReadLimit { get; set; } = DefaultReadLimit;
 

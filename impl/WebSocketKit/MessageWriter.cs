@@ -1,4 +1,6 @@
+using System.Buffers;
 using WebSocketKit.Protocol;
+using WebSocketKit.Protocol.Compression;
 
 namespace WebSocketKit;
 
@@ -8,6 +10,13 @@ namespace WebSocketKit;
 /// when it fills, it goes out as one frame (the first with the message's opcode, later ones as
 /// continuations), and disposing sends the rest as the final frame. Flush does not end a frame:
 /// frames go out only when the buffer is full or the message ends.
+/// <para>
+/// With permessage-deflate the buffer is larger (<see cref="CompressedChunk"/> bytes), and each
+/// full buffer is deflated up to a sync-flush point and sent as one frame (RSV1 on the first), so
+/// a message of any size streams in bounded memory; the deflate stream runs on across the
+/// frames. A message that ends before its first buffer fills is compressed only if it reaches the
+/// threshold.
+/// </para>
 /// </summary>
 internal sealed class MessageWriter : Stream
 {
@@ -18,13 +27,21 @@ internal sealed class MessageWriter : Stream
     private Utf8Validator _utf8;
     private readonly bool _text;
     private bool _done;
+    // Compression: allowed for this message, decided at the first frame, and its context and output.
+    private const int CompressedChunk = 32 * 1024;
+    private readonly bool _mayCompress;
+    private bool? _compressing;
+    private MessageDeflater? _deflater;
+    private byte[]? _compressed;
+    private bool _finished;
 
     public MessageWriter(Conn conn, Opcode opcode)
     {
         _conn = conn;
         _opcode = opcode;
         _text = opcode == Opcode.Text;
-        _buffer = conn.RentWriteBuffer();
+        _mayCompress = conn.CompressesStreams;
+        _buffer = _mayCompress ? ArrayPool<byte>.Shared.Rent(Conn.HeaderRoom + CompressedChunk) : conn.RentWriteBuffer();
     }
 
     public override bool CanRead => false;
@@ -58,7 +75,9 @@ internal sealed class MessageWriter : Stream
         var token = _conn.BeginWriterCall(cancellationToken, out var link);
         try
         {
-            await _conn.SendBufferedFrameAsync(_buffer!, _count, _opcode, fin, token).ConfigureAwait(false);
+            if (_mayCompress && _compressing is null) _compressing = !fin || _count >= _conn.CompressionThreshold;
+            if (_compressing == true) await SendCompressedAsync(fin, token).ConfigureAwait(false);
+            else await _conn.SendBufferedFrameAsync(_buffer!, _count, _opcode, fin, token).ConfigureAwait(false);
         }
         finally
         {
@@ -66,6 +85,23 @@ internal sealed class MessageWriter : Stream
         }
         _count = 0;
         _opcode = Opcode.Continuation;
+    }
+
+    private async ValueTask SendCompressedAsync(bool fin, CancellationToken token)
+    {
+        try
+        {
+            _deflater ??= _conn.AcquireDeflater();
+            _compressed ??= ArrayPool<byte>.Shared.Rent(Conn.HeaderRoom + MessageDeflater.GetMaxCompressedLength(_buffer!.Length) + PerMessageDeflate.Tail.Length);
+            int n = _deflater.CompressPart(_buffer.AsSpan(Conn.HeaderRoom, _count), _compressed.AsSpan(Conn.HeaderRoom), fin);
+            _finished = fin;
+            await _conn.SendBufferedFrameAsync(_compressed, n, _opcode, fin, token, rsv1: _opcode != Opcode.Continuation).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _conn.NoteCompressedWriteFailure(e);
+            throw;
+        }
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
@@ -95,8 +131,16 @@ internal sealed class MessageWriter : Stream
         }
         finally
         {
-            _conn.ReturnWriteBuffer(_buffer!);
+            if (_mayCompress) ArrayPool<byte>.Shared.Return(_buffer!);
+            else _conn.ReturnWriteBuffer(_buffer!);
             _buffer = null;
+            if (_deflater is not null)
+            {
+                // A pooled context left mid-message (a failed send) must not carry that message to its next user.
+                if (!_finished && !_deflater.ContextTakeover) _deflater.Reset();
+                _conn.ReleaseDeflater(_deflater);
+            }
+            if (_compressed is not null) ArrayPool<byte>.Shared.Return(_compressed);
             _conn.ExitWrite();
         }
         GC.SuppressFinalize(this);

@@ -1,5 +1,6 @@
 using System.Text.Unicode;
 using WebSocketKit.Protocol;
+using WebSocketKit.Protocol.Compression;
 
 namespace WebSocketKit;
 
@@ -9,12 +10,16 @@ namespace WebSocketKit;
 /// broadcast. Server connections send the same unmasked frame bytes, built on first use. Client
 /// frames are not cached: RFC 6455 section 10.3 wants an unpredictable mask for every frame, and
 /// gorilla's reuse of one mask per prepared message gives that up; we mask afresh at each send.
-/// When permessage-deflate lands, the compressed frame is cached here too, once per set of
-/// compression parameters.
+/// On connections with permessage-deflate and no context takeover for what they send, the
+/// compressed frame is cached too, once per window size and level (with takeover each connection's
+/// window differs, so it compresses the message itself).
 /// </summary>
 public sealed class PreparedMessage
 {
     private byte[]? _serverFrame;
+    // Compressed server frames (RSV1 set), one per (window bits, level): few in practice.
+    private readonly Lock _gate = new();
+    private (int WindowBits, int Level, int HeaderSize, byte[] Frame)[] _compressed = [];
 
     /// <summary>Prepares a message of <paramref name="type"/>; <paramref name="data"/> is copied.</summary>
     public PreparedMessage(MessageType type, ReadOnlyMemory<byte> data)
@@ -48,5 +53,38 @@ public sealed class PreparedMessage
             }
             return frame;
         }
+    }
+
+    // The whole unmasked compressed frame for this window and level (its payload starts at
+    // headerSize; client connections mask a copy of that payload). Compressed on first use.
+    internal ReadOnlyMemory<byte> CompressedFrame(int windowBits, int level, int memoryLevel, out int headerSize)
+    {
+        foreach (var c in Volatile.Read(ref _compressed))
+        {
+            if (c.WindowBits == windowBits && c.Level == level)
+            {
+                headerSize = c.HeaderSize;
+                return c.Frame;
+            }
+        }
+        var deflater = CompressionPool.RentDeflater(windowBits, memoryLevel);
+        byte[] frame;
+        try
+        {
+            deflater.Level = level;
+            var payload = new byte[MessageDeflater.GetMaxCompressedLength(Data.Length)];
+            int n = deflater.Compress(Data.Span, payload);
+            headerSize = FrameHeader.SizeFor(n, false);
+            frame = new byte[headerSize + n];
+            FrameEncoder.WriteHeader(frame, true, (Opcode)Type, n, rsv1: true);
+            payload.AsSpan(0, n).CopyTo(frame.AsSpan(headerSize));
+        }
+        finally
+        {
+            CompressionPool.Return(deflater, memoryLevel);
+        }
+        lock (_gate)
+            _compressed = [.. _compressed, (windowBits, level, headerSize, frame)];
+        return frame;
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using WebSocketKit.Protocol;
+using WebSocketKit.Protocol.Compression;
 using WebSocketKit.Protocol.Handshake;
 
 namespace WebSocketKit;
@@ -50,10 +51,18 @@ public sealed class Upgrader
     public Func<HandshakeFailure, CancellationToken, ValueTask>? Error { get; set; }
 
     /// <summary>
-    /// Whether to negotiate permessage-deflate (RFC 7692). Accepted now, effective once the
-    /// extension is implemented: until then no offer is accepted and messages go uncompressed.
+    /// Whether to negotiate permessage-deflate (RFC 7692): the first offer of the client that
+    /// <see cref="CompressionOptions"/> can honour is accepted, and the connection compresses as
+    /// agreed. Off by default, as in gorilla.
     /// </summary>
     public bool EnableCompression { get; set; }
+
+    /// <summary>
+    /// What the server accepts and how it compresses when <see cref="EnableCompression"/> is set:
+    /// context takeover allowed or not, largest windows, level, memory level, and the size below
+    /// which messages go uncompressed. The defaults accept any offer as made.
+    /// </summary>
+    public PerMessageDeflateOptions CompressionOptions { get; set; } = new();
 
     /// <summary>Options for the connections this Upgrader creates (buffers, pool, read limit, logger).</summary>
     public ConnectionOptions ConnectionOptions { get; set; } = new();
@@ -113,10 +122,10 @@ public sealed class Upgrader
                 throw await RefuseAsync(stream, request, verdict, responseHeaders, timeout.Token).ConfigureAwait(false);
 
             string? subprotocol = ServerHandshake.SelectSubprotocol(request!, Subprotocols);
-            // permessage-deflate negotiation plugs in here (issue 5): with EnableCompression set, the
-            // extension negotiator answers the client's Sec-WebSocket-Extensions offer and the
-            // chosen parameters go to the Conn. Until then no extension is accepted.
+            PerMessageDeflateParameters? compression = null;
             string? extensions = null;
+            if (EnableCompression)
+                PerMessageDeflateNegotiation.TryAcceptOffer(ExtensionOffers(request!), CompressionOptions, out compression, out extensions);
             var response = ServerHandshake.BuildAccept(verdict.Key!, subprotocol, extensions, responseHeaders);
             try
             {
@@ -129,12 +138,18 @@ public sealed class Upgrader
             }
             logger.LogDebug("websocket: upgraded {Target}{Protocol}", request!.Target, subprotocol is null ? "" : " with subprotocol " + subprotocol);
             // Bytes after the request already belong to the WebSocket stream; gorilla refuses them.
-            return new Conn(stream, Role.Server, ConnectionOptions, subprotocol, buffer.AsSpan(consumed, filled - consumed));
+            return new Conn(stream, Role.Server, ConnectionOptions, subprotocol, buffer.AsSpan(consumed, filled - consumed), compression);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    private static IEnumerable<string> ExtensionOffers(HttpRequestHead request)
+    {
+        foreach (var (name, value) in request.Headers)
+            if (string.Equals(name, "Sec-WebSocket-Extensions", StringComparison.OrdinalIgnoreCase)) yield return value;
     }
 
     private async ValueTask<HandshakeException> RefuseAsync(Stream stream, HttpRequestHead? request, HandshakeVerdict verdict,

@@ -47,6 +47,9 @@ public static class ProtocolErrors
         ProtocolError.None => CloseStatus.NormalClosure,
         ProtocolError.MessageTooBig => CloseStatus.MessageTooBig,
         ProtocolError.InvalidUtf8 => CloseStatus.InvalidPayloadData,
+        // RFC 7692 only says "fail the connection"; like UTF-8 errors this is bad payload, not bad
+        // framing, so 1007 (node-ws and Jetty answer corrupt deflate data the same way).
+        ProtocolError.InvalidCompressedData => CloseStatus.InvalidPayloadData,
         _ => CloseStatus.ProtocolError,
     };
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 
 namespace WebSocketKit.Protocol.Compression;
@@ -10,7 +9,7 @@ namespace WebSocketKit.Protocol.Compression;
 /// </summary>
 internal sealed class FixedHuffmanDeflater : IDeflateEngine
 {
-    private const int BlockInput = 16384; // fits one stored block (max 65535) when Huffman does not pay
+    private const int BlockInput = 65535; // one stored block can hold a whole block if Huffman does not pay
     private const int HashBits = 13;
 
     private static readonly ushort[] LitCodes = new ushort[288];
@@ -18,13 +17,10 @@ internal sealed class FixedHuffmanDeflater : IDeflateEngine
     private static readonly byte[] LengthIndex = new byte[259];
 
     private readonly int _windowSize;
-    private readonly byte[] _buffer;    // history (at least the window) followed by the blocks being compressed
+    private readonly byte[] _buffer;    // the kept history, then the block being compressed
     private readonly int[] _head = new int[1 << HashBits];
     private readonly int[] _prev;
-    private int _end;                   // bytes in _buffer
-    private int _hashed;                // positions below this are in the hash chains
-    private ulong _pendingBits;    // the last partial byte of a message still being written
-    private int _pendingCount;
+    private int _historyLength;
 
     static FixedHuffmanDeflater()
     {
@@ -48,60 +44,34 @@ internal sealed class FixedHuffmanDeflater : IDeflateEngine
         _windowSize = 1 << windowBits;
         _buffer = new byte[_windowSize + BlockInput];
         _prev = new int[_buffer.Length];
-        Array.Fill(_head, -1);
     }
 
-    public OperationStatus Compress(ReadOnlySpan<byte> input, Span<byte> output, bool final, int level, out int consumed, out int written)
+    public int Compress(ReadOnlySpan<byte> message, Span<byte> output, int level)
     {
-        var w = new BitWriter(output, _pendingBits, _pendingCount);
-        consumed = 0;
-        while (consumed < input.Length)
+        var w = new BitWriter(output);
+        while (!message.IsEmpty)
         {
-            // Size the block so even its worst case fits: at most 9 bits per byte, plus header, end code and pad.
-            int n = Math.Min(Math.Min(input.Length - consumed, BlockInput), (output.Length - w.Position - 8) * 8 / 9);
-            if (n <= 0) break;
-            if (_end + n > _buffer.Length) Slide();
-            input.Slice(consumed, n).CopyTo(_buffer.AsSpan(_end));
-            int start = _end;
-            _end += n;
-            WriteBlock(ref w, start, _end, level);
-            consumed += n;
+            int n = Math.Min(message.Length, BlockInput);
+            message[..n].CopyTo(_buffer.AsSpan(_historyLength));
+            WriteBlock(ref w, _historyLength, _historyLength + n, level);
+            KeepHistory(_historyLength + n);
+            message = message[n..];
         }
-        bool done = consumed == input.Length;
-        if (done && final)
-        {
-            if (output.Length - w.Position >= 2)
-            {
-                // The sync flush: an empty stored block, whose LEN/NLEN (00 00 FF FF) is the tail we leave out.
-                w.Write(0, 3);
-                w.AlignToByte();
-            }
-            else done = false;
-        }
-        (_pendingBits, _pendingCount) = w.Pending;
-        written = w.Position;
-        return done ? OperationStatus.Done : OperationStatus.DestinationTooSmall;
+        // The sync flush: an empty stored block, whose LEN/NLEN (00 00 FF FF) is the tail we leave out.
+        w.Write(0, 3);
+        w.AlignToByte();
+        return w.Position;
     }
 
-    public void Reset()
-    {
-        _end = 0;
-        _hashed = 0;
-        Array.Fill(_head, -1);
-        _pendingBits = 0;
-        _pendingCount = 0;
-    }
+    public void Reset() => _historyLength = 0;
 
     public void Dispose() { }
 
-    /// <summary>Moves the last window of history to the front; the hash chains are rebuilt lazily from there.</summary>
-    private void Slide()
+    private void KeepHistory(int end)
     {
-        int keep = Math.Min(_windowSize, _end);
-        _buffer.AsSpan(_end - keep, keep).CopyTo(_buffer);
-        _end = keep;
-        _hashed = 0;
-        Array.Fill(_head, -1);
+        int keep = Math.Min(_windowSize, end);
+        _buffer.AsSpan(end - keep, keep).CopyTo(_buffer);
+        _historyLength = keep;
     }
 
     private void WriteBlock(ref BitWriter w, int start, int end, int level)
@@ -124,13 +94,14 @@ internal sealed class FixedHuffmanDeflater : IDeflateEngine
     {
         long before = w.BitsWritten;
         w.Write(1 << 1, 3); // BFINAL 0, BTYPE 01
+        Array.Fill(_head, -1);
+        for (int p = 0; p + 2 < start; p++) Insert(p);
         int i = start;
         while (i < end)
         {
             int bestLen = 0, bestDist = 0;
             if (end - i >= 3)
             {
-                while (_hashed < i) Insert(_hashed++); // every earlier position, including the history's
                 int maxLen = Math.Min(DeflateConstants.MaxMatch, end - i);
                 int limit = i - _windowSize; // never refer further back than the negotiated window
                 var target = _buffer.AsSpan(i, maxLen);
@@ -149,10 +120,13 @@ internal sealed class FixedHuffmanDeflater : IDeflateEngine
             if (bestLen >= 3)
             {
                 WriteMatch(ref w, bestLen, bestDist);
+                for (int k = 0; k < bestLen; k++)
+                    if (i + k + 2 < end) Insert(i + k);
                 i += bestLen;
             }
             else
             {
+                if (end - i >= 3) Insert(i);
                 w.Write(LitCodes[_buffer[i]], LitBits[_buffer[i]]);
                 i++;
             }
@@ -189,13 +163,11 @@ internal sealed class FixedHuffmanDeflater : IDeflateEngine
     }
 
     /// <summary>Writes bits LSB first into a span; copying the struct saves a position to rewind to.</summary>
-    private ref struct BitWriter(Span<byte> output, ulong bits, int count)
+    private ref struct BitWriter(Span<byte> output)
     {
         private readonly Span<byte> _out = output;
-        private ulong _bits = bits;
-        private int _count = count;
-
-        public readonly (ulong Bits, int Count) Pending => (_bits, _count);
+        private ulong _bits;
+        private int _count;
 
         public int Position { get; private set; }
 

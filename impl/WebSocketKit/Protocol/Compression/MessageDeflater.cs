@@ -1,12 +1,11 @@
-using System.Buffers;
-
 namespace WebSocketKit.Protocol.Compression;
 
 /// <summary>
 /// Compresses outgoing messages for permessage-deflate (RFC 7692 section 7.2.1): each message is deflated with
 /// a sync flush and the trailing 00 00 FF FF removed. Back-references never reach further than 2^windowBits
-/// bytes; without context takeover every message is compressed on its own. Uses the machine's zlib for window
-/// bits 9-15 and our <see cref="FixedHuffmanDeflater"/> for 8 (which zlib cannot honour) or when zlib is missing.
+/// bytes; without context takeover every message is compressed on its own. Uses zlib for window bits 9-15 (the
+/// zlib-ng inside the .NET runtime, else the machine's libz) and our <see cref="FixedHuffmanDeflater"/> for 8
+/// (which zlib cannot honour) or when no zlib is there.
 /// </summary>
 public sealed class MessageDeflater : IDisposable
 {
@@ -28,8 +27,11 @@ public sealed class MessageDeflater : IDisposable
         Level = level;
         WindowBits = windowBits;
         ContextTakeover = contextTakeover;
-        UsesZlib = preferZlib && windowBits >= 9 && ZlibNative.Version is not null;
-        _engine = UsesZlib ? new ZlibDeflateStream(level, windowBits, memoryLevel) : new FixedHuffmanDeflater(windowBits);
+        UsesZlib = preferZlib && windowBits >= 9 && (BundledZlibDeflateStream.IsAvailable || ZlibNative.Version is not null);
+        // The runtime's own zlib-ng first (the fastest), the machine's libz second, ours for the rest.
+        _engine = !UsesZlib ? new FixedHuffmanDeflater(windowBits)
+            : BundledZlibDeflateStream.IsAvailable ? new BundledZlibDeflateStream(level, windowBits, memoryLevel)
+            : new ZlibDeflateStream(level, windowBits, memoryLevel);
     }
 
     /// <summary>The window our output stays within: no distance exceeds 2^WindowBits.</summary>
@@ -38,7 +40,7 @@ public sealed class MessageDeflater : IDisposable
     /// <summary>Whether messages share the window.</summary>
     public bool ContextTakeover { get; }
 
-    /// <summary>True when compressing with the machine's zlib, false with our managed deflater.</summary>
+    /// <summary>True when compressing with zlib (the runtime's or the machine's), false with our managed deflater.</summary>
     public bool UsesZlib { get; }
 
     /// <summary>The level used for the next message, 0..9.</summary>
@@ -62,27 +64,34 @@ public sealed class MessageDeflater : IDisposable
     /// </summary>
     public int Compress(ReadOnlySpan<byte> message, Span<byte> output)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (output.Length < GetMaxCompressedLength(message.Length))
             throw new ArgumentException("output is smaller than GetMaxCompressedLength(message.Length)", nameof(output));
-        var status = Compress(message, output, endOfMessage: true, out _, out int written);
-        // The bound covers the worst case of both engines, so one call always finishes.
-        if (status != OperationStatus.Done) throw new InvalidOperationException("compression did not finish within GetMaxCompressedLength");
+        int written = _engine.Compress(message, output, _level);
+        if (!ContextTakeover) _engine.Reset();
         return written;
     }
 
     /// <summary>
-    /// Streams a message through the compressor: pass its bytes in any chunking, the last chunk (possibly empty)
-    /// with <paramref name="endOfMessage"/> set. Done: all input was taken (and, at the end, the message is
-    /// complete: the payload is everything written for it). DestinationTooSmall: call again with the remaining
-    /// input, fresh output and the same <paramref name="endOfMessage"/>. <paramref name="output"/> must hold 16 bytes.
+    /// Compresses one piece of a message that is sent in parts (a streamed message). Every piece ends at a
+    /// sync-flush point, so it can go out as a frame at once; a piece that is not <paramref name="final"/> keeps
+    /// its 00 00 FF FF (the stream goes on), the final one has it removed as in <see cref="Compress"/>.
+    /// <paramref name="output"/> needs <see cref="GetMaxCompressedLength"/> + 4 bytes. Without context takeover
+    /// the window is forgotten after the final piece only.
     /// </summary>
-    public OperationStatus Compress(ReadOnlySpan<byte> input, Span<byte> output, bool endOfMessage, out int consumed, out int written)
+    public int CompressPart(ReadOnlySpan<byte> piece, Span<byte> output, bool final)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (output.Length < 16) throw new ArgumentException("output must have room for at least 16 bytes", nameof(output));
-        var status = _engine.Compress(input, output, endOfMessage, _level, out consumed, out written);
-        if (status == OperationStatus.Done && endOfMessage && !ContextTakeover) _engine.Reset();
-        return status;
+        if (output.Length < GetMaxCompressedLength(piece.Length) + PerMessageDeflate.Tail.Length)
+            throw new ArgumentException("output is smaller than GetMaxCompressedLength(piece.Length) + 4", nameof(output));
+        int written = _engine.Compress(piece, output, _level);
+        if (final)
+        {
+            if (!ContextTakeover) _engine.Reset();
+            return written;
+        }
+        PerMessageDeflate.Tail.CopyTo(output[written..]);
+        return written + PerMessageDeflate.Tail.Length;
     }
 
     /// <summary>Forgets the shared window (the peer must forget it too, e.g. on a new connection).</summary>

@@ -111,7 +111,7 @@ public static class PerMessageDeflateNegotiation
             if (clientNo) response.Append("; ").Append(ClientNoTakeover);
             if (offer.ServerBits is not null || serverBits < 15) response.Append("; ").Append(ServerBits).Append('=').Append(serverBits);
             if (offer.ClientBitsPresent && (offer.ClientBits is not null || clientBits < 15)) response.Append("; ").Append(ClientBits).Append('=').Append(clientBits);
-            parameters = new PerMessageDeflateParameters(serverNo, clientNo, serverBits, clientBits);
+            parameters = new PerMessageDeflateParameters(serverNo, clientNo, serverBits, clientBits) { Level = options.Level, MemoryLevel = options.MemoryLevel, Threshold = options.Threshold };
             responseHeaderValue = response.ToString();
             return true;
         }
@@ -163,7 +163,8 @@ public static class PerMessageDeflateNegotiation
             a.ServerNoTakeover,
             a.ClientNoTakeover || !offered.AllowClientContextTakeover,
             a.ServerBits ?? 15,
-            Math.Min(a.ClientBits ?? 15, offered.ClientMaxWindowBits));
+            Math.Min(a.ClientBits ?? 15, offered.ClientMaxWindowBits))
+        { Level = offered.Level, MemoryLevel = offered.MemoryLevel, Threshold = offered.Threshold };
         return ExtensionNegotiationError.None;
     }
 }

@@ -10,6 +10,18 @@ public sealed record PerMessageDeflateParameters(
     int ServerMaxWindowBits,
     int ClientMaxWindowBits)
 {
+    /// <summary>
+    /// How this endpoint compresses (not negotiated; copied from its <see cref="PerMessageDeflateOptions"/>):
+    /// the level a connection starts with, 0..9.
+    /// </summary>
+    public int Level { get; init; } = 6;
+
+    /// <summary>zlib memory level 1..9 of this endpoint's compressor.</summary>
+    public int MemoryLevel { get; init; } = 8;
+
+    /// <summary>Messages shorter than this many bytes are sent uncompressed.</summary>
+    public int Threshold { get; init; }
+
     /// <summary>Window bits of the messages <paramref name="role"/> sends.</summary>
     public int WriteWindowBits(Role role) => role == Role.Server ? ServerMaxWindowBits : ClientMaxWindowBits;
 

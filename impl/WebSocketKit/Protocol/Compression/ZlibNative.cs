@@ -10,7 +10,7 @@ namespace WebSocketKit.Protocol.Compression;
 internal static unsafe partial class ZlibNative
 {
     private const string Library = "libz.so.1";
-    public const int Z_OK = 0, Z_BUF_ERROR = -5, Z_NO_FLUSH = 0, Z_SYNC_FLUSH = 2, Z_DEFLATED = 8, Z_DEFAULT_STRATEGY = 0;
+    public const int Z_OK = 0, Z_STREAM_END = 1, Z_BUF_ERROR = -5, Z_SYNC_FLUSH = 2, Z_DEFLATED = 8, Z_DEFAULT_STRATEGY = 0;
 
     /// <summary>zlib's z_stream on LP64 platforms (uLong is 64 bits); zlib keeps a pointer to it, so it lives in native memory.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -63,6 +63,26 @@ internal static unsafe partial class ZlibNative
 
     /// <summary>zlib's version string, or null when no usable zlib 1.x is loaded (then we compress in managed code).</summary>
     public static string? Version => LoadedVersion.Value is { } v && v.StartsWith("1.", StringComparison.Ordinal) ? v : null;
+
+    /// <summary>
+    /// Checks what one Z_SYNC_FLUSH deflate call left (return code, bytes produced, input and output
+    /// left over) and returns the message's payload length with the 00 00 FF FF tail taken off. Shared
+    /// by both zlib engines: their results mean the same.
+    /// </summary>
+    public static int EndOfMessage(int rc, int produced, uint leftIn, uint leftOut, bool emptyMessage, Span<byte> output)
+    {
+        if (rc == Z_BUF_ERROR && produced == 0 && emptyMessage)
+        {
+            // Nothing to flush: an empty message is a stored block header whose LEN/NLEN is the tail.
+            output[0] = 0;
+            return 1;
+        }
+        if (rc != Z_OK || leftOut == 0 || leftIn != 0)
+            throw new ArgumentException($"zlib deflate did not finish the message (rc {rc}); the output span is smaller than GetMaxCompressedLength", nameof(output));
+        if (produced < 4 || !output.Slice(produced - 4, 4).SequenceEqual(PerMessageDeflate.Tail))
+            throw new InvalidOperationException("zlib sync flush did not end with 00 00 FF FF");
+        return produced - 4;
+    }
 
     /// <summary>A raw-deflate stream (negative windowBits: no zlib header or checksum).</summary>
     public static ZStreamHandle CreateRawDeflater(int level, int windowBits, int memLevel)

@@ -92,15 +92,33 @@ public static class ServerHandshake
     public static byte[] BuildAccept(string key, string? subprotocol, string? extensions,
         IEnumerable<KeyValuePair<string, string>>? extraHeaders = null)
     {
-        var w = HttpHeadWriter.Response(101, "Switching Protocols")
-            .Header("Upgrade", "websocket")
-            .Header("Connection", "Upgrade")
-            .Header("Sec-WebSocket-Accept", WebSocketKey.ComputeAccept(key));
-        if (subprotocol is not null) w.Header("Sec-WebSocket-Protocol", subprotocol);
-        if (extensions is not null) w.Header("Sec-WebSocket-Extensions", extensions);
-        w.Headers(extraHeaders, "Upgrade", "Connection", "Sec-WebSocket-Accept", "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions");
+        var w = HttpHeadWriter.Response(101, "Switching Protocols");
+        foreach (var (name, value) in AcceptHeaders(key, subprotocol, extensions, extraHeaders)) w.Header(name, value);
         return w.ToBytes();
     }
+
+    /// <summary>
+    /// The header fields of the 101 response, in order, values neutralised (see
+    /// <see cref="BuildAccept"/>); for hosts such as ASP.NET Core that write the head themselves.
+    /// </summary>
+    public static List<KeyValuePair<string, string>> AcceptHeaders(string key, string? subprotocol, string? extensions,
+        IEnumerable<KeyValuePair<string, string>>? extraHeaders = null)
+    {
+        var fields = new List<KeyValuePair<string, string>>
+        {
+            new("Upgrade", "websocket"),
+            new("Connection", "Upgrade"),
+            new("Sec-WebSocket-Accept", WebSocketKey.ComputeAccept(key)),
+        };
+        if (subprotocol is not null) fields.Add(new("Sec-WebSocket-Protocol", HttpHeadWriter.Neutralise(subprotocol)));
+        if (extensions is not null) fields.Add(new("Sec-WebSocket-Extensions", HttpHeadWriter.Neutralise(extensions)));
+        foreach (var (name, value) in extraHeaders ?? [])
+            if (!AcceptOwned.Contains(name, StringComparer.OrdinalIgnoreCase)) fields.Add(new(name, HttpHeadWriter.Neutralise(value)));
+        return fields;
+    }
+
+    private static readonly string[] AcceptOwned =
+        ["Upgrade", "Connection", "Sec-WebSocket-Accept", "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions"];
 
     /// <summary>
     /// A refusal: the status, the verdict's extra field, the application's fields, Connection:
