@@ -73,6 +73,10 @@ deps:
 	  echo "deps: installing nodejs, node-ws and python3-websockets"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs node-ws python3-websockets; \
 	fi
+	@if ! command -v go >/dev/null || [ ! -d /usr/share/gocode/src/github.com/gorilla/websocket ] || ! /usr/bin/python3 -c 'import autobahn' 2>/dev/null; then \
+	  echo "deps: installing golang-go, gorilla/websocket and python3-autobahn"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go golang-github-gorilla-websocket-dev python3-autobahn; \
+	fi
 	@if ! command -v tinyproxy >/dev/null && [ ! -x /usr/bin/tinyproxy ]; then \
 	  echo "deps: installing tinyproxy (the HTTP CONNECT proxy of the client tests)"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tinyproxy; \

@@ -62,3 +62,17 @@ public sealed class PythonWebsocketsServer : PeerServer
     protected override (string, string[], Dictionary<string, string>) Command(int port) =>
         ("/usr/bin/python3", [Data("python-websockets-echo.py")], new() { ["PMD"] = "1", ["PORT"] = port.ToString() });
 }
+
+/// <summary>Our gorilla/websocket echo server (conformance/peers/gorilla/peer), permessage-deflate on.</summary>
+public sealed class GorillaServer : PeerServer
+{
+    protected override (string, string[], Dictionary<string, string>) Command(int port) =>
+        (Peers.Gorilla, ["server"], new() { ["PMD"] = "1", ["PORT"] = port.ToString() });
+}
+
+/// <summary>Our autobahn-python echo server (conformance/peers/autobahn-python/echo_server.py), permessage-deflate on.</summary>
+public sealed class AutobahnPythonServer : PeerServer
+{
+    protected override (string, string[], Dictionary<string, string>) Command(int port) =>
+        (Peers.Python, [Peers.Script("autobahn-python", "echo_server.py")], new() { ["PMD"] = "1", ["PORT"] = port.ToString() });
+}
