@@ -60,6 +60,7 @@ internal sealed class EchoServer : IAsyncDisposable
     private async Task ServeAsync(Socket socket)
     {
         var stream = new NetworkStream(socket, ownsSocket: true);
+        bool held = false;
         try
         {
             switch (_impl)
@@ -70,12 +71,12 @@ internal sealed class EchoServer : IAsyncDisposable
                 case Impl.Ours:
                     var conn = await OursEndpoints.AcceptAsync(stream, _compress, _stop.Token);
                     if (_echo) await OursEndpoints.EchoAsync(conn, _stop.Token);
-                    else lock (_held) _held.Add(conn);
+                    else lock (_held) { _held.Add(conn); held = true; }
                     break;
                 case Impl.SystemNet:
                     var ws = await SystemNetEndpoints.AcceptAsync(stream, _compress, _stop.Token);
                     if (_echo) await SystemNetEndpoints.EchoAsync(ws, _stop.Token);
-                    else lock (_held) _held.Add(new DisposableWebSocket(ws));
+                    else lock (_held) { _held.Add(new DisposableWebSocket(ws)); held = true; }
                     break;
             }
         }
@@ -86,7 +87,8 @@ internal sealed class EchoServer : IAsyncDisposable
         }
         finally
         {
-            if (_echo) await stream.DisposeAsync();
+            // A held idle connection is disposed with the server; anything else ends here.
+            if (!held) await stream.DisposeAsync();
         }
     }
 

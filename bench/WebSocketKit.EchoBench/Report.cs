@@ -125,7 +125,8 @@ internal sealed class Report
         foreach (var s in _shapes) sb.AppendLine(Chart(s, cols));
         sb.AppendLine("</div>");
         foreach (var (name, table) in MicroTables())
-            sb.Append("<h2>Microbenchmark: ").Append(Html(name)).Append("</h2><pre>").Append(Html(table)).AppendLine("</pre>");
+            sb.Append("<h2>Microbenchmark: ").Append(Html(name)).Append("</h2><pre>")
+              .Append(Html(string.Join('\n', table.Split('\n').Where(l => !l.StartsWith("```"))))).AppendLine("</pre>");
         sb.AppendLine("</body></html>");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         File.WriteAllText(path, sb.ToString());
