@@ -1,8 +1,5 @@
-// Excluded from the build in WebSocketKit.EchoBench.csproj: it needs the pmd branch, whose Conn
-// constructor takes the agreed permessage-deflate parameters as its last argument
-// (PerMessageDeflateParameters? compression = null) and whose Upgrader negotiates compression when
-// EnableCompression is set. Once that is in main, delete the <Compile Remove> line and the echo
-// tool runs the compressed shapes for ours and the cross pairs too.
+// Compressed shapes for our side: our Upgrader negotiates permessage-deflate and the client Conn
+// takes the agreed parameters as its last constructor argument.
 using System.Runtime.CompilerServices;
 using WebSocketKit.Protocol;
 using WebSocketKit.Protocol.Compression;
