@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text.Unicode;
@@ -290,12 +291,17 @@ public sealed partial class Conn
                 await SendBufferedFrameAsync(buffer, payload.Length, opcode, fin, token, rsv1).ConfigureAwait(false);
                 return;
             }
+            bool masked = _role == Role.Client;
+            // A masked payload must be copied to be masked. Staging it through the small write buffer
+            // costs one system call per 4 KiB on both ends, so large masked frames go through a
+            // larger pooled buffer, held only for this write.
+            byte[]? stage = masked ? StagePool.Rent(Math.Min(FrameHeader.MaxSize + payload.Length, MaskedStageLimit)) : null;
+            var chunkBuffer = stage ?? buffer;
             await AcquireWireAsync(token).ConfigureAwait(false);
             try
             {
-                bool masked = _role == Role.Client;
                 uint key = masked ? MaskKeys.Next() : 0;
-                int pos = FrameEncoder.WriteHeader(buffer, fin, opcode, payload.Length, masked, key, rsv1);
+                int pos = FrameEncoder.WriteHeader(chunkBuffer, fin, opcode, payload.Length, masked, key, rsv1);
                 int maskOffset = 0;
                 var rest = payload;
                 while (!rest.IsEmpty)
@@ -306,11 +312,11 @@ public sealed partial class Conn
                         await _stream.WriteAsync(rest, token).ConfigureAwait(false);
                         break;
                     }
-                    int n = Math.Min(rest.Length, buffer.Length - pos);
-                    var chunk = buffer.AsSpan(pos, n);
+                    int n = Math.Min(rest.Length, chunkBuffer.Length - pos);
+                    var chunk = chunkBuffer.AsSpan(pos, n);
                     rest.Span[..n].CopyTo(chunk);
                     if (masked) maskOffset = Masking.Apply(chunk, key, maskOffset);
-                    await _stream.WriteAsync(buffer.AsMemory(0, pos + n), token).ConfigureAwait(false);
+                    await _stream.WriteAsync(chunkBuffer.AsMemory(0, pos + n), token).ConfigureAwait(false);
                     rest = rest[n..];
                     pos = 0;
                 }
@@ -323,6 +329,7 @@ public sealed partial class Conn
             finally
             {
                 _wire.Release();
+                if (stage is not null) StagePool.Return(stage);
             }
         }
         finally
@@ -330,6 +337,12 @@ public sealed partial class Conn
             ReturnWriteBuffer(buffer);
         }
     }
+
+    // Largest staging buffer for masking a big frame: large enough that a 1 MiB message takes a
+    // handful of writes, small enough to stay out of the large-object heap churn of the pool's top buckets.
+    private const int MaskedStageLimit = 256 * 1024;
+
+    private ArrayPool<byte> StagePool => _options.WriteBufferPool ?? ArrayPool<byte>.Shared;
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendRawFrameAsync(ReadOnlyMemory<byte> frame, CancellationToken token)
