@@ -38,6 +38,19 @@ public class HandshakeRefusalTests
     }
 
     [Fact]
+    public async Task A_chunked_refusal_body_is_decoded()
+    {
+        await using var server = new RawServer(_ =>
+            "HTTP/1.1 401 Unauthorized\r\nTransfer-Encoding: chunked\r\nSet-Cookie: tried=1; Path=/\r\n\r\n5;ext=1\r\nlog i\r\nA\r\nn first...\r\n0\r\n\r\n");
+        var jar = new CookieContainer();
+        var e = await DialExpectingRefusal(server, new Dialer { Jar = jar });
+        Assert.Equal(401, e.Status);
+        Assert.Equal("log in first...", Encoding.UTF8.GetString(e.Body));
+        // Set-Cookie on a refusal is stored too.
+        Assert.Equal("1", jar.GetCookies(new Uri($"http://127.0.0.1:{server.Port}/"))["tried"]?.Value);
+    }
+
+    [Fact]
     public async Task A_200_is_not_an_upgrade()
     {
         await using var server = new RawServer(_ => "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi");
@@ -150,7 +163,10 @@ public class HandshakeRefusalTests
     public async Task The_request_carries_the_handshake_fields_and_the_callers_headers()
     {
         await using var server = new RawServer(r => RawServer.Accept(r));
-        var (conn, response) = await new Dialer().DialAsync(new Uri($"ws://user:p%40ss@127.0.0.1:{server.Port}/chat?room=1"),
+        var jar = new CookieContainer();
+        jar.Add(new Uri($"http://127.0.0.1:{server.Port}/"), new Cookie("pref", "dark"));
+        jar.Add(new Uri($"http://127.0.0.1:{server.Port}/elsewhere"), new Cookie("other", "no") { Path = "/elsewhere" });
+        var (conn, response) = await new Dialer { Jar = jar }.DialAsync(new Uri($"ws://user:p%40ss@127.0.0.1:{server.Port}/chat?room=1"),
             [new("Origin", "http://example.test"), new("X-Trace", "42")], Bounds.Token());
         await conn.DisposeAsync();
         var h = server.Request!.Headers;
@@ -159,6 +175,7 @@ public class HandshakeRefusalTests
         Assert.Equal("13", h.Get("Sec-WebSocket-Version"));
         Assert.Equal("http://example.test", h.Get("Origin"));
         Assert.Equal("42", h.Get("X-Trace"));
+        Assert.Equal("pref=dark", h.Get("Cookie"));
         Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("user:p@ss")), h.Get("Authorization"));
         Assert.Equal(101, response.StatusCode);
     }

@@ -24,7 +24,7 @@ public sealed class BadHandshakeException : Exception
         ExtensionError = extensionError;
     }
 
-    /// <summary>The HTTP status the server answered with (101 when its 101 was invalid).</summary>
+    /// <summary>The HTTP status the server answered with: 101 when its 101 was invalid, 0 when the answer was not HTTP or ended early.</summary>
     public int Status { get; }
 
     /// <summary>What is wrong, in plain words.</summary>
