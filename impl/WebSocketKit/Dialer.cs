@@ -161,10 +161,7 @@ public sealed class Dialer
                 if (error != ExtensionNegotiationError.None)
                     throw new BadHandshakeException(101, $"the server's Sec-WebSocket-Extensions '{verdict.Extensions}' does not fit our offer: {error}", head, extensionError: error);
             }
-            // The negotiated parameters go to the Conn once its constructor takes them (the
-            // permessage-deflate wiring adds a last 'compression' parameter): append ', compression'.
-            var conn = new Conn(stream, Role.Client, ConnectionOptions, verdict.Subprotocol, reader.After);
-            _ = compression;
+            var conn = new Conn(stream, Role.Client, ConnectionOptions, verdict.Subprotocol, reader.After, compression);
             return (conn, head);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
