@@ -6,7 +6,7 @@ namespace Autobahn.Runner.Tests;
 
 /// <summary>
 /// A local image packed by the runner's <see cref="ImagePacker"/> (build API, FROM scratch, nothing pulled). Its
-/// tag carries a hash of what shapes it (the app's assemblies and the packer itself), so an unchanged app is
+/// tag carries a hash of what shapes it (the app's assemblies and the packer's source), so an unchanged app is
 /// not packed again, and images of earlier builds are removed once a new one exists.
 /// </summary>
 internal static class PackedImage
@@ -15,7 +15,8 @@ internal static class PackedImage
         DockerEngine docker, string repository, IEnumerable<string> shapingFiles, Func<CancellationToken, Task<string>> publish,
         string executable, string command, CancellationToken ct)
     {
-        var packer = typeof(ImagePacker).Assembly.ManifestModule.ModuleVersionId.ToByteArray();
+        // The packer's source, not its assembly: other changes to the runner do not change what it packs.
+        var packer = File.ReadAllBytes(Path.Combine(RepoRoot.Find()!, "autobahn", "Autobahn.Runner", "ImagePacker.cs"));
         var inputs = shapingFiles.SelectMany(File.ReadAllBytes).Concat(packer).ToArray();
         var tag = repository + ":" + Convert.ToHexStringLower(SHA256.HashData(inputs))[..12];
         if (await docker.HasImageAsync(tag, ct)) return tag;
