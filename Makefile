@@ -63,6 +63,17 @@ autobahn: build
 	  $(if $(CASES),--cases '$(CASES)') $(if $(EXCLUDE),--exclude-cases '$(EXCLUDE)') \
 	  $(if $(wildcard $(WSTEST_DLL)),--wstest $(WSTEST_DLL)) $(RUNNER_ARGS)
 
+# Packs the built-in engine's wstest as a local image like the suite's (wstest on the PATH, /config, /reports),
+# through Docker.DotNet, nothing pulled; then `make autobahn ENGINE=docker IMAGE=ws-conformance/wstest:local`.
+LOCAL_IMAGE := ws-conformance/wstest:local
+.PHONY: autobahn-image
+autobahn-image: build
+	$(DOTNET) publish conformance/Autobahn.Wstest/Autobahn.Wstest.csproj -c Release -r linux-x64 --self-contained \
+	  -o artifacts/wstest-image/publish --artifacts-path artifacts/wstest-image/build
+	./scripts/docker-engine.sh >/dev/null
+	$(DOTNET) autobahn/Autobahn.Runner/bin/$(CONFIG)/net10.0/Autobahn.Runner.dll pack-image \
+	  --app artifacts/wstest-image/publish --executable wstest --tag $(LOCAL_IMAGE)
+
 clean:
 	$(DOTNET) clean Conformance.sln
 

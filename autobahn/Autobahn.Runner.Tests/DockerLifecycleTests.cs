@@ -11,6 +11,7 @@ namespace Autobahn.Runner.Tests;
 /// cancel, kept on request, leftovers removed. (The end-to-end test with the engine's wstest image comes with it.)
 /// All in one class: xunit runs a class's tests one after another, and leftover removal is machine-wide.
 /// </summary>
+[Collection(DockerCollection.Name)]
 public sealed class DockerLifecycleTests : IAsyncLifetime
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);

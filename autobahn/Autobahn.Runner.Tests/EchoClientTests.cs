@@ -27,9 +27,11 @@ public class EchoClientTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Every_message_comes_back_with_its_type_and_the_close_is_answered_with_its_code(bool compression)
+    [InlineData(EchoClients.WebSocketKit, false)]
+    [InlineData(EchoClients.WebSocketKit, true)]
+    [InlineData(EchoClients.ClientWebSocket, false)]
+    [InlineData(EchoClients.ClientWebSocket, true)]
+    public async Task Every_message_comes_back_with_its_type_and_the_close_is_answered_with_its_code(string name, bool compression)
     {
         using var cts = new CancellationTokenSource(Bound);
         var text = "fragmented text, \u00e9\u4e2d\U0001F600";
@@ -50,7 +52,7 @@ public class EchoClientTests
             seen.SetResult((echoedText, echoedBinary, ws.CloseStatus, ctx.Request.Headers["Sec-WebSocket-Extensions"].ToString()));
         }, compression);
 
-        var client = new ClientWebSocketEchoClient(compression);
+        var client = EchoClients.Create(name, compression);
         await client.RunCaseAsync(SuiteControl.RunCaseUri(peer.BaseUri, 1, client.DefaultAgent), cts.Token);
 
         var (echoedText, echoedBinary, closeStatus, extensions) = await seen.Task.WaitAsync(cts.Token);
@@ -101,19 +103,18 @@ public class EchoClientTests
     }
 
     [Fact]
-    public void Until_our_Dialer_exists_the_default_client_is_ClientWebSocket_under_its_own_agent_name_and_says_so()
+    public void The_default_client_is_ours()
     {
-        var warnings = new List<string>();
-        var client = EchoClients.Create(EchoClients.WebSocketKit, compression: true, warnings.Add);
-        Assert.IsType<ClientWebSocketEchoClient>(client);
-        Assert.Equal("dotnet-clientwebsocket-deflate", client.DefaultAgent);
-        Assert.Contains("NOT our client's results", Assert.Single(warnings));
+        var client = EchoClients.Create(new RunnerOptions().EchoClient, compression: true);
+        Assert.IsType<WebSocketKitEchoClient>(client);
+        Assert.Equal("websocketkit-client", client.DefaultAgent);
+        Assert.True(client.OffersCompression);
     }
 
     [Fact]
     public void An_unknown_client_is_a_clear_error()
     {
-        var ex = Assert.Throws<RunnerException>(() => EchoClients.Create("nonesuch", compression: false, _ => { }));
+        var ex = Assert.Throws<RunnerException>(() => EchoClients.Create("nonesuch", compression: false));
         Assert.Contains("websocketkit", ex.Message);
     }
 }

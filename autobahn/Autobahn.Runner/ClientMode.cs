@@ -1,4 +1,3 @@
-using System.Net.WebSockets;
 using Autobahn.Runner.Reports;
 using Microsoft.Extensions.Logging;
 
@@ -55,9 +54,10 @@ public static class ClientMode
         {
             log.LogWarning("case {N}: the client was still connected after {Seconds:0}s; aborted (the suite records its verdict)", n, timeout.TotalSeconds);
         }
-        catch (WebSocketException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            log.LogDebug("case {N}: the client ended the connection: {Message}", n, ex.Message);
+            // A refused handshake or a dropped connection is an outcome of the case, not of the run.
+            log.LogDebug("case {N}: the client ended with {Type}: {Message}", n, ex.GetType().Name, ex.Message);
         }
     }
 

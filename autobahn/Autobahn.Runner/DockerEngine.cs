@@ -85,7 +85,8 @@ public sealed class DockerEngine : IDisposable
         {
             throw new RunnerException(
                 $"image {image} is not on this machine and cannot be pulled ({ex.Message.Trim()}). Load it with `docker load`, " +
-                "build a compatible image, pass --image, or use the built-in engine (--engine builtin).", ex);
+                "pass --image, or use the built-in engine (--engine builtin). A compatible image of the built-in engine: " +
+                "`make autobahn-image` packs it as ws-conformance/wstest:local, then `make autobahn ENGINE=docker IMAGE=ws-conformance/wstest:local`.", ex);
         }
         if (!await HasImageAsync(image, ct).ConfigureAwait(false))
         {

@@ -20,20 +20,14 @@ public static class EchoClients
     public const string WebSocketKit = "websocketkit";
     public const string ClientWebSocket = "clientwebsocket";
 
-    /// <summary>The named client; <paramref name="warn"/> hears when a stand-in is used instead.</summary>
-    public static IEchoClient Create(string name, bool compression, Action<string> warn)
+    public static IEchoClient Create(string name, bool compression)
     {
         switch (name)
         {
             case ClientWebSocket:
                 return new ClientWebSocketEchoClient(compression);
             case WebSocketKit:
-                // Our Dialer is not written yet: run .NET's client under its own agent name, so no report
-                // can pass it off as ours.
-                var standIn = new ClientWebSocketEchoClient(compression);
-                warn($"our WebSocketKit client (its Dialer) is not written yet, so client mode tests .NET's System.Net.WebSockets.ClientWebSocket " +
-                     $"instead, as agent '{standIn.DefaultAgent}': these are NOT our client's results");
-                return standIn;
+                return new WebSocketKitEchoClient(compression);
             default:
                 throw new RunnerException($"unknown echo client '{name}'; known: {WebSocketKit}, {ClientWebSocket}");
         }

@@ -21,6 +21,13 @@ public static class ImagePacker
         "/lib/x86_64-linux-gnu/libgcc_s.so.1", "/lib/x86_64-linux-gnu/libstdc++.so.6",
     ];
 
+    // Loaded only when used, so packed when the host has them: OpenSSL (System.Net.Security, which the runtime
+    // probes at start-up and without which it aborts) and zlib (an app's own P/Invoke, such as the engine's).
+    private static readonly string[] OptionalLibraries =
+    [
+        "/lib/x86_64-linux-gnu/libssl.so.3", "/lib/x86_64-linux-gnu/libcrypto.so.3", "/lib/x86_64-linux-gnu/libz.so.1",
+    ];
+
     private const string Dockerfile =
         "FROM scratch\nCOPY rootfs/ /\nENV PATH=/usr/local/bin:/usr/bin:/bin DOTNET_EnableDiagnostics=0 DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1\n";
 
@@ -75,7 +82,7 @@ public static class ImagePacker
         {
             await AddFileAsync(writer, f, "rootfs/app/" + Path.GetRelativePath(app, f).Replace('\\', '/'), ct).ConfigureAwait(false);
         }
-        foreach (var f in GlibcFiles)
+        foreach (var f in GlibcFiles.Concat(OptionalLibraries.Where(File.Exists)))
         {
             // Symlinks on the host (ld-linux, libstdc++) go in as the files they point to.
             var real = File.ResolveLinkTarget(f, returnFinalTarget: true)?.FullName ?? f;

@@ -13,12 +13,6 @@ public sealed partial class OurEchoServer : IAsyncDisposable
     public const string Project = "impl/WebSocketKit.EchoServer";
     public const string DefaultAgent = "websocketkit-server";
 
-    /// <summary>
-    /// Whether the echo server's --compress really negotiates permessage-deflate. Not yet: RFC 7692 in the
-    /// connection layer is still being written, and until then the server is run without it and claims none.
-    /// </summary>
-    public const bool CompressionAvailable = false;
-
     private readonly LocalProcess _process;
 
     private OurEchoServer(LocalProcess process, int port, bool compression)

@@ -21,7 +21,7 @@ public static class RunnerApp
             IEchoClient? client = null;
             if (o.RunsClientMode)
             {
-                try { client = EchoClients.Create(o.EchoClient, o.Compression ?? true, w => log.LogWarning("{Warning}", w)); }
+                try { client = EchoClients.Create(o.EchoClient, o.Compression ?? true); }
                 catch (RunnerException ex) { missing.Add("client mode: " + ex.Message); }
             }
             string? echoServer = null;
@@ -57,13 +57,7 @@ public static class RunnerApp
                 }
                 else if (o.RunsServerMode)
                 {
-                    var compression = o.Compression ?? true;
-                    if (compression && !OurEchoServer.CompressionAvailable)
-                    {
-                        log.LogWarning("our echo server has no permessage-deflate yet: server mode runs it without compression and does not claim it");
-                        compression = false;
-                    }
-                    await using var server = await OurEchoServer.StartAsync(echoServer!, compression, log, o.StartTimeout, ct).ConfigureAwait(false);
+                    await using var server = await OurEchoServer.StartAsync(echoServer!, o.Compression ?? true, log, o.StartTimeout, ct).ConfigureAwait(false);
                     verdicts.Add(await ServerMode.RunAsync(engine, o, configDir, server.Url, o.Agent ?? OurEchoServer.DefaultAgent,
                         server.Compression, logs, ct).ConfigureAwait(false));
                 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Autobahn.Runner.Reports;
 using Microsoft.Extensions.Logging;
@@ -22,6 +23,10 @@ public static partial class ServerMode
         await using (var suite = await run.StartSuiteAsync(engine, "fuzzingclient", SuiteConfig.FuzzingClientFile, line =>
         {
             if (RunningCase().Match(line) is { Success: true } m) progress.Report(Interlocked.Increment(ref started), null, m.Groups[1].Value);
+            else if (FinishedCase().Match(line) is { Success: true } f)
+            {
+                progress.Report(int.Parse(f.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(f.Groups[2].Value, CultureInfo.InvariantCulture), f.Groups[3].Value);
+            }
         }, null, ct).ConfigureAwait(false))
         {
             var exit = await suite.Exited.WaitAsync(o.SuiteTimeout, ct).ConfigureAwait(false);
@@ -31,7 +36,11 @@ public static partial class ServerMode
         return run.Publish(engine, agent, target, claimsCompression);
     }
 
-    // The suite announces each case it starts; counting these lines gives the progress.
+    // The official suite announces each case it starts; counting these lines gives the progress.
     [GeneratedRegex(@"Running test case ID (\S+)")]
     private static partial Regex RunningCase();
+
+    // The built-in engine reports each case it finished as "[n/total] agent id: verdict".
+    [GeneratedRegex(@"^\[(\d+)/(\d+)\] \S+ (\S+):")]
+    private static partial Regex FinishedCase();
 }
