@@ -75,6 +75,7 @@ public sealed class ConnTarget : IFuzzTarget
         }
         var written = stream.Written;
         conn.Abort();
+        if (ending is WebSocketProtocolException early) model.AllowEarlyRefusal(early.CloseCode);
 
         Check(delivered.Count == model.Messages.Count, $"{delivered.Count} messages delivered, {model.Messages.Count} expected ({ending.Message})");
         for (int i = 0; i < delivered.Count; i++)
@@ -155,11 +156,30 @@ public sealed class ConnTarget : IFuzzTarget
         public Ending Ending { get; private set; }
         public ushort CloseCode { get; private set; }
 
+        // A header cut off by the end of the stream that its bytes so far already condemn (the
+        // decoder fails fast, e.g. on a continuation with no message open) may end the run with this
+        // code instead of 1006.
+        private ushort? _earlyRefusal;
+
         public static Model Of(byte[] wire, long readLimit)
         {
             var m = new Model();
-            m.Walk(wire, FrameReference.Of(wire, new FrameTargetOptions(Role.Server, false, readLimit, false, 1)));
+            var options = new FrameTargetOptions(Role.Server, false, readLimit, false, 1);
+            var reference = FrameReference.Of(wire, options);
+            m.Walk(wire, reference);
+            if (m.Ending == Ending.EndOfStream && reference.Fail is null && (reference.Frames.Count == 0 || reference.Frames[^1].PayloadComplete))
+            {
+                // Complete the cut header with zeros: if that header is refused, the bytes that were
+                // there may already have decided it.
+                var padded = FrameReference.Of([.. wire, .. new byte[FrameHeader.MaxSize]], options);
+                if (padded.Fail is { } f && f.FrameIndex == reference.Frames.Count) m._earlyRefusal = f.CloseCode;
+            }
             return m;
+        }
+
+        public void AllowEarlyRefusal(ushort code)
+        {
+            if (Ending == Ending.EndOfStream && _earlyRefusal == code) End(Ending.ProtocolError, code);
         }
 
         private void Walk(byte[] wire, FrameReference reference)

@@ -66,8 +66,9 @@ public static class ServerHandshake
         if (count == 0) return true;
         if (count > 1) return false;
         if (!Uri.TryCreate(h.Get("Origin"), UriKind.Absolute, out var origin) || string.IsNullOrEmpty(origin.Host)) return false;
-        // Uri.Authority leaves out the scheme's default port, as browsers do in Host.
-        return string.Equals(origin.Authority, h.Get("Host")!.Trim(), StringComparison.OrdinalIgnoreCase);
+        // Uri.Authority leaves out the scheme's default port, as browsers do in Host. Without a Host
+        // there is nothing the Origin can match.
+        return h.Get("Host") is { } host && string.Equals(origin.Authority, host.Trim(), StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>
