@@ -51,16 +51,29 @@ internal sealed class FrameReference
             // A refused header may be read up to its end, never into what follows it.
             int limit = wire.Length >= start + 2 ? start + HeaderSize(wire[start + 1]) : start + 2;
             if (!known || rsv2 || rsv3 || (rsv1 && !rsv1Legal) || (control && !fin)) { Refuse(CloseStatus.ProtocolError, start + 1, limit); return; }
+            // Fragmentation is decided by the opcode alone (RFC 6455 5.4), so by the first byte.
+            bool continuation = op == 0;
+            if (!control && continuation != inMessage) { Refuse(CloseStatus.ProtocolError, start + 1, limit); return; }
             if (wire.Length < start + 2) return;
 
             byte b1 = wire[start + 1];
             bool masked = (b1 & 0x80) != 0;
             int len7 = b1 & 0x7F;
             if (masked != (o.Role == Role.Server) || (control && len7 > 125)) { Refuse(CloseStatus.ProtocolError, start + 2, limit); return; }
+            // The most this data frame may declare; the size limit is decided by the first length
+            // byte after which even the smallest length still possible is over it.
+            long maxLength = control ? long.MaxValue : continuation ? o.MaxMessageSize - messageLength : o.MaxMessageSize;
+            if (len7 < 126 && len7 > maxLength) { Refuse(CloseStatus.MessageTooBig, start + 2, limit); return; }
             // The top bit of a 64-bit length is in the first length byte.
             if (len7 == 127 && wire.Length > start + 2 && (wire[start + 2] & 0x80) != 0) { Refuse(CloseStatus.ProtocolError, start + 3, limit); return; }
 
             int lengthBytes = len7 == 126 ? 2 : len7 == 127 ? 8 : 0;
+            ulong prefix = 0;
+            for (int i = 0; i < lengthBytes && start + 2 + i < wire.Length; i++)
+            {
+                prefix = (prefix << 8) | wire[start + 2 + i];
+                if (prefix > ((ulong)maxLength >> (8 * (lengthBytes - 1 - i)))) { Refuse(CloseStatus.MessageTooBig, start + 3 + i, limit); return; }
+            }
             int headerEnd = limit;
             if (wire.Length < headerEnd) return;
             long length = lengthBytes switch
@@ -73,10 +86,7 @@ internal sealed class FrameReference
 
             if (!control)
             {
-                bool continuation = op == 0;
-                if (continuation != inMessage) { Refuse(CloseStatus.ProtocolError, headerEnd, headerEnd); return; }
                 long before = continuation ? messageLength : 0;
-                if (length > o.MaxMessageSize - before) { Refuse(CloseStatus.MessageTooBig, headerEnd, headerEnd); return; }
                 if (!continuation) { messageOpcode = (Opcode)op; compressed = rsv1; }
                 messageLength = before + length;
                 inMessage = !fin;

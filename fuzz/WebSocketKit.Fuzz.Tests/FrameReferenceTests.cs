@@ -60,10 +60,19 @@ public class FrameReferenceTests
     }
 
     [Fact]
-    public void Fragments_out_of_order_are_refused_once_the_header_is_complete()
+    public void Fragments_out_of_order_are_refused_at_their_first_byte()
     {
-        AssertRefused(Hex("80 00"), Client, CloseStatus.ProtocolError, decisiveAt: 2);
-        AssertRefused(Hex("01 00 89 00 02 00"), Client, CloseStatus.ProtocolError, decisiveAt: 6, frames: 2);
+        AssertRefused(Hex("80 00"), Client, CloseStatus.ProtocolError, decisiveAt: 1);
+        AssertRefused(Hex("01 00 89 00 02 00"), Client, CloseStatus.ProtocolError, decisiveAt: 5, frames: 2);
+    }
+
+    [Fact]
+    public void A_length_is_refused_at_the_first_byte_that_puts_it_over_the_limit()
+    {
+        var limit125 = FrameTargetOptions.FromByte(FrameTargetOptions.ToByte(Role.Client, limitIndex: 2));
+        // 126 is the smallest 16-bit length: over 125 as soon as the high byte is read (even 00).
+        AssertRefused(Hex("82 7e 00 7e"), limit125, CloseStatus.MessageTooBig, decisiveAt: 4);
+        AssertRefused(Hex("82 7e 01 00"), limit125, CloseStatus.MessageTooBig, decisiveAt: 3);
     }
 
     [Fact]
