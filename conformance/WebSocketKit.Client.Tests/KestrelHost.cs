@@ -86,4 +86,26 @@ internal sealed class KestrelHost : IAsyncDisposable
             await conn.DisposeAsync();
         }
     }
+
+    /// <summary>Echoes whole messages on a platform WebSocket (up to 1 MiB each) until the peer closes.</summary>
+    public static async Task PlatformEchoAsync(System.Net.WebSockets.WebSocket ws, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[1 << 20];
+        while (true)
+        {
+            int filled = 0;
+            System.Net.WebSockets.WebSocketReceiveResult r;
+            do
+            {
+                r = await ws.ReceiveAsync(new ArraySegment<byte>(buffer, filled, buffer.Length - filled), cancellationToken);
+                filled += r.Count;
+            } while (!r.EndOfMessage && r.MessageType != System.Net.WebSockets.WebSocketMessageType.Close);
+            if (r.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+            {
+                await ws.CloseOutputAsync(r.CloseStatus ?? System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, r.CloseStatusDescription, cancellationToken);
+                return;
+            }
+            await ws.SendAsync(buffer.AsMemory(0, filled), r.MessageType, true, cancellationToken);
+        }
+    }
 }

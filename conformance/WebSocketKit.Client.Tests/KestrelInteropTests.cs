@@ -32,23 +32,7 @@ public class KestrelInteropTests
             context.Response.Cookies.Append("session", "abc123");
             string? protocol = context.WebSockets.WebSocketRequestedProtocols.FirstOrDefault(p => p == "echo.v2");
             using var ws = await context.WebSockets.AcceptWebSocketAsync(protocol);
-            var buffer = new byte[1 << 20];
-            while (true)
-            {
-                int filled = 0;
-                System.Net.WebSockets.WebSocketReceiveResult r;
-                do
-                {
-                    r = await ws.ReceiveAsync(new ArraySegment<byte>(buffer, filled, buffer.Length - filled), context.RequestAborted);
-                    filled += r.Count;
-                } while (!r.EndOfMessage && r.MessageType != System.Net.WebSockets.WebSocketMessageType.Close);
-                if (r.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
-                {
-                    await ws.CloseOutputAsync(r.CloseStatus ?? System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, r.CloseStatusDescription, context.RequestAborted);
-                    return;
-                }
-                await ws.SendAsync(buffer.AsMemory(0, filled), r.MessageType, true, context.RequestAborted);
-            }
+            await KestrelHost.PlatformEchoAsync(ws, context.RequestAborted);
         });
     }, certificate);
 
