@@ -15,8 +15,11 @@ internal interface IEchoClient : IAsyncDisposable
     ValueTask<int> ReceiveAsync(Memory<byte> buffer, int expected, CancellationToken token);
 }
 
-/// <summary>Which implementation plays a role, and with what options.</summary>
-internal enum Impl { Ours, SystemNet, RawTcp }
+/// <summary>
+/// Which implementation plays a role, and with what options. OursLevel6 is ours compressing at
+/// zlib's default level 6, the level System.Net.WebSockets always uses (ours defaults to gorilla's 1).
+/// </summary>
+internal enum Impl { Ours, SystemNet, RawTcp, OursLevel6 }
 
 /// <summary>
 /// A listener on 127.0.0.1 that upgrades every accepted socket with one implementation and, in echo
@@ -32,17 +35,24 @@ internal sealed class EchoServer : IAsyncDisposable
     private readonly Impl _impl;
     private readonly bool _compress;
     private readonly bool _echo;
+    private readonly bool _countBytes;
+    private long _bytesReceived;
 
-    public EchoServer(Impl impl, bool compress, bool echo = true)
+    /// <param name="countBytes">Count the bytes the server reads (through a thin wrapper stream), for <see cref="BytesReceived"/>.</param>
+    public EchoServer(Impl impl, bool compress, bool echo = true, bool countBytes = false)
     {
         _impl = impl;
         _compress = compress;
         _echo = echo;
+        _countBytes = countBytes;
         _listener.Start(4096);
         _acceptLoop = AcceptLoopAsync();
     }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>Bytes read from clients so far (frames as sent on the wire), when counting is on.</summary>
+    public long BytesReceived => Interlocked.Read(ref _bytesReceived);
 
     private async Task AcceptLoopAsync()
     {
@@ -59,7 +69,8 @@ internal sealed class EchoServer : IAsyncDisposable
 
     private async Task ServeAsync(Socket socket)
     {
-        var stream = new NetworkStream(socket, ownsSocket: true);
+        Stream stream = new NetworkStream(socket, ownsSocket: true);
+        if (_countBytes) stream = new CountingStream(stream, n => Interlocked.Add(ref _bytesReceived, n));
         bool held = false;
         try
         {
@@ -68,8 +79,8 @@ internal sealed class EchoServer : IAsyncDisposable
                 case Impl.RawTcp:
                     if (_echo) await RawEcho.ServeAsync(stream, _stop.Token);
                     break;
-                case Impl.Ours:
-                    var conn = await OursEndpoints.AcceptAsync(stream, _compress, _stop.Token);
+                case Impl.Ours or Impl.OursLevel6:
+                    var conn = await OursEndpoints.AcceptAsync(stream, _compress ? OursEndpoints.LevelFor(_impl) : null, _stop.Token);
                     if (_echo) await OursEndpoints.EchoAsync(conn, _stop.Token);
                     else lock (_held) { _held.Add(conn); held = true; }
                     break;
@@ -136,7 +147,7 @@ internal static class Clients
 {
     public static async Task<IEchoClient> ConnectAsync(Impl impl, int port, bool compress, CancellationToken token) => impl switch
     {
-        Impl.Ours => await OursEndpoints.ConnectAsync(port, compress, token),
+        Impl.Ours or Impl.OursLevel6 => await OursEndpoints.ConnectAsync(port, compress ? OursEndpoints.LevelFor(impl) : null, token),
         Impl.SystemNet => await SystemNetEndpoints.ConnectAsync(port, compress, token),
         Impl.RawTcp => await RawEcho.ConnectAsync(port, token),
         _ => throw new ArgumentOutOfRangeException(nameof(impl)),
@@ -160,4 +171,47 @@ internal static class Clients
     {
         foreach (var c in clients) await c.DisposeAsync();
     }
+}
+
+/// <summary>Passes reads and writes through to the inner stream, reporting the bytes read.</summary>
+internal sealed class CountingStream(Stream inner, Action<int> onRead) : Stream
+{
+    public override bool CanRead => true;
+    public override bool CanWrite => true;
+    public override bool CanSeek => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        int n = await inner.ReadAsync(buffer, cancellationToken);
+        onRead(n);
+        return n;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        int n = inner.Read(buffer, offset, count);
+        onRead(n);
+        return n;
+    }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.WriteAsync(buffer, offset, count, cancellationToken);
+    public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+    public override void Flush() => inner.Flush();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) inner.Dispose();
+        base.Dispose(disposing);
+    }
+
+    public override ValueTask DisposeAsync() => inner.DisposeAsync();
 }

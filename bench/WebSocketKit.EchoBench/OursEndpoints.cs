@@ -2,31 +2,41 @@ using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using WebSocketKit.Protocol;
+using WebSocketKit.Protocol.Compression;
 using WebSocketKit.Protocol.Handshake;
 
 namespace WebSocketKit.EchoBench;
 
 /// <summary>
 /// Our side: the Upgrader on the server, and on the client a small connector that does the opening
-/// handshake with the Sans-IO ClientHandshake over a TcpClient and wraps the socket in a client-role
-/// Conn. The connector stands in until the Dialer is in main; then <see cref="ConnectAsync"/> calls it.
+/// handshake with the Sans-IO ClientHandshake over a socket and wraps it in a client-role Conn (the
+/// Dialer would do the same with more checks; this keeps the client's set-up identical to the server's).
 /// </summary>
 internal static class OursEndpoints
 {
-    /// <summary>
-    /// Connects with permessage-deflate offered and the agreed parameters passed to the Conn. Set by
-    /// OursCompression.cs, which needs the compression-aware Conn constructor (the pmd branch); null
-    /// means this build cannot compress with our implementation, and the compressed shapes skip it.
-    /// </summary>
-    public static Func<int, CancellationToken, Task<Conn>>? CompressedConnector { get; set; }
+    /// <summary>Our connections' options, both ends; --hold-read-buffer turns off the default idle buffer release.</summary>
+    public static ConnectionOptions Opts { get; } = new();
 
-    private static readonly Upgrader Plain = new();
-    private static readonly Upgrader Compressing = new() { EnableCompression = true };
+    private static readonly Upgrader Plain = new() { ConnectionOptions = Opts };
 
-    public static bool CanCompress => CompressedConnector is not null;
+    /// <summary>The compression level an implementation variant uses: our default, or 6.</summary>
+    public static int LevelFor(Impl impl) => impl == Impl.OursLevel6 ? 6 : PerMessageDeflateOptions.DefaultLevel;
 
-    public static ValueTask<Conn> AcceptAsync(Stream stream, bool compress, CancellationToken token)
-        => (compress ? Compressing : Plain).UpgradeAsync(stream, cancellationToken: token);
+    /// <summary>Upgrades; with a <paramref name="compressionLevel"/>, accepting permessage-deflate and compressing at it.</summary>
+    public static ValueTask<Conn> AcceptAsync(Stream stream, int? compressionLevel, CancellationToken token)
+        => (compressionLevel is { } level ? Compressing(level) : Plain).UpgradeAsync(stream, cancellationToken: token);
+
+    private static readonly Dictionary<int, Upgrader> Compressors = [];
+
+    private static Upgrader Compressing(int level)
+    {
+        lock (Compressors)
+        {
+            if (!Compressors.TryGetValue(level, out var u))
+                Compressors[level] = u = new Upgrader { EnableCompression = true, CompressionOptions = new PerMessageDeflateOptions { Level = level } };
+            return u;
+        }
+    }
 
     public static async Task EchoAsync(Conn conn, CancellationToken token)
     {
@@ -40,15 +50,19 @@ internal static class OursEndpoints
         }
     }
 
-    public static async Task<IEchoClient> ConnectAsync(int port, bool compress, CancellationToken token)
+    /// <summary>Connects; with a <paramref name="compressionLevel"/>, offering permessage-deflate and compressing at it.</summary>
+    public static async Task<IEchoClient> ConnectAsync(int port, int? compressionLevel, CancellationToken token)
     {
-        if (compress)
+        var offer = compressionLevel is { } level ? new PerMessageDeflateOptions { Level = level } : null;
+        var (stream, verdict, rest) = await HandshakeAsync(port, offer is null ? null : PerMessageDeflateNegotiation.CreateOffer(offer), token);
+        PerMessageDeflateParameters? agreed = null;
+        if (offer is not null && PerMessageDeflateNegotiation.TryAcceptResponse(verdict.Extensions is null ? [] : [verdict.Extensions], offer, out agreed) is var error
+            && error != ExtensionNegotiationError.None)
         {
-            var connector = CompressedConnector ?? throw new NotSupportedException("our compression needs the pmd branch");
-            return new Client(await connector(port, token));
+            await stream.DisposeAsync();
+            throw new InvalidDataException("the server's permessage-deflate answer is not acceptable: " + error);
         }
-        var (stream, verdict, rest) = await HandshakeAsync(port, null, token);
-        return new Client(new Conn(stream, Role.Client, null, verdict.Subprotocol, rest));
+        return new Client(new Conn(stream, Role.Client, Opts, verdict.Subprotocol, rest, compression: agreed));
     }
 
     /// <summary>Connects and completes the opening handshake; returns the stream, the verdict and the bytes read past the 101.</summary>

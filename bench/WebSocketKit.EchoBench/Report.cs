@@ -10,7 +10,7 @@ namespace WebSocketKit.EchoBench;
 /// </summary>
 internal sealed class Report
 {
-    private static readonly string[] Columns = ["ours", "System.Net", "ours→System.Net", "System.Net→ours", "raw TCP", "gorilla", "node ws", "python websockets"];
+    private static readonly string[] Columns = ["ours", "System.Net", "ours→System.Net", "System.Net→ours", "ours (level 6)", "raw TCP", "gorilla", "node ws", "python websockets"];
     private readonly List<ShapeResult> _shapes;
     private readonly BenchOptions _opts;
     private readonly string _stamp;
@@ -33,7 +33,7 @@ internal sealed class Report
     private static IEnumerable<string> RowFigures(ShapeResult s)
     {
         yield return s.Headline;
-        foreach (var f in new[] { "p50 µs", "p99 µs", "alloc B/msg" })
+        foreach (var f in new[] { "p50 µs", "p99 µs", "CPU µs/msg", "wire B/msg", "alloc B/msg" })
             if (s.Figures.Contains(f)) yield return f;
     }
 
@@ -66,6 +66,14 @@ internal sealed class Report
         if (mib?.Summary("ours", "MB/s") is { } o && mib.Summary("raw TCP", "MB/s") is { } r)
             yield return $"1 MiB echo: ours at {o.Median / r.Median * 100:F0}% of raw TCP ({Number(o.Median)} vs {Number(r.Median)} MB/s)" +
                          (mib.Summary("System.Net", "MB/s") is { } t ? $"; System.Net.WebSockets at {t.Median / r.Median * 100:F0}%." : ".");
+        foreach (var s in _shapes.Where(s => s.Runs.ContainsKey("ours (level 6)")))
+        {
+            if (s.Summary("ours (level 6)", s.Headline) is not { } l6 || s.Summary("System.Net", s.Headline) is not { } sn) continue;
+            string line = $"{s.Name}: like for like at level 6, ours / System.Net = {l6.Median / sn.Median:F2} ({Number(l6.Median)} vs {Number(sn.Median)} {s.Headline})";
+            if (s.Summary("ours", "wire B/msg") is { } ow && s.Summary("System.Net", "wire B/msg") is { } tw && s.Summary("ours (level 6)", "wire B/msg") is { } lw)
+                line += $"; bytes on the wire per message: ours at level 2 {Number(ow.Median)}, ours at level 6 {Number(lw.Median)}, System.Net {Number(tw.Median)}";
+            yield return line + ".";
+        }
         foreach (var s in _shapes)
             foreach (var note in s.Notes)
                 yield return $"{s.Name}: {note}";
@@ -76,6 +84,10 @@ internal sealed class Report
         "above 1 means ours is better (ours/theirs for rates, theirs/ours for latency and bytes). " +
         "A → B: A's client against B's server. Peers (gorilla, node ws, python websockets) run their own client against their own server in a separate process. " +
         "alloc B/msg: bytes allocated by the whole process (client and server) per echoed message; ratio ≈ when both are under 8 B (the runtime's background noise). " +
+        "CPU µs/msg: process CPU time (user + kernel, both ends and the runtime's threads) per echoed message. " +
+        "wire B/msg: bytes the server received per message (frames as sent; the compressed size). " +
+        "Ours compresses at its default level 2 (zlib's fastest with per-block Huffman codes; gorilla defaults to Go's fastest); ours (level 6) is ours at zlib's default level 6, which System.Net.WebSockets always uses. " +
+        "The short shapes (64 B round trips, 64 B and 1 KiB pipelined, 1 connection) run three times the rounds at a third of the count. " +
         "idle connection B/conn: managed heap held per client+server pair after the handshake, no read pending (GC.GetTotalMemory delta over the idle connections / count; kernel socket buffers not included).";
 
     public void WriteMarkdown(string path)

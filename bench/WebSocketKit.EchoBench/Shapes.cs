@@ -14,6 +14,7 @@ internal static class Shapes
         var buf = new byte[MaxLength(messages)];
         var latencies = new long[count];
         await WarmAsync(client, messages, buf, token);
+        var cpu = CpuClock.Start();
         long allocBefore = GC.GetTotalAllocatedBytes(true);
         long start = Stopwatch.GetTimestamp();
         for (int i = 0; i < count; i++)
@@ -34,17 +35,23 @@ internal static class Shapes
             ["rt/s"] = count / seconds,
             ["p50 µs"] = latencies[count / 2] * usPerTick,
             ["p99 µs"] = latencies[(int)(count * 0.99)] * usPerTick,
+            ["CPU µs/msg"] = cpu.MicrosecondsPer(count),
             ["alloc B/msg"] = (double)allocated / count,
         };
     }
 
-    /// <summary>A writer task sends <paramref name="count"/> messages while a reader task reads as many echoes.</summary>
-    public static async Task<Dictionary<string, double>> PipelinedAsync(IEchoClient client, byte[][] messages, int count, CancellationToken token)
+    /// <summary>
+    /// A writer task sends <paramref name="count"/> messages while a reader task reads as many echoes.
+    /// <paramref name="wireBytes"/>, when given, reads how many bytes the server has received so far.
+    /// </summary>
+    public static async Task<Dictionary<string, double>> PipelinedAsync(IEchoClient client, byte[][] messages, int count, CancellationToken token, Func<long>? wireBytes = null)
     {
         var buf = new byte[MaxLength(messages)];
         long bytes = 0;
         for (int i = 0; i < count; i++) bytes += messages[i % messages.Length].Length;
         await WarmAsync(client, messages, buf, token);
+        long wireBefore = wireBytes?.Invoke() ?? 0;
+        var cpu = CpuClock.Start();
         long allocBefore = GC.GetTotalAllocatedBytes(true);
         long start = Stopwatch.GetTimestamp();
         var writer = Task.Run(async () =>
@@ -60,17 +67,22 @@ internal static class Shapes
         await writer;
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         long allocated = GC.GetTotalAllocatedBytes(true) - allocBefore;
-        return new()
+        var figures = new Dictionary<string, double>
         {
             ["msgs/s"] = count / seconds,
             ["MB/s"] = bytes / seconds / 1e6,
+            ["CPU µs/msg"] = cpu.MicrosecondsPer(count),
             ["alloc B/msg"] = (double)allocated / count,
         };
+        // Every echo's request has fully arrived at the server once its reply is read, so the count is complete.
+        if (wireBytes is not null) figures["wire B/msg"] = (double)(wireBytes() - wireBefore) / count;
+        return figures;
     }
 
     /// <summary>Every client does <paramref name="perClient"/> round trips at once; the figure is the aggregate.</summary>
     public static async Task<Dictionary<string, double>> ConcurrentAsync(IEchoClient[] clients, byte[][] messages, int perClient, CancellationToken token)
     {
+        var cpu = CpuClock.Start();
         long start = Stopwatch.GetTimestamp();
         await Task.WhenAll(clients.Select(c => Task.Run(async () =>
         {
@@ -83,7 +95,7 @@ internal static class Shapes
             }
         }, token)));
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return new() { ["msgs/s"] = (double)clients.Length * perClient / seconds };
+        return new() { ["msgs/s"] = (double)clients.Length * perClient / seconds, ["CPU µs/msg"] = cpu.MicrosecondsPer(clients.Length * perClient) };
     }
 
     /// <summary>
@@ -117,4 +129,18 @@ internal static class Shapes
             if (await client.ReceiveAsync(buf, m.Length, token) != m.Length) throw new InvalidDataException("short echo");
         }
     }
+}
+
+/// <summary>
+/// CPU time the whole process (both ends, the runtime's threads included) spends, user and kernel:
+/// what an echo costs whatever the scheduler does with the waits, so it is steadier than the rates.
+/// </summary>
+internal readonly struct CpuClock
+{
+    private readonly TimeSpan _start;
+    private CpuClock(TimeSpan start) => _start = start;
+
+    public static CpuClock Start() => new(Environment.CpuUsage.TotalTime);
+
+    public double MicrosecondsPer(long messages) => (Environment.CpuUsage.TotalTime - _start).TotalMicroseconds / messages;
 }

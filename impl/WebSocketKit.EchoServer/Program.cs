@@ -9,11 +9,11 @@ WebSocketKit echo server: echoes every text and binary message, on any path, on 
 Usage: WebSocketKit.EchoServer [options]
   --port N            TCP port (default 9002; 0 picks a free one, printed at start)
   --compress          negotiate permessage-deflate (RFC 7692): accept the client's offer (any window,
-                      with or without context takeover) and compress replies at level 6
+                      with or without context takeover) and compress replies at level 2
   --read-limit N      largest message in bytes (default 33554432 = 32 MiB); larger ones close with 1009
   --read-buffer N     read buffer bytes per connection (default 4096)
   --write-buffer N    write buffer bytes, pooled while idle (default 4096)
-  --release-read-buffer  idle connections give their read buffer back to the pool (about 4 KB less each)
+  --hold-read-buffer     keep a read buffer for the connection's life, as gorilla does (default: idle connections hold none)
   --handshake-timeout S  seconds a client has to finish its request (default 10)
   --log-level L       Trace, Debug, Information (default), Warning, Error
   --help              this text
@@ -37,7 +37,7 @@ try
             case "--read-limit": connection.ReadLimit = long.Parse(Next()); break;
             case "--read-buffer": connection.ReadBufferSize = int.Parse(Next()); break;
             case "--write-buffer": connection.WriteBufferSize = int.Parse(Next()); break;
-            case "--release-read-buffer": connection.ReleaseReadBufferWhenIdle = true; break;
+            case "--hold-read-buffer": connection.ReleaseReadBufferWhenIdle = false; break;
             case "--handshake-timeout": upgrader.HandshakeTimeout = TimeSpan.FromSeconds(double.Parse(Next())); break;
             case "--log-level": level = Enum.Parse<LogLevel>(Next(), ignoreCase: true); break;
             case "--help" or "-h": Console.WriteLine(Help); return 0;

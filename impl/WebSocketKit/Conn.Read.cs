@@ -309,6 +309,8 @@ public sealed partial class Conn
 
     // The buffer for the next read. With ReleaseReadBufferWhenIdle the connection first waits for
     // data with a zero-byte read, holding no buffer, and rents one only once bytes are there.
+    // Pooled state machine: this wait is on every idle-to-busy step, so it must not allocate.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<byte[]> ReadBufferAsync(CancellationToken token)
     {
         if (!_options.ReleaseReadBufferWhenIdle) return _readBuf!;
@@ -387,6 +389,7 @@ public sealed partial class Conn
         return e;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask HandleControlAsync()
     {
         var payload = _controlIn.AsMemory(0, _controlLen);

@@ -27,10 +27,12 @@ public sealed partial class Conn
     private int _compressionLevel = DefaultCompressionLevel;
 
     /// <summary>
-    /// The compression level a connection without negotiated parameters reports (gorilla's default,
-    /// 1: fastest); a compressing connection starts at <see cref="Protocol.Compression.PerMessageDeflateParameters.Level"/>.
+    /// The compression level a connection without negotiated parameters reports: 2, zlib's fastest
+    /// level that still adapts its Huffman codes, which is what gorilla's default (1, Go's fastest)
+    /// amounts to here (see <see cref="Protocol.Compression.PerMessageDeflateOptions.DefaultLevel"/>).
+    /// A compressing connection starts at <see cref="Protocol.Compression.PerMessageDeflateParameters.Level"/>.
     /// </summary>
-    public const int DefaultCompressionLevel = 1;
+    public const int DefaultCompressionLevel = Protocol.Compression.PerMessageDeflateOptions.DefaultLevel;
 
     /// <summary>
     /// Sets the time after which pending and future writes fail with <see cref="TimeoutException"/>
@@ -115,6 +117,7 @@ public sealed partial class Conn
     /// Sends <paramref name="message"/>, framed once for all connections of this role (see
     /// <see cref="PreparedMessage"/>).
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WritePreparedMessageAsync(PreparedMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -148,6 +151,7 @@ public sealed partial class Conn
         => WriteControlAsync(type, data, deadline - DateTimeOffset.UtcNow, cancellationToken);
 
     /// <summary>Sends a control frame that must be on the wire within <paramref name="timeout"/>.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteControlAsync(MessageType type, ReadOnlyMemory<byte> data, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         if (!IsControlType(type)) throw new ArgumentException("websocket: WriteControlAsync sends Close, Ping or Pong only.", nameof(type));
@@ -194,6 +198,7 @@ public sealed partial class Conn
 
     // Best effort, for handlers and failure paths: a connection that is already closing or broken
     // is not an error here.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask TryWriteControlAsync(MessageType type, ReadOnlyMemory<byte> payload)
     {
         try

@@ -49,14 +49,17 @@ public sealed class ConnectionOptions
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// When set, a connection waiting for data holds no read buffer: it waits with a zero-byte read
-    /// and rents the buffer from <see cref="ArrayPool{T}.Shared"/> only when bytes arrive, giving it
-    /// back once they are consumed. This trades one extra wait per read for memory, and suits
-    /// servers with many mostly idle connections (default off). gorilla holds the read buffer for
-    /// the connection's life. Needs a stream whose zero-byte reads wait for data, as
-    /// <see cref="System.Net.Sockets.NetworkStream"/> and <see cref="System.Net.Security.SslStream"/> do.
+    /// When set (the default), a connection waiting for data holds no read buffer: it waits with a
+    /// zero-byte read and rents the buffer from <see cref="ArrayPool{T}.Shared"/> only when bytes
+    /// arrive, giving it back once they are consumed, so an idle connection holds neither a read nor
+    /// a write buffer (Kestrel's socket transport waits the same way). While messages keep arriving
+    /// the cost is one extra non-blocking call per buffer refill, not per message. gorilla holds the
+    /// read buffer for the connection's life; clear this to do the same. Needs a stream whose
+    /// zero-byte reads wait for data, as <see cref="System.Net.Sockets.NetworkStream"/> and
+    /// <see cref="System.Net.Security.SslStream"/> do; with a stream whose zero-byte reads return at
+    /// once it still works, holding a buffer while a read is pending.
     /// </summary>
-    public bool ReleaseReadBufferWhenIdle { get; set; }
+    public bool ReleaseReadBufferWhenIdle { get; set; } = true;
 
     /// <summary>Where the connection logs failures and closes (default: nowhere).</summary>
     public ILogger? Logger { get; set; }

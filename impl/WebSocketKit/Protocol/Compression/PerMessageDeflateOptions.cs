@@ -15,8 +15,22 @@ public sealed record PerMessageDeflateOptions
     /// <summary>Largest window the client compresses with, 8..15 (client_max_window_bits).</summary>
     public int ClientMaxWindowBits { get; init; } = 15;
 
-    /// <summary>Compression level 0..9 for outgoing messages.</summary>
-    public int Level { get; init; } = 6;
+    /// <summary>
+    /// The level connections start at unless told otherwise: 2. gorilla/websocket starts at 1, Go's
+    /// fastest level, which still builds a Huffman code per block and falls back to stored blocks.
+    /// zlib's (and zlib-ng's) level 1 does neither: it uses only the fixed code, so it sends about
+    /// half again as many bytes as level 6 on JSON and expands incompressible data by about 5%.
+    /// Level 2 is zlib's fastest level that keeps both, so it is what gorilla's default means here.
+    /// </summary>
+    public const int DefaultLevel = 2;
+
+    /// <summary>
+    /// Compression level 0..9 for outgoing messages (default <see cref="DefaultLevel"/>). On JSON,
+    /// level 2 spends about a third of the CPU time of zlib's default level 6 and sends about a fifth
+    /// more bytes (measured in bench/results/latest.md); set 6 for what System.Net.WebSockets and
+    /// Node ws send, or change it per message with the connection's <c>SetCompressionLevel</c>.
+    /// </summary>
+    public int Level { get; init; } = DefaultLevel;
 
     /// <summary>zlib memory level 1..9.</summary>
     public int MemoryLevel { get; init; } = 8;

@@ -12,9 +12,10 @@ public sealed record PerMessageDeflateParameters(
 {
     /// <summary>
     /// How this endpoint compresses (not negotiated; copied from its <see cref="PerMessageDeflateOptions"/>):
-    /// the level a connection starts with, 0..9.
+    /// the level a connection starts with, 0..9 (default <see cref="PerMessageDeflateOptions.DefaultLevel"/>;
+    /// see <see cref="PerMessageDeflateOptions.Level"/> for the trade).
     /// </summary>
-    public int Level { get; init; } = 6;
+    public int Level { get; init; } = PerMessageDeflateOptions.DefaultLevel;
 
     /// <summary>zlib memory level 1..9 of this endpoint's compressor.</summary>
     public int MemoryLevel { get; init; } = 8;
@@ -35,7 +36,7 @@ public sealed record PerMessageDeflateParameters(
     public bool ReadContextTakeover(Role role) => role == Role.Server ? !ClientNoContextTakeover : !ServerNoContextTakeover;
 
     /// <summary>The deflater for messages <paramref name="role"/> sends.</summary>
-    public MessageDeflater CreateDeflater(Role role, int level = 6, int memoryLevel = 8) =>
+    public MessageDeflater CreateDeflater(Role role, int level = PerMessageDeflateOptions.DefaultLevel, int memoryLevel = 8) =>
         new(WriteWindowBits(role), WriteContextTakeover(role), level, memoryLevel);
 
     /// <summary>The inflater for messages <paramref name="role"/> receives.</summary>
