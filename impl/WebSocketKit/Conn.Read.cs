@@ -13,6 +13,8 @@ public sealed partial class Conn
     // (and are unmasked there) instead of through the read buffer.
     private const int DirectReadMinimum = 1024;
 
+    private int DirectReadThreshold => Math.Max(DirectReadMinimum, _options.ReadBufferSize);
+
     // Null while idle when ConnectionOptions.ReleaseReadBufferWhenIdle is set.
     private byte[]? _readBuf;
     private bool _readBufRented;
@@ -230,7 +232,10 @@ public sealed partial class Conn
             switch (step)
             {
                 case FrameEvent.NeedMoreData:
-                    if (_messageOpen && !_inControl && _decoder.PayloadRemaining > 0 && target.Length >= DirectReadMinimum)
+                    // Straight into the caller's memory only when the rest of the payload is at least a
+                    // read buffer's worth: a shorter rest is better fetched with the frames behind it in
+                    // one buffered read than by one system call for the rest and another for the next header.
+                    if (_messageOpen && !_inControl && _decoder.PayloadRemaining >= DirectReadThreshold && target.Length >= DirectReadMinimum)
                     {
                         int want = (int)Math.Min(target.Length, _decoder.PayloadRemaining);
                         int got = await ReceiveAsync(target[..want], token).ConfigureAwait(false);
