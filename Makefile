@@ -39,6 +39,13 @@ ECHO_ARGS ?=
 bench-echo: restore bench-peers
 	$(DOTNET) run -c Release --project bench/WebSocketKit.EchoBench -- $(if $(filter 1,$(QUICK)),--quick) $(ECHO_ARGS)
 
+# Where the threads spend their time on one echo shape, ours and System.Net.WebSockets, with
+# dotnet-trace (a pinned local tool): writes bench/results/profile.md. PROFILE_SHAPE= picks the shape.
+PROFILE_SHAPE ?= 64 B round trips
+.PHONY: bench-profile
+bench-profile: restore
+	./bench/profile/run.sh "$(PROFILE_SHAPE)"
+
 # Installs (apt-get, only when missing) and builds the real peers: gorilla/websocket, Node ws, Python websockets.
 bench-peers:
 	./bench/peers/build.sh

@@ -4,6 +4,7 @@ using WebSocketKit.EchoBench;
 // in one process, interleaved over rounds. See bench/README.md for the shapes and how to read them.
 var opts = BenchOptions.Parse(args);
 OursEndpoints.Opts.ReleaseReadBufferWhenIdle = !opts.HoldReadBuffer;
+Runner.OnlyPair = opts.Pair;
 var shapes = new List<ShapeResult>();
 var bound = TimeSpan.FromSeconds(opts.Quick ? 40 : 90);
 // The full run is sized so that `make bench` (microbenchmarks included) fits in about 15 minutes on 2 cores.
@@ -94,7 +95,7 @@ report.WriteHtml(opts.HtmlPath);
 Console.WriteLine(File.ReadAllText(opts.MarkdownPath));
 return 0;
 
-internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bool Peers, string PeersDir, string MarkdownPath, string HtmlPath, int IdleConnections, string? MicroResults, string? Only, bool HoldReadBuffer)
+internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bool Peers, string PeersDir, string MarkdownPath, string HtmlPath, int IdleConnections, string? MicroResults, string? Only, bool HoldReadBuffer, string? Pair)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -105,8 +106,8 @@ internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bo
             return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
         }
         foreach (var a in args)
-            if (a.StartsWith("--") && a is not ("--quick" or "--rounds" or "--no-compression" or "--no-peers" or "--peers-dir" or "--md" or "--html" or "--idle" or "--micro" or "--only" or "--hold-read-buffer"))
-                throw new ArgumentException($"unknown option {a}; options: --quick --rounds N --no-compression --no-peers --peers-dir DIR --md FILE --html FILE --idle N --micro DIR --only TEXT --hold-read-buffer");
+            if (a.StartsWith("--") && a is not ("--quick" or "--rounds" or "--no-compression" or "--no-peers" or "--peers-dir" or "--md" or "--html" or "--idle" or "--micro" or "--only" or "--hold-read-buffer" or "--pair"))
+                throw new ArgumentException($"unknown option {a}; options: --quick --rounds N --no-compression --no-peers --peers-dir DIR --md FILE --html FILE --idle N --micro DIR --only TEXT --hold-read-buffer --pair LABEL");
         return new BenchOptions(
             quick,
             int.Parse(Value("--rounds", quick ? "3" : "5")),
@@ -118,7 +119,8 @@ internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bo
             int.Parse(Value("--idle", "1000")),
             args.Contains("--micro") ? Value("--micro", "") : null,
             args.Contains("--only") ? Value("--only", "") : null,
-            args.Contains("--hold-read-buffer"));
+            args.Contains("--hold-read-buffer"),
+            args.Contains("--pair") ? Value("--pair", "") : null);
     }
 
     /// <summary>Whether a shape runs: all of them, or those whose name contains --only's text.</summary>

@@ -35,9 +35,13 @@ internal sealed class ShapeResult(string name, string headline, bool higherIsBet
 /// <summary>Runs a shape for each pair, interleaved over rounds (A B A B), after one unrecorded warm-up run per pair.</summary>
 internal static class Runner
 {
+    /// <summary>When set (--pair), only the pair with this label runs: for profiling one stack alone.</summary>
+    public static string? OnlyPair { get; set; }
+
     public static async Task<ShapeResult> RunAsync(string name, string headline, bool higherIsBetter, IReadOnlyList<Pair> pairs, int rounds,
         TimeSpan bound, Func<Pair, bool, CancellationToken, Task<Dictionary<string, double>>> run)
     {
+        if (OnlyPair is { } only) pairs = [.. pairs.Where(p => p.Label == only)];
         var result = new ShapeResult(name, headline, higherIsBetter);
         var failed = new HashSet<string>();
         for (int round = -1; round < rounds; round++)
