@@ -319,8 +319,8 @@ public sealed partial class Conn
                     }
                     int n = Math.Min(rest.Length, chunkBuffer.Length - pos);
                     var chunk = chunkBuffer.AsSpan(pos, n);
-                    rest.Span[..n].CopyTo(chunk);
-                    if (masked) maskOffset = Masking.Apply(chunk, key, maskOffset);
+                    if (masked) maskOffset = Masking.Apply(rest.Span[..n], chunk, key, maskOffset);
+                    else rest.Span[..n].CopyTo(chunk);
                     await _stream.WriteAsync(chunkBuffer.AsMemory(0, pos + n), token).ConfigureAwait(false);
                     rest = rest[n..];
                     pos = 0;

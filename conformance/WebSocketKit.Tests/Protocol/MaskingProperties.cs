@@ -42,6 +42,12 @@ public class MaskingProperties
                     if (!actual.AsSpan().SequenceEqual(expected))
                         Assert.Fail($"key {key:X8} length {length} offset {offset}: first difference at {actual.AsSpan().CommonPrefixLength(expected)}");
                     Assert.Equal((offset + length) % 4, next);
+                    // The copying form, from the untouched source into a separate buffer, at another misalignment.
+                    var copied = new byte[length + 3];
+                    next = Masking.Apply(source.AsSpan(start, length), copied.AsSpan(3), key, offset);
+                    if (!copied.AsSpan(3).SequenceEqual(expected.AsSpan(start, length)))
+                        Assert.Fail($"copying: key {key:X8} length {length} offset {offset}: first difference at {copied.AsSpan(3).CommonPrefixLength(expected.AsSpan(start, length))}");
+                    Assert.Equal((offset + length) % 4, next);
                 }
             }
         }
@@ -96,8 +102,10 @@ public class MaskingProperties
             var inPlace = (byte[])c.Data.Clone();
             int a = Masking.Apply(inPlace, c.Key, c.Offset);
             var copy = new byte[c.Data.Length];
-            int b = Masking.Apply(c.Data, copy, c.Key, c.Offset);
+            var source = (byte[])c.Data.Clone();
+            int b = Masking.Apply(source, copy, c.Key, c.Offset);
             Assert.Equal(inPlace, copy);
             Assert.Equal(a, b);
+            Assert.Equal(c.Data, source); // the source is only read
         });
 }

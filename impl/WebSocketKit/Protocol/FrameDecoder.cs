@@ -123,8 +123,8 @@ public struct FrameDecoder
                     if (input.IsEmpty) return FrameEvent.NeedMoreData;
                     throw new ArgumentException("The destination has no room for payload.", nameof(destination));
                 }
-                input[..n].CopyTo(destination);
-                if (_header.Masked) _maskOffset = Masking.Apply(destination[..n], _header.MaskKey, _maskOffset);
+                if (_header.Masked) _maskOffset = Masking.Apply(input[..n], destination, _header.MaskKey, _maskOffset);
+                else input[..n].CopyTo(destination);
                 consumed = written = n;
                 _remaining -= n;
                 if (_remaining == 0) _state = State.End;

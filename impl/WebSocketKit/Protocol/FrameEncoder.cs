@@ -62,8 +62,8 @@ public static class FrameEncoder
     {
         int n = WriteHeader(destination, fin, opcode, payload.Length, masked, maskKey, rsv1);
         var body = destination.Slice(n, payload.Length);
-        payload.CopyTo(body);
-        if (masked) Masking.Apply(body, maskKey, 0);
+        if (masked) Masking.Apply(payload, body, maskKey, 0);
+        else payload.CopyTo(body);
         return n + payload.Length;
     }
 }
