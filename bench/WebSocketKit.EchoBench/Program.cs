@@ -23,7 +23,7 @@ Pair[] sameImpl = [ours, sys];
 var m64 = Payloads.Random(64, 16);
 var m1k = Payloads.Random(1024, 16);
 var m64k = Payloads.Random(64 * 1024, 8);
-var m1m = Payloads.Random(1 << 20, 4);
+var m1m = Payloads.Random(RawEcho.MessageSize, 4);
 
 async Task<Dictionary<string, double>> OneClient(Pair p, bool compress, Func<IEchoClient, EchoServer, CancellationToken, Task<Dictionary<string, double>>> body, CancellationToken token)
 {
