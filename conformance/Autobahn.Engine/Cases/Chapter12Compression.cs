@@ -71,7 +71,8 @@ public static class Chapter12Compression
                     (ctx.Verdict, ctx.Result) = (Verdicts.Unimplemented, "The peer did not accept permessage-deflate.");
                     return [new SendClose(1000)];
                 }
-                ctx.Result = $"Did not finish within {s.Wait} s.";
+                // Stays the result unless every echo arrives: the peer may drop the connection early, or be slow.
+                ctx.Result = $"No echo came back before the connection ended (the limit is {s.Wait} s).";
                 return [new SetWireLog(false, Mark: true), new CloseAfter(s.Wait), Next(ctx, data, s)];
             },
             OnEvent = (ctx, e) =>
@@ -87,7 +88,11 @@ public static class Chapter12Compression
                     return [new SetWireLog(true, Mark: true), new SendClose(1000)];
                 }
                 ctx.Received.Clear(); // only the count matters; do not keep 1000 echoes
-                if (count < s.Count) return [Next(ctx, data, s)];
+                if (count < s.Count)
+                {
+                    ctx.Result = $"Only {count} of {s.Count} messages came back before the connection ended (the limit is {s.Wait} s).";
+                    return [Next(ctx, data, s)];
+                }
                 (ctx.Verdict, ctx.Result) = (Verdicts.Ok, "All messages came back exactly, in time.");
                 return [new SetWireLog(true, Mark: true), new SendClose(1000)];
             },
