@@ -8,7 +8,7 @@ Runner.OnlyPair = opts.Pair;
 var shapes = new List<ShapeResult>();
 var bound = TimeSpan.FromSeconds(opts.Quick ? 40 : 90);
 // The full run is sized so that `make bench` (microbenchmarks included) fits in about 15 minutes on 2 cores.
-double scale = opts.Quick ? 0.25 : 0.6;
+double scale = opts.Quick ? 0.25 : 1.0;
 int N(int full) => Math.Max(1, (int)(full * scale));
 
 Pair ours = new("ours", Impl.Ours, Impl.Ours);

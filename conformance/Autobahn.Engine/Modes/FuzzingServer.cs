@@ -24,6 +24,7 @@ public sealed class FuzzingServer : IAsyncDisposable
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<(string Agent, string Id), CaseResult> _results = new();
+    private readonly HashSet<Task> _running = [];
     private readonly ConcurrentDictionary<(string Agent, string Id), TaskCompletionSource<CaseResult>> _waiting = new();
     private readonly ConcurrentDictionary<Task, byte> _connections = new();
     private readonly Timeouts _timeouts;
@@ -112,7 +113,12 @@ public sealed class FuzzingServer : IAsyncDisposable
         }
         switch (hs.Path)
         {
-            case "/runCase": await RunCaseAsync(socket, hs, log, early, selected!, agent!); break;
+            case "/runCase":
+                var run = RunCaseAsync(socket, hs, log, early, selected!, agent!);
+                lock (_running) _running.Add(run);
+                try { await run; }
+                finally { lock (_running) _running.Remove(run); }
+                break;
             case "/getCaseCount": await ReplyAsync(socket, hs, log, early, JsonSerializer.Serialize(_cases.Count)); break;
             case "/getCaseInfo":
                 await ReplyAsync(socket, hs, log, early, JsonSerializer.Serialize(new { id = selected!.Id, description = selected.Description }));
@@ -122,6 +128,12 @@ public sealed class FuzzingServer : IAsyncDisposable
                 await ReplyAsync(socket, hs, log, early, JsonSerializer.Serialize(new { behavior = result.Behavior }));
                 break;
             case "/updateReports":
+                // A client may ask as soon as its side of the last case has closed, before this side
+                // has judged it; every case ends by its own hard limit, so waiting for them is bounded.
+                Task[] running;
+                lock (_running) running = [.. _running];
+                try { await Task.WhenAll(running).WaitAsync(_stop.Token); }
+                catch (Exception) when (!_stop.IsCancellationRequested) { /* a failed run is reported by its own result */ }
                 WriteReports();
                 _progress?.Invoke($"Reports updated in {Path.GetFullPath(_spec.OutDir)}");
                 await ReplyAsync(socket, hs, log, early, null);
