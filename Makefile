@@ -40,7 +40,8 @@ bench-echo: restore bench-peers
 	$(DOTNET) run -c Release --project bench/WebSocketKit.EchoBench -- $(if $(filter 1,$(QUICK)),--quick) $(ECHO_ARGS)
 
 # Where the threads spend their time on one echo shape, ours and System.Net.WebSockets, with
-# dotnet-trace (a pinned local tool): writes bench/results/profile.md. PROFILE_SHAPE= picks the shape.
+# dotnet-trace (a pinned local tool), and with perf when installed: writes bench/results/profile-<shape>.md.
+# PROFILE_SHAPE= picks the shape.
 PROFILE_SHAPE ?= 64 B round trips
 .PHONY: bench-profile
 bench-profile: restore

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Profiles one echo shape for ours and for System.Net.WebSockets with dotnet-trace (sampled thread
 # time, the pinned local tool), and writes where each stack's threads spent their time to
-# bench/results/profile.md. Usage: bench/profile/run.sh ["shape name"] [rounds]
+# bench/results/profile-<shape>.md. Where perf(1) is installed it also samples CPU time (kernel included,
+# with the runtime's perf map for JIT-compiled code) and adds where the CPU went: per binary, and
+# the hottest JIT-compiled methods. Usage: bench/profile/run.sh ["shape name"] [rounds]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 shape="${1:-64 B round trips}"
 rounds="${2:-10}"
-out=bench/results/profile.md
+out="bench/results/profile-$(echo "$shape" | tr -cs 'A-Za-z0-9' '-' | sed 's/-$//').md"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 dotnet tool restore >/dev/null
@@ -28,5 +30,27 @@ for pair in ours System.Net; do
   python3 bench/profile/summarize.py "${trace%.nettrace}.speedscope.json" "$pair" >> "$out"
   grep -E "^\| $shape \|" "$work/run.md" | head -1 | sed 's/^/Run figures: /' >> "$out" || true
   echo >> "$out"
+  if command -v perf >/dev/null && perf record -q -o "$work/probe.data" true 2>/dev/null; then
+    DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 perf record -q -F 499 -o "$work/perf.data" -- \
+      dotnet "$dll" --only "$shape" --rounds "$rounds" --no-peers --no-compression --pair "$pair" \
+      --md "$work/run.md" --html "$work/run.html" >/dev/null 2>&1
+    set +o pipefail # head closes the pipes early on purpose
+    {
+      echo "CPU samples (perf, kernel included) by binary; [JIT] is JIT-compiled .NET code:"
+      echo
+      echo '```'
+      perf report -i "$work/perf.data" --no-children --sort dso -g none 2>/dev/null | grep -vE '^#|^$' | head -8
+      echo '```'
+      echo
+      echo "Hottest JIT-compiled methods:"
+      echo
+      echo '```'
+      perf report -i "$work/perf.data" --no-children --sort dso,sym -g none 2>/dev/null | grep -F '[JIT]' | head -10 \
+        | sed -E 's/\[JIT\] tid [0-9]+ +//; s/\(valuetype[^)]*\)|\(class[^)]*\)//g' | cut -c1-160
+      echo '```'
+      echo
+    } >> "$out"
+    set -o pipefail
+  fi
 done
 cat "$out"
