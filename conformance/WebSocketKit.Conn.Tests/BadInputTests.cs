@@ -46,6 +46,15 @@ public class BadInputTests
 
     [Theory, MemberData(nameof(Cases))]
     public async Task The_server_closes_with_the_code_the_RFC_requires(string what, byte[] bytes, int expectedCode, ProtocolError expectedError)
+        => await ClosesWithAsync(what, bytes, expectedCode, expectedError);
+
+    // Behind a good message in the same segment, the bad frame is already buffered when the next read
+    // starts: the path that takes whole buffered messages without waiting must refuse it just the same.
+    [Theory, MemberData(nameof(Cases))]
+    public async Task The_same_holds_when_the_bad_frame_is_already_buffered_behind_a_whole_message(string what, byte[] bytes, int expectedCode, ProtocolError expectedError)
+        => await ClosesWithAsync(what, [.. RawPeer.Frame(0x82, "ok"u8), .. bytes], expectedCode, expectedError);
+
+    private static async Task ClosesWithAsync(string what, byte[] bytes, int expectedCode, ProtocolError expectedError)
     {
         var (code, error) = await FeedAsync(bytes);
         Assert.True(expectedCode == code, $"{what}: close code {code}");

@@ -96,11 +96,33 @@ public sealed partial class Conn
     /// destination (e.g. <see cref="ArrayBufferWriter{T}"/> after <c>ResetWrittenCount</c>) this
     /// allocates nothing per message.
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<MessageType> ReadMessageAsync(IBufferWriter<byte> destination, CancellationToken cancellationToken = default)
+    public ValueTask<MessageType> ReadMessageAsync(IBufferWriter<byte> destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
         EnterRead();
+        bool taken = false;
+        MessageType type = default;
+        try
+        {
+            taken = !cancellationToken.IsCancellationRequested && TryReadBufferedMessage(destination, out type);
+        }
+        catch
+        {
+            Volatile.Write(ref _readBusy, 0);
+            throw;
+        }
+        if (taken)
+        {
+            Volatile.Write(ref _readBusy, 0);
+            return new ValueTask<MessageType>(type);
+        }
+        return ReadWholeMessageAsync(destination, cancellationToken);
+    }
+
+    // The general read of a whole message; the caller has entered the read side.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<MessageType> ReadWholeMessageAsync(IBufferWriter<byte> destination, CancellationToken cancellationToken)
+    {
         var token = BeginRead(cancellationToken, out var link);
         try
         {
@@ -117,6 +139,40 @@ public sealed partial class Conn
         {
             EndRead(link);
         }
+    }
+
+    // The fast path for the common case: a whole one-frame data message already in the read buffer is
+    // decoded, unmasked and checked without going async. It works on a copy of the decoder and commits
+    // nothing unless it takes the whole message; anything else (a control frame first, a fragment,
+    // compression, a frame not all here, a protocol error, invalid UTF-8) leaves every piece of state
+    // as it was for the general path, which also answers errors with the right close code.
+    private bool TryReadBufferedMessage(IBufferWriter<byte> destination, out MessageType type)
+    {
+        type = default;
+        if (_compression is not null || _inControl || (_messageOpen && !_messageDone) || _readBuf is null) return false;
+        var input = _readBuf.AsSpan(_readPos, _readEnd - _readPos);
+        if (input.Length < 2) return false;
+        var decoder = _decoder;
+        if (decoder.Decode(input, default, out int used, out _) != FrameEvent.Header) return false;
+        var header = decoder.Header;
+        if (!header.Fin || header.IsControl || header.Opcode == Opcode.Continuation || header.PayloadLength > input.Length - used) return false;
+        int length = (int)header.PayloadLength;
+        var payload = length == 0 ? default : destination.GetSpan(length)[..length];
+        if (length > 0)
+        {
+            if (decoder.Decode(input[used..], payload, out int consumed, out int written) != FrameEvent.Payload || written != length) return false;
+            used += consumed;
+        }
+        if (decoder.Decode(input[used..], default, out int endUsed, out _) != FrameEvent.FrameEnd) return false;
+        used += endUsed;
+        if (header.Opcode == Opcode.Text && !Utf8Validator.IsValid(payload)) return false;
+        _decoder = decoder;
+        _readPos += used;
+        _messageOpen = _messageDone = true;
+        _messageType = type = (MessageType)header.Opcode;
+        _readGeneration++;
+        if (length > 0) destination.Advance(length);
+        return true;
     }
 
     /// <summary>
