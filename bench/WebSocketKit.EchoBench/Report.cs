@@ -62,6 +62,11 @@ internal sealed class Report
 
     private IEnumerable<string> Findings()
     {
+        var below = _shapes.Select(s => (s.Name, Ratio: Ratio(s, s.Headline)))
+            .Where(x => double.TryParse(x.Ratio, CultureInfo.InvariantCulture, out var r) && r < 1).Select(x => $"{x.Name} ({x.Ratio})").ToList();
+        yield return below.Count == 0
+            ? "Every shape's headline ratio is 1.00 or more."
+            : $"Headline ratio below 1.00: {string.Join(", ", below)}.";
         var mib = _shapes.FirstOrDefault(s => s.Name == "1 MiB pipelined");
         if (mib?.Summary("ours", "MB/s") is { } o && mib.Summary("raw TCP", "MB/s") is { } r)
             yield return $"1 MiB echo: ours at {o.Median / r.Median * 100:F0}% of raw TCP ({Number(o.Median)} vs {Number(r.Median)} MB/s)" +
