@@ -1,24 +1,53 @@
 // gorilla-echo: gorilla/websocket's own client against its own server on 127.0.0.1, reporting the
-// echo figures the .NET echo tool measures (64 B round trips, 64 B and 64 KiB pipelined) as JSON.
+// echo figures the .NET echo tool measures as one JSON object: 64 B round trips; 64 B, 1 KiB, 64 KiB
+// and 1 MiB pipelined; 1, 100 and 1000 connections at once; and, given --payloads DIR, the deflate
+// shapes over the same message bytes the .NET side sends. A shape whose count is 0 is left out.
 package main
 
 import (
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/json"
 	"flag"
 	"log"
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"sort"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
 )
 
+// serverBytesRead counts every byte the server reads off its sockets: the compressed size on the wire.
+var serverBytesRead int64
+
+type countingListener struct{ net.Listener }
+
+func (l countingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return countingConn{c}, nil
+}
+
+type countingConn struct{ net.Conn }
+
+func (c countingConn) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
+	atomic.AddInt64(&serverBytesRead, int64(n))
+	return n, err
+}
+
+// The server accepts permessage-deflate when a client offers it; gorilla then compresses at its default level.
+var upgrader = websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 4096, EnableCompression: true}
+
 func echo(w http.ResponseWriter, r *http.Request) {
-	up := websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 4096}
-	c, err := up.Upgrade(w, r, nil)
+	c, err := upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return
 	}
@@ -34,34 +63,61 @@ func echo(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func dial(addr string) *websocket.Conn {
-	c, _, err := websocket.DefaultDialer.Dial("ws://"+addr+"/", nil)
+var (
+	plain    = &websocket.Dialer{HandshakeTimeout: 10 * time.Second}
+	deflated = &websocket.Dialer{HandshakeTimeout: 10 * time.Second, EnableCompression: true}
+)
+
+func dial(d *websocket.Dialer, addr string) *websocket.Conn {
+	c, _, err := d.Dial("ws://"+addr+"/", nil)
 	if err != nil {
 		log.Fatal(err)
 	}
 	return c
 }
 
-func payload(n int) []byte {
-	b := make([]byte, n)
-	rand.Read(b)
-	return b
+func randomMessages(size, count int) [][]byte {
+	all := make([][]byte, count)
+	for i := range all {
+		all[i] = make([]byte, size)
+		rand.Read(all[i])
+	}
+	return all
+}
+
+// loadMessages reads a payload set the echo tool wrote: each message as a 4-byte little-endian length, then its bytes.
+func loadMessages(path string) [][]byte {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var all [][]byte
+	for len(data) >= 4 {
+		n := int(binary.LittleEndian.Uint32(data))
+		all = append(all, data[4:4+n])
+		data = data[4+n:]
+	}
+	return all
+}
+
+func roundTrip(c *websocket.Conn, m []byte) {
+	if err := c.WriteMessage(websocket.BinaryMessage, m); err != nil {
+		log.Fatal(err)
+	}
+	if _, r, err := c.ReadMessage(); err != nil || len(r) != len(m) {
+		log.Fatal("echo failed: ", err)
+	}
 }
 
 func roundTrips(addr string, n int) map[string]float64 {
-	c := dial(addr)
+	c := dial(plain, addr)
 	defer c.Close()
-	m := payload(64)
+	m := randomMessages(64, 1)[0]
 	lat := make([]time.Duration, n)
 	start := time.Now()
 	for i := 0; i < n; i++ {
 		t0 := time.Now()
-		if err := c.WriteMessage(websocket.BinaryMessage, m); err != nil {
-			log.Fatal(err)
-		}
-		if _, r, err := c.ReadMessage(); err != nil || len(r) != len(m) {
-			log.Fatal("echo failed: ", err)
-		}
+		roundTrip(c, m)
 		lat[i] = time.Since(t0)
 	}
 	secs := time.Since(start).Seconds()
@@ -73,15 +129,20 @@ func roundTrips(addr string, n int) map[string]float64 {
 	}
 }
 
-func pipelined(addr string, size, n int) map[string]float64 {
-	c := dial(addr)
+// pipelined: a writer goroutine sends n messages (cycling through msgs) while this one reads n echoes.
+func pipelined(d *websocket.Dialer, addr string, msgs [][]byte, n int) map[string]float64 {
+	c := dial(d, addr)
 	defer c.Close()
-	m := payload(size)
+	bytes := 0
+	for i := 0; i < n; i++ {
+		bytes += len(msgs[i%len(msgs)])
+	}
+	wireBefore := atomic.LoadInt64(&serverBytesRead)
 	start := time.Now()
 	done := make(chan error, 1)
 	go func() {
 		for i := 0; i < n; i++ {
-			if err := c.WriteMessage(websocket.BinaryMessage, m); err != nil {
+			if err := c.WriteMessage(websocket.BinaryMessage, msgs[i%len(msgs)]); err != nil {
 				done <- err
 				return
 			}
@@ -89,7 +150,7 @@ func pipelined(addr string, size, n int) map[string]float64 {
 		done <- nil
 	}()
 	for i := 0; i < n; i++ {
-		if _, r, err := c.ReadMessage(); err != nil || len(r) != size {
+		if _, r, err := c.ReadMessage(); err != nil || len(r) != len(msgs[i%len(msgs)]) {
 			log.Fatal("echo failed: ", err)
 		}
 	}
@@ -97,24 +158,80 @@ func pipelined(addr string, size, n int) map[string]float64 {
 		log.Fatal(err)
 	}
 	secs := time.Since(start).Seconds()
-	return map[string]float64{"msgs_per_s": float64(n) / secs, "mb_per_s": float64(n*size) / secs / 1e6}
+	figures := map[string]float64{"msgs_per_s": float64(n) / secs, "mb_per_s": float64(bytes) / secs / 1e6}
+	if d == deflated {
+		// Every request has reached the server once its echo is read, so the count is complete.
+		figures["wire_b_per_msg"] = float64(atomic.LoadInt64(&serverBytesRead)-wireBefore) / float64(n)
+	}
+	return figures
+}
+
+// concurrent: every connection does perConn 64 B round trips at once; the figure is the aggregate rate.
+func concurrent(addr string, conns, perConn int) map[string]float64 {
+	cs := make([]*websocket.Conn, conns)
+	for i := range cs {
+		cs[i] = dial(plain, addr)
+	}
+	m := randomMessages(64, 1)[0]
+	var wg sync.WaitGroup
+	start := time.Now()
+	for _, c := range cs {
+		wg.Add(1)
+		go func(c *websocket.Conn) {
+			defer wg.Done()
+			for i := 0; i < perConn; i++ {
+				roundTrip(c, m)
+			}
+		}(c)
+	}
+	wg.Wait()
+	secs := time.Since(start).Seconds()
+	for _, c := range cs {
+		c.Close()
+	}
+	return map[string]float64{"msgs_per_s": float64(conns*perConn) / secs}
 }
 
 func main() {
-	rt := flag.Int("rt", 10000, "64 B round trips")
-	p64 := flag.Int("pipe64", 50000, "64 B pipelined messages")
-	p64k := flag.Int("pipe64k", 1000, "64 KiB pipelined messages")
+	counts := map[string]*int{}
+	for _, k := range []string{"rt64", "pipe64", "pipe1k", "pipe64k", "pipe1m", "conn1", "conn100", "conn1000",
+		"deflate_random16k", "deflate_json4k", "deflate_json64k"} {
+		counts[k] = flag.Int(k, 0, "messages for "+k+" (per connection for connN); 0 leaves it out")
+	}
+	payloads := flag.String("payloads", "", "directory with the deflate payload sets (<shape>.bin)")
 	flag.Parse()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		log.Fatal(err)
 	}
-	go http.Serve(ln, http.HandlerFunc(echo))
+	go http.Serve(countingListener{ln}, http.HandlerFunc(echo))
 	addr := ln.Addr().String()
-	out := map[string]map[string]float64{
-		"rt64":    roundTrips(addr, *rt),
-		"pipe64":  pipelined(addr, 64, *p64),
-		"pipe64k": pipelined(addr, 64*1024, *p64k),
+	out := map[string]map[string]float64{}
+	run := func(key string, f func(n int) map[string]float64) {
+		if n := *counts[key]; n > 0 {
+			out[key] = f(n)
+		}
+	}
+	pipe := func(size int) func(int) map[string]float64 {
+		msgs := randomMessages(size, 4)
+		return func(n int) map[string]float64 { return pipelined(plain, addr, msgs, n) }
+	}
+	conns := func(c int) func(int) map[string]float64 {
+		return func(n int) map[string]float64 { return concurrent(addr, c, n) }
+	}
+	run("rt64", func(n int) map[string]float64 { return roundTrips(addr, n) })
+	run("pipe64", pipe(64))
+	run("pipe1k", pipe(1024))
+	run("pipe64k", pipe(64*1024))
+	run("pipe1m", pipe(1024*1024))
+	run("conn1", conns(1))
+	run("conn100", conns(100))
+	run("conn1000", conns(1000))
+	if *payloads != "" {
+		for _, k := range []string{"deflate_random16k", "deflate_json4k", "deflate_json64k"} {
+			msgs := loadMessages(filepath.Join(*payloads, k+".bin"))
+			run(k, func(n int) map[string]float64 { return pipelined(deflated, addr, msgs, n) })
+		}
 	}
 	json.NewEncoder(os.Stdout).Encode(out)
 }
