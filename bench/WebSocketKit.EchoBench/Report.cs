@@ -21,6 +21,9 @@ internal sealed class Report
         _opts = opts;
         foreach (var (peer, shape, figures) in peers)
             _shapes.FirstOrDefault(s => s.Name == shape)?.Add(peer, figures);
+        // What each peer ran with (its compression settings, smaller counts, a failure) goes under its shape.
+        foreach (var (shape, note) in Peers.Notes)
+            _shapes.FirstOrDefault(s => s.Name == shape)?.Notes.Add(note);
         _stamp = $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, " +
                  $".NET {Environment.Version}, {(opts.Quick ? "quick" : "full")} run, {opts.Rounds} rounds";
     }
