@@ -52,7 +52,7 @@ public sealed class Inflater
         ContextTakeover = contextTakeover;
         MaxMessageSize = maxMessageSize;
         _windowSize = 1 << windowBits;
-        _window = new byte[_windowSize];
+        _window = new byte[_windowSize + MatchCopy.Overshoot]; // slack for the fast loop's wide reads
     }
 
     /// <summary>The window the peer may refer back into: 2^WindowBits bytes.</summary>
@@ -355,32 +355,108 @@ public sealed class Inflater
         return result;
     }
 
+    // The fast loop runs only while no symbol can reach the end of a span: 8 input bytes for the unaligned
+    // refill, and output room for the longest match plus the wide copies' overshoot (which is also more
+    // than the at most 63 literals one refill can hold).
+    private const int FastInputMargin = 8, FastOutputMargin = DeflateConstants.MaxMatch + MatchCopy.Overshoot;
+
+    private const uint KindBits = 0xF00, LiteralBits = KindLiteral << 8, BaseBits = KindBase << 8,
+        EndOfBlockBits = KindEndOfBlock << 8, SubTableBits = KindSubTable << 8;
+
     /// <summary>
-    /// The hot loop over literal/length and distance codes, on local copies of the bit buffer. Returns
-    /// MessageComplete to mean "end of block reached". Table indexes are in range by construction (masked
-    /// primary index, sub-table offsets and widths written by <see cref="HuffmanTable.Build"/>), and input
-    /// and output positions are checked against their lengths, so the unchecked reads stay inside.
+    /// Decodes literal/length and distance codes on local copies of the bit buffer. Returns MessageComplete
+    /// to mean "end of block reached". A fast loop runs far from the ends of the spans, a careful one near
+    /// them. Table indexes are in range by construction (masked primary index, sub-table offsets and widths
+    /// written by <see cref="HuffmanTable.Build"/>).
     /// </summary>
     private InflateStatus DecodeCodes(ReadOnlySpan<byte> input, ref int ipRef, Span<byte> output, ref int opRef)
     {
         ulong bits = _bits;
         int nb = _bitCount, ip = ipRef, op = opRef;
         int inLen = input.Length, outLen = output.Length;
-        int windowSize = _windowSize, winHave = _winHave;
+        int windowSize = _windowSize, winHave = _winHave, winNext = _winNext;
         ref byte inRef = ref MemoryMarshal.GetReference(input);
         ref byte outRef = ref MemoryMarshal.GetReference(output);
+        ref byte winRef = ref MemoryMarshal.GetArrayDataReference(_window);
         ref uint lit = ref MemoryMarshal.GetArrayDataReference(_lit);
         ref uint dist = ref MemoryMarshal.GetArrayDataReference(_dist);
         InflateStatus result;
+        uint e;
+        int n;
+
+        // In range: input is read only by the refill, 8 bytes at ip <= inLen - 8. Output is written from
+        // op <= outLen - FastOutputMargin: one match of at most 258 bytes plus the copy overshoot, or a run
+        // of literals, at most one per bit held (63).
+        int inFastEnd = inLen - FastInputMargin, outFastEnd = outLen - FastOutputMargin;
+        while (ip <= inFastEnd && op <= outFastEnd)
+        {
+            bits |= Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref inRef, ip)) << nb;
+            ip += (63 - nb) >> 3;
+            nb |= 56; // 56..63 bits held: enough for a length and a distance with their extra bits (at most 48)
+            e = Unsafe.Add(ref lit, (int)bits & LitMask);
+            if ((e & KindBits) == SubTableBits) e = SubEntry(ref lit, e, bits, LitLenPrimaryBits);
+            n = (int)(e & 0xFF);
+            if ((e & KindBits) == LiteralBits)
+            {
+                Unsafe.Add(ref outRef, op++) = (byte)(e >> 16);
+                bits >>= n;
+                nb -= n;
+                // Literals come in runs: go on with primary-table literals while the bits held cover them.
+                // (e & 0xFFF) - LiteralBits is the code length for a literal and far above 63 for any other kind.
+                while ((uint)(((e = Unsafe.Add(ref lit, (int)bits & LitMask)) & 0xFFF) - LiteralBits) <= (uint)nb)
+                {
+                    Unsafe.Add(ref outRef, op++) = (byte)(e >> 16);
+                    n = (int)(e & 0xFF);
+                    bits >>= n;
+                    nb -= n;
+                }
+                continue;
+            }
+            if ((e & KindBits) == BaseBits)
+            {
+                int extra = (int)(e >> 12) & 15;
+                int length = (int)(e >> 16) + (int)((bits >> n) & ((1UL << extra) - 1));
+                bits >>= n + extra;
+                nb -= n + extra;
+                uint de = Unsafe.Add(ref dist, (int)bits & DistMask);
+                if ((de & KindBits) == SubTableBits) de = SubEntry(ref dist, de, bits, DistPrimaryBits);
+                if ((de & KindBits) != BaseBits) { result = InflateStatus.InvalidData; goto done; } // the bits held cover any code: it is not a distance
+                int dn = (int)(de & 0xFF), dextra = (int)(de >> 12) & 15;
+                int distance = (int)(de >> 16) + (int)((bits >> dn) & ((1UL << dextra) - 1));
+                bits >>= dn + dextra;
+                nb -= dn + dextra;
+                if (distance > windowSize) { result = InflateStatus.InvalidData; goto done; }
+                if (distance <= op)
+                {
+                    MatchCopy.Within(ref Unsafe.Add(ref outRef, op), distance, length);
+                }
+                else
+                {
+                    int back = distance - op; // how far the match starts before this call's output
+                    if (back > winHave) { result = InflateStatus.InvalidData; goto done; }
+                    int start = winNext - back;
+                    if (start < 0) start += windowSize;
+                    // All of it inside the window without wrapping: one wide copy (the window array has the
+                    // overshoot as slack past windowSize).
+                    if (length <= back && start + length <= windowSize) MatchCopy.Disjoint(ref Unsafe.Add(ref outRef, op), ref Unsafe.Add(ref winRef, start), length);
+                    else CopyMatch(output, op, distance, length);
+                }
+                op += length;
+                continue;
+            }
+            if ((e & KindBits) == EndOfBlockBits) goto endOfBlock;
+            result = InflateStatus.InvalidData;
+            goto done;
+        }
+
         while (true)
         {
-            // Refill to at least 56 bits: enough for a whole literal or length+distance pair (at most 48 bits).
+            // Refill to at least 56 bits when 8 bytes are there, else byte by byte.
             if (inLen - ip >= 8)
             {
                 bits |= Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref inRef, ip)) << nb;
                 ip += (63 - nb) >> 3;
                 nb |= 56;
-                bits &= ulong.MaxValue >> (64 - nb);
             }
             else
             {
@@ -391,61 +467,44 @@ public sealed class Inflater
                 }
             }
 
-            uint e = Unsafe.Add(ref lit, (int)bits & LitMask);
-            if (((e >> 8) & 15) == KindSubTable)
-                e = Unsafe.Add(ref lit, (int)(e >> 16) + ((int)(bits >> LitLenPrimaryBits) & ((1 << (int)((e >> 12) & 15)) - 1)));
-            int n = (int)(e & 0xFF);
-            if (n > nb) { result = InflateStatus.NeedInput; break; }
-            uint kind = (e >> 8) & 15;
-            if (kind == KindLiteral)
+            e = Unsafe.Add(ref lit, (int)bits & LitMask);
+            if ((e & KindBits) == SubTableBits) e = SubEntry(ref lit, e, bits, LitLenPrimaryBits);
+            n = (int)(e & 0xFF);
+            if (n > nb) { result = InflateStatus.NeedInput; goto done; }
+            if ((e & KindBits) == LiteralBits)
             {
-                if (op >= outLen) { result = InflateStatus.OutputFull; break; }
+                if (op >= outLen) { result = InflateStatus.OutputFull; goto done; }
                 Unsafe.Add(ref outRef, op++) = (byte)(e >> 16);
                 bits >>= n;
                 nb -= n;
-                // Literals come in runs: keep decoding them from the bits already held, refilling only when short.
-                while (true)
-                {
-                    e = Unsafe.Add(ref lit, (int)bits & LitMask);
-                    int n2 = (int)(e & 0xFF);
-                    if ((e & 0xF00) != (KindLiteral << 8) || n2 > nb || op >= outLen) break;
-                    Unsafe.Add(ref outRef, op++) = (byte)(e >> 16);
-                    bits >>= n2;
-                    nb -= n2;
-                }
                 continue;
             }
-            if (kind == KindBase)
+            if ((e & KindBits) == BaseBits)
             {
                 int extra = (int)(e >> 12) & 15;
                 int t = n + extra;
-                if (t > nb) { result = InflateStatus.NeedInput; break; }
+                if (t > nb) { result = InflateStatus.NeedInput; goto done; }
                 int length = (int)(e >> 16) + (int)((bits >> n) & ((1UL << extra) - 1));
                 ulong db = bits >> t;
                 uint de = Unsafe.Add(ref dist, (int)db & DistMask);
-                if (((de >> 8) & 15) == KindSubTable)
-                    de = Unsafe.Add(ref dist, (int)(de >> 16) + ((int)(db >> DistPrimaryBits) & ((1 << (int)((de >> 12) & 15)) - 1)));
+                if ((de & KindBits) == SubTableBits) de = SubEntry(ref dist, de, db, DistPrimaryBits);
                 int dn = (int)(de & 0xFF);
-                if (t + dn > nb) { result = InflateStatus.NeedInput; break; }
-                if (((de >> 8) & 15) != KindBase) { result = InflateStatus.InvalidData; break; }
+                if (t + dn > nb) { result = InflateStatus.NeedInput; goto done; }
+                if ((de & KindBits) != BaseBits) { result = InflateStatus.InvalidData; goto done; }
                 int dextra = (int)(de >> 12) & 15;
                 int total = t + dn + dextra;
-                if (total > nb) { result = InflateStatus.NeedInput; break; }
+                if (total > nb) { result = InflateStatus.NeedInput; goto done; }
                 int distance = (int)(de >> 16) + (int)((db >> dn) & ((1UL << dextra) - 1));
-                if (distance > windowSize || distance > winHave + op) { result = InflateStatus.InvalidData; break; }
+                if (distance > windowSize || distance > winHave + op) { result = InflateStatus.InvalidData; goto done; }
                 bits >>= total;
                 nb -= total;
-                if (distance <= op && distance >= 8 && outLen - op >= length + 8)
+                int room = outLen - op;
+                if (distance <= op && room >= length + MatchCopy.Overshoot)
                 {
-                    // Common case: source in this output, no overlap within 8 bytes, room to overshoot.
-                    ref byte d = ref Unsafe.Add(ref outRef, op);
-                    ref byte src = ref Unsafe.Subtract(ref d, distance);
-                    for (int k = 0; k < length; k += 8)
-                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, k), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, k)));
+                    MatchCopy.Within(ref Unsafe.Add(ref outRef, op), distance, length);
                     op += length;
                     continue;
                 }
-                int room = outLen - op;
                 if (length <= room)
                 {
                     CopyMatch(output, op, distance, length);
@@ -458,26 +517,32 @@ public sealed class Inflater
                 _copyDist = distance;
                 _state = State.Copy;
                 result = InflateStatus.OutputFull;
-                break;
+                goto done;
             }
-            if (kind == KindEndOfBlock)
-            {
-                bits >>= n;
-                nb -= n;
-                _state = State.BlockHeader;
-                result = InflateStatus.MessageComplete;
-                break;
-            }
+            if ((e & KindBits) == EndOfBlockBits) goto endOfBlock;
             result = InflateStatus.InvalidData;
-            break;
+            goto done;
         }
-        _bits = bits;
+
+    endOfBlock:
+        bits >>= n;
+        nb -= n;
+        _state = State.BlockHeader;
+        result = InflateStatus.MessageComplete;
+        goto done;
+    done:
+        // The refills leave not-yet-counted input bits above nb; clear them, as Need() ORs whole bytes in.
+        _bits = bits & ((1UL << nb) - 1);
         _bitCount = nb;
         ipRef = ip;
         opRef = op;
         return result;
     }
 
+    /// <summary>The entry a sub-table link points to for the bits after the primary index.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint SubEntry(ref uint table, uint link, ulong bits, int primaryBits) =>
+        Unsafe.Add(ref table, (int)(link >> 16) + ((int)(bits >> primaryBits) & ((1 << (int)((link >> 12) & 15)) - 1)));
     /// <summary>Copies <paramref name="length"/> bytes from <paramref name="distance"/> back, which may reach into the window.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CopyMatch(Span<byte> output, int op, int distance, int length)
