@@ -9,16 +9,19 @@ namespace WebSocketKit.Protocol.Compression;
 /// Builds the lookup tables the inflater decodes Huffman codes with (RFC 1951 section 3.2.2).
 /// A table is a primary array indexed by the next <c>primaryBits</c> input bits (LSB first, so codes are
 /// stored bit-reversed), followed by sub-tables for codes longer than that. Each entry is a packed uint:
-/// bits 0-7 the total code length, bits 8-11 the kind, bits 12-15 extra bits (or sub-table index bits),
-/// bits 16-31 the value (literal byte, base length/distance, symbol, or sub-table offset).
+/// bits 0-7 the bits it consumes (the code length, plus the extra bits for a length or distance),
+/// bits 8-11 the code length alone (where the extra bits start; for a link, the sub-table's index width),
+/// bits 12-15 the kind flags (none for a length or distance base), bits 16-31 the value (literal byte,
+/// base length/distance, code-length symbol, or sub-table offset). The layout lets the decoder test a kind
+/// with one mask and consume a length with its extra bits in one shift.
 /// </summary>
 internal static class HuffmanTable
 {
-    public const uint KindInvalid = 0, KindLiteral = 1, KindBase = 2, KindEndOfBlock = 3, KindSubTable = 4;
+    public const uint LiteralFlag = 0x8000, EndOfBlockFlag = 0x4000, LinkFlag = 0x2000, InvalidFlag = 0x1000, KindFlags = 0xF000;
 
-    /// <summary>Unused slots of an incomplete code: length 16 is more than any real code, so a decoder
+    /// <summary>Unused slots of an incomplete code: 16 bits is more than any real code, so a decoder
     /// holding fewer than 16 bits asks for input first and only then reports the code as invalid.</summary>
-    public const uint InvalidEntry = 16;
+    public const uint InvalidEntry = InvalidFlag | 16;
 
     public const int LitLenPrimaryBits = 10, DistPrimaryBits = 8, CodeLenPrimaryBits = 7;
     // Worst case: every symbol longer than the primary width has its own sub-table of 2^(15 - primary) slots.
@@ -26,19 +29,28 @@ internal static class HuffmanTable
     public const int DistTableSize = (1 << DistPrimaryBits) + 32 * (1 << (15 - DistPrimaryBits));
     public const int CodeLenTableSize = 1 << CodeLenPrimaryBits;
 
-    public static uint Entry(uint kind, uint extra, uint value) => (kind << 8) | (extra << 12) | (value << 16);
+    private static uint Entry(uint flags, uint low, uint value) => flags | low | (value << 16);
+
+    /// <summary>The value of a length's or distance's extra bits, which follow its code in <paramref name="bits"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int ExtraBits(uint entry, ulong bits) => (int)(((uint)bits & ~(uint.MaxValue << (int)(entry & 0xFF))) >> (int)((entry >> 8) & 15));
+
+    /// <summary>The entry a sub-table link points to for the bits after the primary index.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint Follow(ref uint table, uint link, ulong bits, int primaryBits) =>
+        Unsafe.Add(ref table, (int)(link >> 16) + ((int)(bits >> primaryBits) & ((1 << (int)((link >> 8) & 15)) - 1)));
 
     // Declared before the fixed tables, whose initializers use it.
     private static readonly byte[] ReversedBytes = Enumerable.Range(0, 256)
         .Select(b => (byte)(((b & 1) << 7) | ((b & 2) << 5) | ((b & 4) << 3) | ((b & 8) << 1) | ((b >> 1) & 8) | ((b >> 3) & 4) | ((b >> 5) & 2) | (b >> 7)))
         .ToArray();
 
-    /// <summary>Kind, extra bits and value for each literal/length symbol 0..287 (length 0 in bits 0-7).</summary>
+    /// <summary>Each literal/length symbol's entry without its code length (extra bits in bits 0-7).</summary>
     public static readonly uint[] LitLenSymbols = BuildLitLenSymbols();
-    /// <summary>Kind, extra bits and base distance for each distance symbol 0..31.</summary>
+    /// <summary>Each distance symbol's entry without its code length (extra bits in bits 0-7).</summary>
     public static readonly uint[] DistSymbols = BuildDistSymbols();
     /// <summary>Code-length alphabet symbols 0..18 map to themselves.</summary>
-    public static readonly uint[] CodeLenSymbols = Enumerable.Range(0, 19).Select(i => Entry(KindLiteral, 0, (uint)i)).ToArray();
+    public static readonly uint[] CodeLenSymbols = Enumerable.Range(0, 19).Select(i => Entry(LiteralFlag, 0, (uint)i)).ToArray();
 
     public static readonly uint[] FixedLitLen = BuildFixed(true);
     public static readonly uint[] FixedDist = BuildFixed(false);
@@ -46,19 +58,19 @@ internal static class HuffmanTable
     private static uint[] BuildLitLenSymbols()
     {
         var t = new uint[288];
-        for (int i = 0; i < 256; i++) t[i] = Entry(KindLiteral, 0, (uint)i);
-        t[256] = Entry(KindEndOfBlock, 0, 0);
-        for (int s = 257; s < 286; s++) t[s] = Entry(KindBase, (uint)DeflateConstants.LengthExtra[s - 257], (uint)DeflateConstants.LengthBase[s - 257]);
+        for (int i = 0; i < 256; i++) t[i] = Entry(LiteralFlag, 0, (uint)i);
+        t[256] = Entry(EndOfBlockFlag, 0, 0);
+        for (int s = 257; s < 286; s++) t[s] = Entry(0, DeflateConstants.LengthExtra[s - 257], DeflateConstants.LengthBase[s - 257]);
         // 286 and 287 take part in the fixed code but may never appear in data.
-        t[286] = t[287] = Entry(KindInvalid, 0, 0);
+        t[286] = t[287] = Entry(InvalidFlag, 0, 0);
         return t;
     }
 
     private static uint[] BuildDistSymbols()
     {
         var t = new uint[32];
-        for (int s = 0; s < 30; s++) t[s] = Entry(KindBase, (uint)DeflateConstants.DistExtra[s], (uint)DeflateConstants.DistBase[s]);
-        t[30] = t[31] = Entry(KindInvalid, 0, 0);
+        for (int s = 0; s < 30; s++) t[s] = Entry(0, DeflateConstants.DistExtra[s], DeflateConstants.DistBase[s]);
+        t[30] = t[31] = Entry(InvalidFlag, 0, 0);
         return t;
     }
 
@@ -174,9 +186,9 @@ internal static class HuffmanTable
                     offset = used;
                     used += subSize;
                     if (used > table.Length) return false; // cannot happen for a prefix code; keeps the writes in range
-                    table[p] = Entry(KindSubTable, (uint)subBits, (uint)offset);
+                    table[p] = Entry(LinkFlag, (uint)subBits << 8, (uint)offset);
                 }
-                uint entry = symbols[sym] | (uint)len;
+                uint entry = symbols[sym] + (uint)len * 0x101; // the length into bits 0-7 and 8-11
                 // In range: offset + subSize <= used <= table.Length.
                 for (int k = rev >> primaryBits; k < subSize; k += 1 << (len - primaryBits)) Unsafe.Add(ref t, offset + k) = entry;
             }
@@ -201,7 +213,7 @@ internal static class HuffmanTable
                 // the slot is below 2^len, within the primary table.
                 int sym = (chunk << 4) + BitOperations.TrailingZeroCount(found);
                 found &= found - 1;
-                Unsafe.Add(ref table, Reverse(code++, len)) = Unsafe.Add(ref symbols, sym) | (uint)len;
+                Unsafe.Add(ref table, Reverse(code++, len)) = Unsafe.Add(ref symbols, sym) + (uint)len * 0x101; // the length into bits 0-7 and 8-11
             }
         }
         return code;

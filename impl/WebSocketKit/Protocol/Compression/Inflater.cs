@@ -281,7 +281,7 @@ public sealed class Inflater
                         uint e = _codeLenTable[(int)(_bits & ((1 << CodeLenPrimaryBits) - 1))];
                         int n = (int)(e & 0xFF);
                         if (n > _bitCount) goto needInput;
-                        if (((e >> 8) & 15) != KindLiteral) goto invalid;
+                        if ((e & LiteralFlag) == 0) goto invalid;
                         int sym = (int)(e >> 16);
                         if (sym < 16)
                         {
@@ -360,93 +360,28 @@ public sealed class Inflater
     // than the at most 63 literals one refill can hold).
     private const int FastInputMargin = 8, FastOutputMargin = DeflateConstants.MaxMatch + MatchCopy.Overshoot;
 
-    private const uint KindBits = 0xF00, LiteralBits = KindLiteral << 8, BaseBits = KindBase << 8,
-        EndOfBlockBits = KindEndOfBlock << 8, SubTableBits = KindSubTable << 8;
-
     /// <summary>
     /// Decodes literal/length and distance codes on local copies of the bit buffer. Returns MessageComplete
-    /// to mean "end of block reached". A fast loop runs far from the ends of the spans, a careful one near
-    /// them. Table indexes are in range by construction (masked primary index, sub-table offsets and widths
-    /// written by <see cref="HuffmanTable.Build"/>).
+    /// to mean "end of block reached". <see cref="DecodeFast"/> runs far from the ends of the spans, then a
+    /// careful loop near them. Table indexes are in range by construction (masked primary index, sub-table
+    /// offsets and widths written by <see cref="HuffmanTable.Build"/>).
     /// </summary>
     private InflateStatus DecodeCodes(ReadOnlySpan<byte> input, ref int ipRef, Span<byte> output, ref int opRef)
     {
         ulong bits = _bits;
         int nb = _bitCount, ip = ipRef, op = opRef;
         int inLen = input.Length, outLen = output.Length;
-        int windowSize = _windowSize, winHave = _winHave, winNext = _winNext;
         ref byte inRef = ref MemoryMarshal.GetReference(input);
         ref byte outRef = ref MemoryMarshal.GetReference(output);
-        ref byte winRef = ref MemoryMarshal.GetArrayDataReference(_window);
         ref uint lit = ref MemoryMarshal.GetArrayDataReference(_lit);
         ref uint dist = ref MemoryMarshal.GetArrayDataReference(_dist);
         InflateStatus result;
         uint e;
-        int n;
 
-        // In range: input is read only by the refill, 8 bytes at ip <= inLen - 8. Output is written from
-        // op <= outLen - FastOutputMargin: one match of at most 258 bytes plus the copy overshoot, or a run
-        // of literals, at most one per bit held (63).
-        int inFastEnd = inLen - FastInputMargin, outFastEnd = outLen - FastOutputMargin;
-        while (ip <= inFastEnd && op <= outFastEnd)
+        if (ip <= inLen - FastInputMargin && op <= outLen - FastOutputMargin)
         {
-            bits |= Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref inRef, ip)) << nb;
-            ip += (63 - nb) >> 3;
-            nb |= 56; // 56..63 bits held: enough for a length and a distance with their extra bits (at most 48)
-            e = Unsafe.Add(ref lit, (int)bits & LitMask);
-            if ((e & KindBits) == SubTableBits) e = SubEntry(ref lit, e, bits, LitLenPrimaryBits);
-            n = (int)(e & 0xFF);
-            if ((e & KindBits) == LiteralBits)
-            {
-                Unsafe.Add(ref outRef, op++) = (byte)(e >> 16);
-                bits >>= n;
-                nb -= n;
-                // Literals come in runs: go on with primary-table literals while the bits held cover them.
-                // (e & 0xFFF) - LiteralBits is the code length for a literal and far above 63 for any other kind.
-                while ((uint)(((e = Unsafe.Add(ref lit, (int)bits & LitMask)) & 0xFFF) - LiteralBits) <= (uint)nb)
-                {
-                    Unsafe.Add(ref outRef, op++) = (byte)(e >> 16);
-                    n = (int)(e & 0xFF);
-                    bits >>= n;
-                    nb -= n;
-                }
-                continue;
-            }
-            if ((e & KindBits) == BaseBits)
-            {
-                int extra = (int)(e >> 12) & 15;
-                int length = (int)(e >> 16) + (int)((bits >> n) & ((1UL << extra) - 1));
-                bits >>= n + extra;
-                nb -= n + extra;
-                uint de = Unsafe.Add(ref dist, (int)bits & DistMask);
-                if ((de & KindBits) == SubTableBits) de = SubEntry(ref dist, de, bits, DistPrimaryBits);
-                if ((de & KindBits) != BaseBits) { result = InflateStatus.InvalidData; goto done; } // the bits held cover any code: it is not a distance
-                int dn = (int)(de & 0xFF), dextra = (int)(de >> 12) & 15;
-                int distance = (int)(de >> 16) + (int)((bits >> dn) & ((1UL << dextra) - 1));
-                bits >>= dn + dextra;
-                nb -= dn + dextra;
-                if (distance > windowSize) { result = InflateStatus.InvalidData; goto done; }
-                if (distance <= op)
-                {
-                    MatchCopy.Within(ref Unsafe.Add(ref outRef, op), distance, length);
-                }
-                else
-                {
-                    int back = distance - op; // how far the match starts before this call's output
-                    if (back > winHave) { result = InflateStatus.InvalidData; goto done; }
-                    int start = winNext - back;
-                    if (start < 0) start += windowSize;
-                    // All of it inside the window without wrapping: one wide copy (the window array has the
-                    // overshoot as slack past windowSize).
-                    if (length <= back && start + length <= windowSize) MatchCopy.Disjoint(ref Unsafe.Add(ref outRef, op), ref Unsafe.Add(ref winRef, start), length);
-                    else CopyMatch(output, op, distance, length);
-                }
-                op += length;
-                continue;
-            }
-            if ((e & KindBits) == EndOfBlockBits) goto endOfBlock;
-            result = InflateStatus.InvalidData;
-            goto done;
+            result = DecodeFast(input, output, ref bits, ref nb, ref ip, ref op);
+            if (result != InflateStatus.NeedInput) goto done;
         }
 
         while (true)
@@ -468,34 +403,28 @@ public sealed class Inflater
             }
 
             e = Unsafe.Add(ref lit, (int)bits & LitMask);
-            if ((e & KindBits) == SubTableBits) e = SubEntry(ref lit, e, bits, LitLenPrimaryBits);
-            n = (int)(e & 0xFF);
-            if (n > nb) { result = InflateStatus.NeedInput; goto done; }
-            if ((e & KindBits) == LiteralBits)
+            if ((e & LinkFlag) != 0) e = Follow(ref lit, e, bits, LitLenPrimaryBits);
+            int n = (int)(e & 0xFF);
+            if (n > nb) goto needInput;
+            if ((e & LiteralFlag) != 0)
             {
-                if (op >= outLen) { result = InflateStatus.OutputFull; goto done; }
+                if (op >= outLen) goto outputFull;
                 Unsafe.Add(ref outRef, op++) = (byte)(e >> 16);
                 bits >>= n;
                 nb -= n;
                 continue;
             }
-            if ((e & KindBits) == BaseBits)
+            if ((e & KindFlags) == 0)
             {
-                int extra = (int)(e >> 12) & 15;
-                int t = n + extra;
-                if (t > nb) { result = InflateStatus.NeedInput; goto done; }
-                int length = (int)(e >> 16) + (int)((bits >> n) & ((1UL << extra) - 1));
-                ulong db = bits >> t;
+                int length = (int)(e >> 16) + ExtraBits(e, bits);
+                ulong db = bits >> n;
                 uint de = Unsafe.Add(ref dist, (int)db & DistMask);
-                if ((de & KindBits) == SubTableBits) de = SubEntry(ref dist, de, db, DistPrimaryBits);
-                int dn = (int)(de & 0xFF);
-                if (t + dn > nb) { result = InflateStatus.NeedInput; goto done; }
-                if ((de & KindBits) != BaseBits) { result = InflateStatus.InvalidData; goto done; }
-                int dextra = (int)(de >> 12) & 15;
-                int total = t + dn + dextra;
-                if (total > nb) { result = InflateStatus.NeedInput; goto done; }
-                int distance = (int)(de >> 16) + (int)((db >> dn) & ((1UL << dextra) - 1));
-                if (distance > windowSize || distance > winHave + op) { result = InflateStatus.InvalidData; goto done; }
+                if ((de & LinkFlag) != 0) de = Follow(ref dist, de, db, DistPrimaryBits);
+                int total = n + (int)(de & 0xFF);
+                if (total > nb) goto needInput;
+                if ((de & KindFlags) != 0) goto invalid;
+                int distance = (int)(de >> 16) + ExtraBits(de, db);
+                if (distance > _windowSize || distance > _winHave + op) goto invalid;
                 bits >>= total;
                 nb -= total;
                 int room = outLen - op;
@@ -516,21 +445,24 @@ public sealed class Inflater
                 _copyLen = length - room;
                 _copyDist = distance;
                 _state = State.Copy;
-                result = InflateStatus.OutputFull;
-                goto done;
+                goto outputFull;
             }
-            if ((e & KindBits) == EndOfBlockBits) goto endOfBlock;
-            result = InflateStatus.InvalidData;
+            if ((e & EndOfBlockFlag) == 0) goto invalid;
+            bits >>= n;
+            nb -= n;
+            result = InflateStatus.MessageComplete;
             goto done;
         }
-
-    endOfBlock:
-        bits >>= n;
-        nb -= n;
-        _state = State.BlockHeader;
-        result = InflateStatus.MessageComplete;
+    needInput:
+        result = InflateStatus.NeedInput;
         goto done;
+    outputFull:
+        result = InflateStatus.OutputFull;
+        goto done;
+    invalid:
+        result = InflateStatus.InvalidData;
     done:
+        if (result == InflateStatus.MessageComplete) _state = State.BlockHeader;
         // The refills leave not-yet-counted input bits above nb; clear them, as Need() ORs whole bytes in.
         _bits = bits & ((1UL << nb) - 1);
         _bitCount = nb;
@@ -539,12 +471,116 @@ public sealed class Inflater
         return result;
     }
 
-    /// <summary>The entry a sub-table link points to for the bits after the primary index.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint SubEntry(ref uint table, uint link, ulong bits, int primaryBits) =>
-        Unsafe.Add(ref table, (int)(link >> 16) + ((int)(bits >> primaryBits) & ((1 << (int)((link >> 12) & 15)) - 1)));
+    /// <summary>
+    /// The fast loop: decodes while at least <see cref="FastInputMargin"/> input bytes and
+    /// <see cref="FastOutputMargin"/> output bytes are left, with no other bound checks. Returns NeedInput
+    /// when it gets that near an end (the careful loop goes on from there), MessageComplete at the end of
+    /// the block, or InvalidData.
+    /// </summary>
+    private InflateStatus DecodeFast(ReadOnlySpan<byte> input, Span<byte> output, ref ulong bitsRef, ref int nbRef, ref int ipRef, ref int opRef)
+    {
+        ulong bits = bitsRef;
+        int nb = nbRef, ip = ipRef, op = opRef;
+        ref byte inRef = ref MemoryMarshal.GetReference(input);
+        ref byte outRef = ref MemoryMarshal.GetReference(output);
+        ref uint lit = ref MemoryMarshal.GetArrayDataReference(_lit);
+        ref uint dist = ref MemoryMarshal.GetArrayDataReference(_dist);
+        int inFastEnd = input.Length - FastInputMargin, outFastEnd = output.Length - FastOutputMargin;
+        InflateStatus result = InflateStatus.NeedInput;
+
+        // In range: input is read only by the refill, 8 bytes at ip <= input.Length - 8. Output is written
+        // from op <= output.Length - FastOutputMargin: one match of at most 258 bytes plus the copy overshoot,
+        // or a run of literals, at most one per bit held (63).
+        while (ip <= inFastEnd && op <= outFastEnd)
+        {
+            bits |= Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref inRef, ip)) << nb;
+            ip += (63 - nb) >> 3;
+            nb |= 56; // 56..63 bits held: enough for a length and a distance with their extra bits (at most 48)
+            uint e = Unsafe.Add(ref lit, (int)bits & LitMask);
+            if ((e & KindFlags) != 0)
+            {
+                if ((e & LinkFlag) != 0) e = Follow(ref lit, e, bits, LitLenPrimaryBits);
+                if ((e & LiteralFlag) != 0)
+                {
+                    // Literals come in runs: go on with primary-table literals while the bits held cover
+                    // them. (e & 0xF0FF) - LiteralFlag is a literal's code length, and huge for other kinds.
+                    do
+                    {
+                        Unsafe.Add(ref outRef, op++) = (byte)(e >> 16);
+                        bits >>= (int)(e & 0xFF);
+                        nb -= (int)(e & 0xFF);
+                        e = Unsafe.Add(ref lit, (int)bits & LitMask);
+                    }
+                    while ((e & 0xF0FF) - LiteralFlag <= (uint)nb);
+                    continue;
+                }
+                if ((e & KindFlags) != 0) // not a length either
+                {
+                    if ((e & EndOfBlockFlag) == 0)
+                    {
+                        result = InflateStatus.InvalidData; // with this many bits held, an invalid code is just that
+                        break;
+                    }
+                    bits >>= (int)(e & 0xFF);
+                    nb -= (int)(e & 0xFF);
+                    result = InflateStatus.MessageComplete;
+                    break;
+                }
+            }
+            int length = (int)(e >> 16) + ExtraBits(e, bits);
+            bits >>= (int)(e & 0xFF);
+            nb -= (int)(e & 0xFF);
+            uint de = Unsafe.Add(ref dist, (int)bits & DistMask);
+            if ((de & KindFlags) != 0)
+            {
+                if ((de & LinkFlag) != 0) de = Follow(ref dist, de, bits, DistPrimaryBits);
+                if ((de & KindFlags) != 0)
+                {
+                    result = InflateStatus.InvalidData;
+                    break;
+                }
+            }
+            int distance = (int)(de >> 16) + ExtraBits(de, bits);
+            bits >>= (int)(de & 0xFF);
+            nb -= (int)(de & 0xFF);
+            if (distance <= op && distance <= _windowSize)
+            {
+                MatchCopy.Within(ref Unsafe.Add(ref outRef, op), distance, length);
+            }
+            else if (!CopyFromWindow(output, op, distance, length))
+            {
+                result = InflateStatus.InvalidData;
+                break;
+            }
+            op += length;
+        }
+        bitsRef = bits;
+        nbRef = nb;
+        ipRef = ip;
+        opRef = op;
+        return result;
+    }
+
+    /// <summary>
+    /// A match of the fast loop that starts before this call's output or reaches beyond the window: false
+    /// for the latter, or when it starts before the first byte the window holds.
+    /// </summary>
+    private bool CopyFromWindow(Span<byte> output, int op, int distance, int length)
+    {
+        int back = distance - op; // how far the match starts before this call's output
+        if (distance > _windowSize || back > _winHave) return false;
+        int start = _winNext - back;
+        if (start < 0) start += _windowSize;
+        // Within the window without wrapping: one wide copy (the window array has the overshoot as slack
+        // past _windowSize, and the fast loop's output margin covers it).
+        if (length <= back && start + length <= _windowSize)
+            MatchCopy.Disjoint(ref Unsafe.Add(ref MemoryMarshal.GetReference(output), op), ref _window[start], length);
+        else
+            CopyMatch(output, op, distance, length);
+        return true;
+    }
     /// <summary>Copies <paramref name="length"/> bytes from <paramref name="distance"/> back, which may reach into the window.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)] // off the hot path: keeps the decode loops small
     private void CopyMatch(Span<byte> output, int op, int distance, int length)
     {
         if (distance <= op)
