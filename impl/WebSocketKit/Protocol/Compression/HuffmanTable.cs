@@ -167,8 +167,12 @@ internal static class HuffmanTable
         // primary slot.
         Span<ushort> longSymbols = stackalloc ushort[MaxSymbols];
         int longCount = 0;
-        for (int sym = 0; sym < lengths.Length; sym++)
-            if (lengths[sym] > primaryBits) longSymbols[longCount++] = (ushort)sym;
+        var shortest = Vector128.Create((byte)primaryBits);
+        for (int chunk = 0; chunk < chunks; chunk++)
+        {
+            uint found = Vector128.GreaterThan(Vector128.LoadUnsafe(ref lp, (nuint)(chunk << 4)), shortest).ExtractMostSignificantBits();
+            for (; found != 0; found &= found - 1) longSymbols[longCount++] = (ushort)((chunk << 4) + BitOperations.TrailingZeroCount(found));
+        }
         int subBits = maxLen - primaryBits;
         int subSize = 1 << subBits;
         int used = primarySize, prefix = -1, offset = 0;

@@ -274,35 +274,9 @@ public sealed class Inflater
 
                 case State.CodeLengths:
                 {
-                    int total = _hlit + _hdist;
-                    while (_index < total)
-                    {
-                        Need(input, ref ip, 16);
-                        uint e = _codeLenTable[(int)(_bits & ((1 << CodeLenPrimaryBits) - 1))];
-                        int n = (int)(e & 0xFF);
-                        if (n > _bitCount) goto needInput;
-                        if ((e & LiteralFlag) == 0) goto invalid;
-                        int sym = (int)(e >> 16);
-                        if (sym < 16)
-                        {
-                            Take(n);
-                            _lengths[_index++] = (byte)sym;
-                            continue;
-                        }
-                        int extra = sym == 16 ? 2 : sym == 17 ? 3 : 7;
-                        if (n + extra > _bitCount) goto needInput;
-                        Take(n);
-                        int repeat = Take(extra) + (sym == 18 ? 11 : 3);
-                        byte value = 0;
-                        if (sym == 16)
-                        {
-                            if (_index == 0) goto invalid;
-                            value = _lengths[_index - 1];
-                        }
-                        if (_index + repeat > total) goto invalid;
-                        _lengths.AsSpan(_index, repeat).Fill(value);
-                        _index += repeat;
-                    }
+                    int read = ReadCodeLengths(input, ref ip);
+                    if (read < 0) goto invalid;
+                    if (read == 0) goto needInput;
                     if (_lengths[256] == 0) goto invalid; // a block must be able to end
                     if (!Build(_lengths.AsSpan(0, _hlit), LitLenSymbols, _litTable, LitLenPrimaryBits, allowIncomplete: true)) goto invalid;
                     if (!Build(_lengths.AsSpan(_hlit, _hdist), DistSymbols, _distTable, DistPrimaryBits, allowIncomplete: true)) goto invalid;
@@ -355,6 +329,80 @@ public sealed class Inflater
         return result;
     }
 
+    /// <summary>
+    /// Reads the code lengths of a dynamic block's two codes (RFC 1951 section 3.2.7) into _lengths,
+    /// on local copies of the bit buffer. Returns 1 when all are read, 0 when input ran out first, -1 for
+    /// invalid data.
+    /// </summary>
+    private int ReadCodeLengths(ReadOnlySpan<byte> input, ref int ipRef)
+    {
+        ulong bits = _bits;
+        int nb = _bitCount, ip = ipRef, index = _index, total = _hlit + _hdist;
+        ref byte inRef = ref MemoryMarshal.GetReference(input);
+        var lengths = _lengths;
+        ref uint table = ref MemoryMarshal.GetArrayDataReference(_codeLenTable);
+        int result = 1;
+        while (index < total)
+        {
+            if (nb < 14) Refill(ref inRef, input.Length, ref ip, ref bits, ref nb); // a code and its extra bits: at most 14
+            uint e = Unsafe.Add(ref table, (int)bits & ((1 << CodeLenPrimaryBits) - 1)); // In range: the table has 2^7 entries.
+            int n = (int)(e & 0xFF);
+            int sym = (int)(e >> 16);
+            int extra = sym < 16 ? 0 : sym == 16 ? 2 : sym == 17 ? 3 : 7;
+            if (n + extra > nb)
+            {
+                result = 0;
+                break;
+            }
+            if ((e & LiteralFlag) == 0)
+            {
+                result = -1;
+                break;
+            }
+            if (sym < 16)
+            {
+                bits >>= n;
+                nb -= n;
+                lengths[index++] = (byte)sym;
+                continue;
+            }
+            int repeat = (int)((bits >> n) & ((1UL << extra) - 1)) + (sym == 18 ? 11 : 3);
+            bits >>= n + extra;
+            nb -= n + extra;
+            if ((sym == 16 && index == 0) || index + repeat > total)
+            {
+                result = -1;
+                break;
+            }
+            lengths.AsSpan(index, repeat).Fill(sym == 16 ? lengths[index - 1] : (byte)0);
+            index += repeat;
+        }
+        _bits = bits & ((1UL << nb) - 1);
+        _bitCount = nb;
+        _index = index;
+        ipRef = ip;
+        return result;
+    }
+
+    /// <summary>Tops the bit buffer up to at least 56 bits when 8 input bytes are there, else byte by byte as far as the input goes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Refill(ref byte inRef, int inLen, ref int ip, ref ulong bits, ref int nb)
+    {
+        if (inLen - ip >= 8)
+        {
+            // In range: 8 bytes from ip < inLen - 7.
+            bits |= Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref inRef, ip)) << nb;
+            ip += (63 - nb) >> 3;
+            nb |= 56;
+            return;
+        }
+        while (nb < 56 && ip < inLen)
+        {
+            bits |= (ulong)Unsafe.Add(ref inRef, ip++) << nb;
+            nb += 8;
+        }
+    }
+
     // The fast loop runs only while no symbol can reach the end of a span: 8 input bytes for the unaligned
     // refill, and output room for the longest match plus the wide copies' overshoot (which is also more
     // than the at most 63 literals one refill can hold).
@@ -386,21 +434,7 @@ public sealed class Inflater
 
         while (true)
         {
-            // Refill to at least 56 bits when 8 bytes are there, else byte by byte.
-            if (inLen - ip >= 8)
-            {
-                bits |= Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref inRef, ip)) << nb;
-                ip += (63 - nb) >> 3;
-                nb |= 56;
-            }
-            else
-            {
-                while (nb < 56 && ip < inLen)
-                {
-                    bits |= (ulong)Unsafe.Add(ref inRef, ip++) << nb;
-                    nb += 8;
-                }
-            }
+            Refill(ref inRef, inLen, ref ip, ref bits, ref nb);
 
             e = Unsafe.Add(ref lit, (int)bits & LitMask);
             if ((e & LinkFlag) != 0) e = Follow(ref lit, e, bits, LitLenPrimaryBits);
@@ -477,6 +511,7 @@ public sealed class Inflater
     /// when it gets that near an end (the careful loop goes on from there), MessageComplete at the end of
     /// the block, or InvalidData.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // its own register allocation, free of the careful loop's
     private InflateStatus DecodeFast(ReadOnlySpan<byte> input, Span<byte> output, ref ulong bitsRef, ref int nbRef, ref int ipRef, ref int opRef)
     {
         ulong bits = bitsRef;
