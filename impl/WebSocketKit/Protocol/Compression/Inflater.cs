@@ -288,7 +288,7 @@ public sealed class Inflater
 
                 case State.Codes:
                     result = DecodeCodes(input, ref ip, output, ref op);
-                    if (result == InflateStatus.MessageComplete) continue; // end of block: _state moved on
+                    if (result == InflateStatus.MessageComplete) continue; // end of block or a match to copy: _state moved on
                     goto done;
 
                 case State.Copy:
@@ -410,7 +410,7 @@ public sealed class Inflater
 
     /// <summary>
     /// Decodes literal/length and distance codes on local copies of the bit buffer. Returns MessageComplete
-    /// to mean "end of block reached". <see cref="DecodeFast"/> runs far from the ends of the spans, then a
+    /// to mean "the state moved on": the block ended, or a match was left to the Copy state. <see cref="DecodeFast"/> runs far from the ends of the spans, then a
     /// careful loop near them. Table indexes are in range by construction (masked primary index, sub-table
     /// offsets and widths written by <see cref="HuffmanTable.Build"/>).
     /// </summary>
@@ -429,6 +429,12 @@ public sealed class Inflater
         if (ip <= inLen - FastInputMargin && op <= outLen - FastOutputMargin)
         {
             result = DecodeFast(input, output, ref bits, ref nb, ref ip, ref op);
+            if (result == InflateStatus.OutputFull)
+            {
+                _state = State.Copy;
+                result = InflateStatus.MessageComplete;
+                goto done;
+            }
             if (result != InflateStatus.NeedInput) goto done;
         }
 
@@ -496,7 +502,7 @@ public sealed class Inflater
     invalid:
         result = InflateStatus.InvalidData;
     done:
-        if (result == InflateStatus.MessageComplete) _state = State.BlockHeader;
+        if (result == InflateStatus.MessageComplete && _state == State.Codes) _state = State.BlockHeader;
         // The refills leave not-yet-counted input bits above nb; clear them, as Need() ORs whole bytes in.
         _bits = bits & ((1UL << nb) - 1);
         _bitCount = nb;
@@ -509,7 +515,7 @@ public sealed class Inflater
     /// The fast loop: decodes while at least <see cref="FastInputMargin"/> input bytes and
     /// <see cref="FastOutputMargin"/> output bytes are left, with no other bound checks. Returns NeedInput
     /// when it gets that near an end (the careful loop goes on from there), MessageComplete at the end of
-    /// the block, or InvalidData.
+    /// the block, OutputFull for a match it leaves to the Copy state (_copyLen, _copyDist), or InvalidData.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // its own register allocation, free of the careful loop's
     private InflateStatus DecodeFast(ReadOnlySpan<byte> input, Span<byte> output, ref ulong bitsRef, ref int nbRef, ref int ipRef, ref int opRef)
@@ -582,10 +588,28 @@ public sealed class Inflater
             {
                 MatchCopy.Within(ref Unsafe.Add(ref outRef, op), distance, length);
             }
-            else if (!CopyFromWindow(output, op, distance, length))
+            else
             {
-                result = InflateStatus.InvalidData;
-                break;
+                // The match starts before this call's output, or reaches too far.
+                int back = distance - op;
+                if (distance > _windowSize || back > _winHave)
+                {
+                    result = InflateStatus.InvalidData;
+                    break;
+                }
+                int start = _winNext - back;
+                if (start < 0) start += _windowSize;
+                if (length > back || start + length > _windowSize)
+                {
+                    // It wraps around the window's end or runs on into this output: rare, so it is left to
+                    // the Copy state, which keeps this loop free of calls (and its variables in registers).
+                    _copyLen = length;
+                    _copyDist = distance;
+                    result = InflateStatus.OutputFull;
+                    break;
+                }
+                // In range: start + length <= _windowSize, and the window array has the overshoot as slack.
+                MatchCopy.Disjoint(ref Unsafe.Add(ref outRef, op), ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_window), start), length);
             }
             op += length;
         }
@@ -596,24 +620,6 @@ public sealed class Inflater
         return result;
     }
 
-    /// <summary>
-    /// A match of the fast loop that starts before this call's output or reaches beyond the window: false
-    /// for the latter, or when it starts before the first byte the window holds.
-    /// </summary>
-    private bool CopyFromWindow(Span<byte> output, int op, int distance, int length)
-    {
-        int back = distance - op; // how far the match starts before this call's output
-        if (distance > _windowSize || back > _winHave) return false;
-        int start = _winNext - back;
-        if (start < 0) start += _windowSize;
-        // Within the window without wrapping: one wide copy (the window array has the overshoot as slack
-        // past _windowSize, and the fast loop's output margin covers it).
-        if (length <= back && start + length <= _windowSize)
-            MatchCopy.Disjoint(ref Unsafe.Add(ref MemoryMarshal.GetReference(output), op), ref _window[start], length);
-        else
-            CopyMatch(output, op, distance, length);
-        return true;
-    }
     /// <summary>Copies <paramref name="length"/> bytes from <paramref name="distance"/> back, which may reach into the window.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // off the hot path: keeps the decode loops small
     private void CopyMatch(Span<byte> output, int op, int distance, int length)

@@ -4,14 +4,16 @@ using System.Runtime.Intrinsics;
 namespace WebSocketKit.Protocol.Compression;
 
 /// <summary>
-/// Wide copies for the inflater's fast loop. They move whole 8- or 16-byte chunks, so they may read and
-/// write up to <see cref="Overshoot"/> bytes past the end of the match: callers only use them where the
-/// buffers have that much room, and the bytes written past the match are rewritten by the output after it.
+/// Wide copies for the inflater's fast loop. They move whole chunks of 8 to 32 bytes, at least 32 bytes
+/// for a source 16 or more bytes back, so they may read and write up to <see cref="Overshoot"/> bytes past
+/// the end of the match: callers only use them where the buffers have that much room, and the bytes
+/// written past the match are rewritten by the output after it. Most matches are 32 bytes or shorter, so
+/// one unconditional 32-byte step covers them without a loop branch to mispredict.
 /// </summary>
 internal static class MatchCopy
 {
     /// <summary>How far past <c>length</c> a copy may read or write.</summary>
-    public const int Overshoot = 16;
+    public const int Overshoot = 32;
 
     /// <summary>
     /// Repeats the <paramref name="distance"/> bytes before <paramref name="dst"/> forward for
@@ -25,13 +27,10 @@ internal static class MatchCopy
         {
             // Each 16-byte chunk reads from at least 16 bytes back: all written before this store.
             ref byte src = ref Unsafe.Subtract(ref dst, distance);
-            nuint k = 0;
-            do
-            {
+            Vector128.LoadUnsafe(ref src).StoreUnsafe(ref dst);
+            Vector128.LoadUnsafe(ref src, 16).StoreUnsafe(ref dst, 16);
+            for (nuint k = 32; k < (nuint)length; k += 16)
                 Vector128.LoadUnsafe(ref src, k).StoreUnsafe(ref dst, k);
-                k += 16;
-            }
-            while (k < (nuint)length);
             return;
         }
         Short(ref dst, distance, length);
@@ -40,6 +39,7 @@ internal static class MatchCopy
     // Distances under 16: the match repeats a pattern of `distance` bytes. Any multiple of the period is
     // also a period once the first copies exist, so after a few single bytes copy 8 at a time from
     // `step` (>= 8) bytes back.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Short(ref byte dst, int distance, int length)
     {
         int step = distance;
@@ -54,12 +54,9 @@ internal static class MatchCopy
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Disjoint(ref byte dst, ref byte src, int length)
     {
-        nuint k = 0;
-        do
-        {
+        Vector128.LoadUnsafe(ref src).StoreUnsafe(ref dst);
+        Vector128.LoadUnsafe(ref src, 16).StoreUnsafe(ref dst, 16);
+        for (nuint k = 32; k < (nuint)length; k += 16)
             Vector128.LoadUnsafe(ref src, k).StoreUnsafe(ref dst, k);
-            k += 16;
-        }
-        while (k < (nuint)length);
     }
 }
