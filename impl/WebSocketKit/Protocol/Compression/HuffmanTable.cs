@@ -13,11 +13,16 @@ namespace WebSocketKit.Protocol.Compression;
 /// bits 8-11 the code length alone (where the extra bits start; for a link, the sub-table's index width),
 /// bits 12-15 the kind flags (none for a length or distance base), bits 16-31 the value (literal byte,
 /// base length/distance, code-length symbol, or sub-table offset). The layout lets the decoder test a kind
-/// with one mask and consume a length with its extra bits in one shift.
+/// with one mask and consume a length with its extra bits in one shift. A literal pair entry (see
+/// <see cref="AddLiteralPairs"/>) holds two literals that follow each other within the primary width.
 /// </summary>
 internal static class HuffmanTable
 {
     public const uint LiteralFlag = 0x8000, EndOfBlockFlag = 0x4000, LinkFlag = 0x2000, InvalidFlag = 0x1000, KindFlags = 0xF000;
+
+    /// <summary>With <see cref="LiteralFlag"/>: a pair of literals, the second in bits 24-31; bits 0-7 hold
+    /// both codes' lengths, bits 8-11 the first's alone (so it also reads as that single literal).</summary>
+    public const uint PairFlag = InvalidFlag;
 
     /// <summary>Unused slots of an incomplete code: 16 bits is more than any real code, so a decoder
     /// holding fewer than 16 bits asks for input first and only then reports the code as invalid.</summary>
@@ -221,6 +226,31 @@ internal static class HuffmanTable
             }
         }
         return code;
+    }
+
+    /// <summary>
+    /// Turns each primary entry whose literal is followed, within the primary width, by the code of another
+    /// literal into a pair entry, so the decoder gets both from one lookup. Worth its cost (one pass over
+    /// the primary table) only for blocks of some length.
+    /// </summary>
+    public static void AddLiteralPairs(uint[] table, int primaryBits)
+    {
+        int size = 1 << primaryBits;
+        if (table.Length < size) throw new ArgumentException("not a primary table", nameof(table));
+        ref uint t = ref MemoryMarshal.GetArrayDataReference(table);
+        for (int i = 0; i < size; i++)
+        {
+            uint e = Unsafe.Add(ref t, i); // In range: i < size <= table.Length.
+            if ((e & (LiteralFlag | PairFlag)) != LiteralFlag) continue;
+            int first = (int)(e >> 8) & 15;
+            // The slot for the bits after the first code; only its low primaryBits - first bits are known,
+            // which settle the entry there if its code is no longer than that. A slot turned into a pair
+            // earlier still reads as its first literal. In range: i >> first < size.
+            uint next = Unsafe.Add(ref t, i >> first);
+            int second = (int)(next >> 8) & 15;
+            if ((next & LiteralFlag) == 0 || first + second > primaryBits) continue;
+            Unsafe.Add(ref t, i) = LiteralFlag | PairFlag | (uint)(first + second) | ((uint)first << 8) | (e & 0xFF0000) | ((next & 0xFF0000) << 8);
+        }
     }
 
     /// <summary>The low <paramref name="len"/> bits of <paramref name="code"/> in reverse order (codes are sent MSB first).</summary>

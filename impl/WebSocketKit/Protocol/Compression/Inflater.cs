@@ -10,6 +10,8 @@ namespace WebSocketKit.Protocol.Compression;
 /// which appends the 00 00 FF FF tail of section 7.2.2. Output goes straight into caller buffers and is
 /// capped by <see cref="MaxMessageSize"/> as it is produced; corrupt data gives
 /// <see cref="InflateStatus.InvalidData"/>. The window and tables are allocated once per inflater.
+/// Decoding runs in a fast loop with no per-symbol bound checks while enough input and output room are
+/// left (see DecodeFast), and in a careful loop near the ends of the spans; both check every distance.
 /// After a block with BFINAL set the rest of that message is ignored and the next message starts a new stream.
 /// </summary>
 public sealed class Inflater
@@ -73,7 +75,9 @@ public sealed class Inflater
     /// <summary>
     /// Inflates payload bytes of the current message. Returns <see cref="InflateStatus.NeedInput"/> once all of
     /// <paramref name="input"/> is consumed, <see cref="InflateStatus.OutputFull"/> when <paramref name="output"/>
-    /// is full with more to come, or a failure, after which every call returns the same failure.
+    /// is full with more to come, or a failure, after which every call returns the same failure. Bytes of
+    /// <paramref name="output"/> past <paramref name="written"/> may be overwritten: matches are copied in
+    /// whole vectors where the span has room (as zlib-ng does), and those bytes are rewritten by later output.
     /// </summary>
     public InflateStatus Inflate(ReadOnlySpan<byte> input, Span<byte> output, out int consumed, out int written)
     {
@@ -279,6 +283,7 @@ public sealed class Inflater
                     if (read == 0) goto needInput;
                     if (_lengths[256] == 0) goto invalid; // a block must be able to end
                     if (!Build(_lengths.AsSpan(0, _hlit), LitLenSymbols, _litTable, LitLenPrimaryBits, allowIncomplete: true)) goto invalid;
+                    if (input.Length - ip >= PairWorthyInput) AddLiteralPairs(_litTable, LitLenPrimaryBits);
                     if (!Build(_lengths.AsSpan(_hlit, _hdist), DistSymbols, _distTable, DistPrimaryBits, allowIncomplete: true)) goto invalid;
                     _lit = _litTable;
                     _dist = _distTable;
@@ -408,6 +413,9 @@ public sealed class Inflater
     // than the at most 63 literals one refill can hold).
     private const int FastInputMargin = 8, FastOutputMargin = DeflateConstants.MaxMatch + MatchCopy.Overshoot;
 
+    // Input at hand from which a dynamic block likely decodes enough literals to repay building the pair entries.
+    private const int PairWorthyInput = 2048;
+
     /// <summary>
     /// Decodes literal/length and distance codes on local copies of the bit buffer. Returns MessageComplete
     /// to mean "the state moved on": the block ended, or a match was left to the Copy state. <see cref="DecodeFast"/> runs far from the ends of the spans, then a
@@ -444,16 +452,19 @@ public sealed class Inflater
 
             e = Unsafe.Add(ref lit, (int)bits & LitMask);
             if ((e & LinkFlag) != 0) e = Follow(ref lit, e, bits, LitLenPrimaryBits);
-            int n = (int)(e & 0xFF);
-            if (n > nb) goto needInput;
             if ((e & LiteralFlag) != 0)
             {
+                // One literal at a time here: a pair entry also reads as its first literal.
+                int n1 = (int)(e >> 8) & 15;
+                if (n1 > nb) goto needInput;
                 if (op >= outLen) goto outputFull;
                 Unsafe.Add(ref outRef, op++) = (byte)(e >> 16);
-                bits >>= n;
-                nb -= n;
+                bits >>= n1;
+                nb -= n1;
                 continue;
             }
+            int n = (int)(e & 0xFF);
+            if (n > nb) goto needInput;
             if ((e & KindFlags) == 0)
             {
                 int length = (int)(e >> 16) + ExtraBits(e, bits);
@@ -543,16 +554,18 @@ public sealed class Inflater
                 if ((e & LinkFlag) != 0) e = Follow(ref lit, e, bits, LitLenPrimaryBits);
                 if ((e & LiteralFlag) != 0)
                 {
-                    // Literals come in runs: go on with primary-table literals while the bits held cover
-                    // them. (e & 0xF0FF) - LiteralFlag is a literal's code length, and huge for other kinds.
+                    // Literals come in runs: go on with primary-table literals (or pairs) while the bits held
+                    // cover them. (e & 0xE0FF) - LiteralFlag is their codes' length, and huge for other kinds.
+                    // Two bytes are stored either way, the second only kept for a pair.
                     do
                     {
-                        Unsafe.Add(ref outRef, op++) = (byte)(e >> 16);
+                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref outRef, op), (ushort)(e >> 16));
+                        op += 1 + (int)((e >> 12) & 1);
                         bits >>= (int)(e & 0xFF);
                         nb -= (int)(e & 0xFF);
                         e = Unsafe.Add(ref lit, (int)bits & LitMask);
                     }
-                    while ((e & 0xF0FF) - LiteralFlag <= (uint)nb);
+                    while ((e & 0xE0FF) - LiteralFlag <= (uint)nb);
                     continue;
                 }
                 if ((e & KindFlags) != 0) // not a length either
