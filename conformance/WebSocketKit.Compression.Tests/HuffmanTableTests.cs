@@ -56,13 +56,19 @@ public class HuffmanTableTests
         };
     }
 
+    // The literal/length table of a random code, and the reference decoder of that code.
+    private static (uint[] table, Func<int, (int symbol, int length)> decode) RandomTable(int seed)
+    {
+        var lengths = RandomCode(seed);
+        var table = new uint[LitLenTableSize];
+        Assert.True(Build(lengths, LitLenSymbols, table, LitLenPrimaryBits, allowIncomplete: false));
+        return (table, Decoder(lengths));
+    }
+
     [Property(MaxTest = 25)]
     public void Every_primary_slot_decodes_the_code_its_bits_start_with(int seed)
     {
-        var lengths = RandomCode(seed);
-        var decode = Decoder(lengths);
-        var table = new uint[LitLenTableSize];
-        Assert.True(Build(lengths, LitLenSymbols, table, LitLenPrimaryBits, allowIncomplete: false));
+        var (table, decode) = RandomTable(seed);
         for (int i = 0; i < 1 << LitLenPrimaryBits; i++)
         {
             uint e = table[i];
@@ -77,10 +83,7 @@ public class HuffmanTableTests
     [Property(MaxTest = 25)]
     public void A_pair_entry_holds_the_two_literals_its_bits_start_with_and_every_possible_pair_is_made(int seed)
     {
-        var lengths = RandomCode(seed);
-        var decode = Decoder(lengths);
-        var singles = new uint[LitLenTableSize];
-        Assert.True(Build(lengths, LitLenSymbols, singles, LitLenPrimaryBits, allowIncomplete: false));
+        var (singles, decode) = RandomTable(seed);
         var paired = (uint[])singles.Clone();
         AddLiteralPairs(paired, LitLenPrimaryBits);
         for (int i = 0; i < 1 << LitLenPrimaryBits; i++)
