@@ -157,6 +157,30 @@ public class InflaterFastLoopTests
         if (valid) Assert.Equal("ABCDEFGHIJKLMNOPQRSTUVWXYZABCD"u8.ToArray(), output.AsSpan(10, 30).ToArray());
     }
 
+    [Theory]
+    [InlineData(330, 200)] // wraps around the end of the window's ring
+    [InlineData(20, 100)]  // runs on from the window into the message itself
+    [InlineData(188, 50)]  // ends at the newest byte of the window
+    [InlineData(502, 258)] // a distance of 512, as far as the window reaches
+    public void Matches_reaching_into_a_wrapped_window_copy_exactly(int back, int length)
+    {
+        // A 512-byte window after a 700-byte message: its ring has wrapped, the newest byte at offset 187.
+        var inflater = new Inflater(9, contextTakeover: true);
+        var history = new FixedBlock();
+        var first = Enumerable.Range(0, 700).Select(i => (byte)(i * 7 + i / 50)).ToArray();
+        foreach (var b in first) history.Literal(b);
+        Assert.Equal(first, InflateOk(inflater, history.End()));
+        var block = new FixedBlock();
+        for (int i = 0; i < 10; i++) block.Literal((byte)'-');
+        block.Match(length, back + 10);
+        for (int i = 0; i < 300; i++) block.Literal((byte)'z');
+        var stream = new List<byte>(first);
+        stream.AddRange(Enumerable.Repeat((byte)'-', 10));
+        for (int k = 0; k < length; k++) stream.Add(stream[^(back + 10)]);
+        stream.AddRange(Enumerable.Repeat((byte)'z', 300));
+        Assert.Equal(stream.Skip(700).ToArray(), InflateOk(inflater, block.End(), outChunk: 1 << 16));
+    }
+
     [Property(MaxTest = 30)]
     public void Corrupted_level_1_payloads_give_a_typed_result_in_random_pieces(int seed, PositiveInt position, byte mask)
     {

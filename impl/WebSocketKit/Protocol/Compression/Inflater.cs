@@ -418,9 +418,10 @@ public sealed class Inflater
 
     /// <summary>
     /// Decodes literal/length and distance codes on local copies of the bit buffer. Returns MessageComplete
-    /// to mean "the state moved on": the block ended, or a match was left to the Copy state. <see cref="DecodeFast"/> runs far from the ends of the spans, then a
-    /// careful loop near them. Table indexes are in range by construction (masked primary index, sub-table
-    /// offsets and widths written by <see cref="HuffmanTable.Build"/>).
+    /// to mean "the state moved on": the block ended, or a match was left to the Copy state.
+    /// <see cref="DecodeFast"/> runs far from the ends of the spans, then a careful loop near them. Table
+    /// indexes are in range by construction (masked primary index, sub-table offsets and widths written by
+    /// <see cref="HuffmanTable.Build"/>).
     /// </summary>
     private InflateStatus DecodeCodes(ReadOnlySpan<byte> input, ref int ipRef, Span<byte> output, ref int opRef)
     {
@@ -542,7 +543,7 @@ public sealed class Inflater
 
         // In range: input is read only by the refill, 8 bytes at ip <= input.Length - 8. Output is written
         // from op <= output.Length - FastOutputMargin: one match of at most 258 bytes plus the copy overshoot,
-        // or a run of literals, at most one per bit held (63).
+        // or a run of literals, at most one per bit held (63), and one scratch byte after them.
         while (ip <= inFastEnd && op <= outFastEnd)
         {
             bits |= Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref inRef, ip)) << nb;
