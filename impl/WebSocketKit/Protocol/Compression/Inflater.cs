@@ -10,6 +10,8 @@ namespace WebSocketKit.Protocol.Compression;
 /// which appends the 00 00 FF FF tail of section 7.2.2. Output goes straight into caller buffers and is
 /// capped by <see cref="MaxMessageSize"/> as it is produced; corrupt data gives
 /// <see cref="InflateStatus.InvalidData"/>. The window and tables are allocated once per inflater.
+/// Decoding runs in a fast loop with no per-symbol bound checks while enough input and output room are
+/// left (see DecodeFast), and in a careful loop near the ends of the spans; both check every distance.
 /// After a block with BFINAL set the rest of that message is ignored and the next message starts a new stream.
 /// </summary>
 public sealed class Inflater
@@ -52,7 +54,7 @@ public sealed class Inflater
         ContextTakeover = contextTakeover;
         MaxMessageSize = maxMessageSize;
         _windowSize = 1 << windowBits;
-        _window = new byte[_windowSize];
+        _window = new byte[_windowSize + MatchCopy.Overshoot]; // slack for the fast loop's wide reads
     }
 
     /// <summary>The window the peer may refer back into: 2^WindowBits bytes.</summary>
@@ -73,7 +75,9 @@ public sealed class Inflater
     /// <summary>
     /// Inflates payload bytes of the current message. Returns <see cref="InflateStatus.NeedInput"/> once all of
     /// <paramref name="input"/> is consumed, <see cref="InflateStatus.OutputFull"/> when <paramref name="output"/>
-    /// is full with more to come, or a failure, after which every call returns the same failure.
+    /// is full with more to come, or a failure, after which every call returns the same failure. Bytes of
+    /// <paramref name="output"/> past <paramref name="written"/> may be overwritten: matches are copied in
+    /// whole vectors where the span has room (as zlib-ng does), and those bytes are rewritten by later output.
     /// </summary>
     public InflateStatus Inflate(ReadOnlySpan<byte> input, Span<byte> output, out int consumed, out int written)
     {
@@ -274,37 +278,12 @@ public sealed class Inflater
 
                 case State.CodeLengths:
                 {
-                    int total = _hlit + _hdist;
-                    while (_index < total)
-                    {
-                        Need(input, ref ip, 16);
-                        uint e = _codeLenTable[(int)(_bits & ((1 << CodeLenPrimaryBits) - 1))];
-                        int n = (int)(e & 0xFF);
-                        if (n > _bitCount) goto needInput;
-                        if (((e >> 8) & 15) != KindLiteral) goto invalid;
-                        int sym = (int)(e >> 16);
-                        if (sym < 16)
-                        {
-                            Take(n);
-                            _lengths[_index++] = (byte)sym;
-                            continue;
-                        }
-                        int extra = sym == 16 ? 2 : sym == 17 ? 3 : 7;
-                        if (n + extra > _bitCount) goto needInput;
-                        Take(n);
-                        int repeat = Take(extra) + (sym == 18 ? 11 : 3);
-                        byte value = 0;
-                        if (sym == 16)
-                        {
-                            if (_index == 0) goto invalid;
-                            value = _lengths[_index - 1];
-                        }
-                        if (_index + repeat > total) goto invalid;
-                        _lengths.AsSpan(_index, repeat).Fill(value);
-                        _index += repeat;
-                    }
+                    int read = ReadCodeLengths(input, ref ip);
+                    if (read < 0) goto invalid;
+                    if (read == 0) goto needInput;
                     if (_lengths[256] == 0) goto invalid; // a block must be able to end
                     if (!Build(_lengths.AsSpan(0, _hlit), LitLenSymbols, _litTable, LitLenPrimaryBits, allowIncomplete: true)) goto invalid;
+                    if (input.Length - ip >= PairWorthyInput) AddLiteralPairs(_litTable, LitLenPrimaryBits);
                     if (!Build(_lengths.AsSpan(_hlit, _hdist), DistSymbols, _distTable, DistPrimaryBits, allowIncomplete: true)) goto invalid;
                     _lit = _litTable;
                     _dist = _distTable;
@@ -314,7 +293,7 @@ public sealed class Inflater
 
                 case State.Codes:
                     result = DecodeCodes(input, ref ip, output, ref op);
-                    if (result == InflateStatus.MessageComplete) continue; // end of block: _state moved on
+                    if (result == InflateStatus.MessageComplete) continue; // end of block or a match to copy: _state moved on
                     goto done;
 
                 case State.Copy:
@@ -356,96 +335,157 @@ public sealed class Inflater
     }
 
     /// <summary>
-    /// The hot loop over literal/length and distance codes, on local copies of the bit buffer. Returns
-    /// MessageComplete to mean "end of block reached". Table indexes are in range by construction (masked
-    /// primary index, sub-table offsets and widths written by <see cref="HuffmanTable.Build"/>), and input
-    /// and output positions are checked against their lengths, so the unchecked reads stay inside.
+    /// Reads the code lengths of a dynamic block's two codes (RFC 1951 section 3.2.7) into _lengths,
+    /// on local copies of the bit buffer. Returns 1 when all are read, 0 when input ran out first, -1 for
+    /// invalid data.
+    /// </summary>
+    private int ReadCodeLengths(ReadOnlySpan<byte> input, ref int ipRef)
+    {
+        ulong bits = _bits;
+        int nb = _bitCount, ip = ipRef, index = _index, total = _hlit + _hdist;
+        ref byte inRef = ref MemoryMarshal.GetReference(input);
+        var lengths = _lengths;
+        ref uint table = ref MemoryMarshal.GetArrayDataReference(_codeLenTable);
+        int result = 1;
+        while (index < total)
+        {
+            if (nb < 14) Refill(ref inRef, input.Length, ref ip, ref bits, ref nb); // a code and its extra bits: at most 14
+            uint e = Unsafe.Add(ref table, (int)bits & ((1 << CodeLenPrimaryBits) - 1)); // In range: the table has 2^7 entries.
+            int n = (int)(e & 0xFF);
+            int sym = (int)(e >> 16);
+            int extra = sym < 16 ? 0 : sym == 16 ? 2 : sym == 17 ? 3 : 7;
+            if (n + extra > nb)
+            {
+                result = 0;
+                break;
+            }
+            if ((e & LiteralFlag) == 0)
+            {
+                result = -1;
+                break;
+            }
+            if (sym < 16)
+            {
+                bits >>= n;
+                nb -= n;
+                lengths[index++] = (byte)sym;
+                continue;
+            }
+            int repeat = (int)((bits >> n) & ((1UL << extra) - 1)) + (sym == 18 ? 11 : 3);
+            bits >>= n + extra;
+            nb -= n + extra;
+            if ((sym == 16 && index == 0) || index + repeat > total)
+            {
+                result = -1;
+                break;
+            }
+            lengths.AsSpan(index, repeat).Fill(sym == 16 ? lengths[index - 1] : (byte)0);
+            index += repeat;
+        }
+        _bits = bits & ((1UL << nb) - 1);
+        _bitCount = nb;
+        _index = index;
+        ipRef = ip;
+        return result;
+    }
+
+    /// <summary>Tops the bit buffer up to at least 56 bits when 8 input bytes are there, else byte by byte as far as the input goes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Refill(ref byte inRef, int inLen, ref int ip, ref ulong bits, ref int nb)
+    {
+        if (inLen - ip >= 8)
+        {
+            // In range: 8 bytes from ip < inLen - 7.
+            bits |= Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref inRef, ip)) << nb;
+            ip += (63 - nb) >> 3;
+            nb |= 56;
+            return;
+        }
+        while (nb < 56 && ip < inLen)
+        {
+            bits |= (ulong)Unsafe.Add(ref inRef, ip++) << nb;
+            nb += 8;
+        }
+    }
+
+    // The fast loop runs only while no symbol can reach the end of a span: 8 input bytes for the unaligned
+    // refill, and output room for the longest match plus the wide copies' overshoot (which is also more
+    // than the at most 63 literals one refill can hold).
+    private const int FastInputMargin = 8, FastOutputMargin = DeflateConstants.MaxMatch + MatchCopy.Overshoot;
+
+    // Input at hand from which a dynamic block likely decodes enough literals to repay building the pair entries.
+    private const int PairWorthyInput = 2048;
+
+    /// <summary>
+    /// Decodes literal/length and distance codes on local copies of the bit buffer. Returns MessageComplete
+    /// to mean "the state moved on": the block ended, or a match was left to the Copy state.
+    /// <see cref="DecodeFast"/> runs far from the ends of the spans, then a careful loop near them. Table
+    /// indexes are in range by construction (masked primary index, sub-table offsets and widths written by
+    /// <see cref="HuffmanTable.Build"/>).
     /// </summary>
     private InflateStatus DecodeCodes(ReadOnlySpan<byte> input, ref int ipRef, Span<byte> output, ref int opRef)
     {
         ulong bits = _bits;
         int nb = _bitCount, ip = ipRef, op = opRef;
         int inLen = input.Length, outLen = output.Length;
-        int windowSize = _windowSize, winHave = _winHave;
         ref byte inRef = ref MemoryMarshal.GetReference(input);
         ref byte outRef = ref MemoryMarshal.GetReference(output);
         ref uint lit = ref MemoryMarshal.GetArrayDataReference(_lit);
         ref uint dist = ref MemoryMarshal.GetArrayDataReference(_dist);
         InflateStatus result;
+        uint e;
+
+        if (ip <= inLen - FastInputMargin && op <= outLen - FastOutputMargin)
+        {
+            result = DecodeFast(input, output, ref bits, ref nb, ref ip, ref op);
+            if (result == InflateStatus.OutputFull)
+            {
+                _state = State.Copy;
+                result = InflateStatus.MessageComplete;
+                goto done;
+            }
+            if (result != InflateStatus.NeedInput) goto done;
+        }
+
         while (true)
         {
-            // Refill to at least 56 bits: enough for a whole literal or length+distance pair (at most 48 bits).
-            if (inLen - ip >= 8)
-            {
-                bits |= Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref inRef, ip)) << nb;
-                ip += (63 - nb) >> 3;
-                nb |= 56;
-                bits &= ulong.MaxValue >> (64 - nb);
-            }
-            else
-            {
-                while (nb < 56 && ip < inLen)
-                {
-                    bits |= (ulong)Unsafe.Add(ref inRef, ip++) << nb;
-                    nb += 8;
-                }
-            }
+            Refill(ref inRef, inLen, ref ip, ref bits, ref nb);
 
-            uint e = Unsafe.Add(ref lit, (int)bits & LitMask);
-            if (((e >> 8) & 15) == KindSubTable)
-                e = Unsafe.Add(ref lit, (int)(e >> 16) + ((int)(bits >> LitLenPrimaryBits) & ((1 << (int)((e >> 12) & 15)) - 1)));
-            int n = (int)(e & 0xFF);
-            if (n > nb) { result = InflateStatus.NeedInput; break; }
-            uint kind = (e >> 8) & 15;
-            if (kind == KindLiteral)
+            e = Unsafe.Add(ref lit, (int)bits & LitMask);
+            if ((e & LinkFlag) != 0) e = Follow(ref lit, e, bits, LitLenPrimaryBits);
+            if ((e & LiteralFlag) != 0)
             {
-                if (op >= outLen) { result = InflateStatus.OutputFull; break; }
+                // One literal at a time here: a pair entry also reads as its first literal.
+                int n1 = (int)(e >> 8) & 15;
+                if (n1 > nb) goto needInput;
+                if (op >= outLen) goto outputFull;
                 Unsafe.Add(ref outRef, op++) = (byte)(e >> 16);
-                bits >>= n;
-                nb -= n;
-                // Literals come in runs: keep decoding them from the bits already held, refilling only when short.
-                while (true)
-                {
-                    e = Unsafe.Add(ref lit, (int)bits & LitMask);
-                    int n2 = (int)(e & 0xFF);
-                    if ((e & 0xF00) != (KindLiteral << 8) || n2 > nb || op >= outLen) break;
-                    Unsafe.Add(ref outRef, op++) = (byte)(e >> 16);
-                    bits >>= n2;
-                    nb -= n2;
-                }
+                bits >>= n1;
+                nb -= n1;
                 continue;
             }
-            if (kind == KindBase)
+            int n = (int)(e & 0xFF);
+            if (n > nb) goto needInput;
+            if ((e & KindFlags) == 0)
             {
-                int extra = (int)(e >> 12) & 15;
-                int t = n + extra;
-                if (t > nb) { result = InflateStatus.NeedInput; break; }
-                int length = (int)(e >> 16) + (int)((bits >> n) & ((1UL << extra) - 1));
-                ulong db = bits >> t;
+                int length = (int)(e >> 16) + ExtraBits(e, bits);
+                ulong db = bits >> n;
                 uint de = Unsafe.Add(ref dist, (int)db & DistMask);
-                if (((de >> 8) & 15) == KindSubTable)
-                    de = Unsafe.Add(ref dist, (int)(de >> 16) + ((int)(db >> DistPrimaryBits) & ((1 << (int)((de >> 12) & 15)) - 1)));
-                int dn = (int)(de & 0xFF);
-                if (t + dn > nb) { result = InflateStatus.NeedInput; break; }
-                if (((de >> 8) & 15) != KindBase) { result = InflateStatus.InvalidData; break; }
-                int dextra = (int)(de >> 12) & 15;
-                int total = t + dn + dextra;
-                if (total > nb) { result = InflateStatus.NeedInput; break; }
-                int distance = (int)(de >> 16) + (int)((db >> dn) & ((1UL << dextra) - 1));
-                if (distance > windowSize || distance > winHave + op) { result = InflateStatus.InvalidData; break; }
+                if ((de & LinkFlag) != 0) de = Follow(ref dist, de, db, DistPrimaryBits);
+                int total = n + (int)(de & 0xFF);
+                if (total > nb) goto needInput;
+                if ((de & KindFlags) != 0) goto invalid;
+                int distance = (int)(de >> 16) + ExtraBits(de, db);
+                if (distance > _windowSize || distance > _winHave + op) goto invalid;
                 bits >>= total;
                 nb -= total;
-                if (distance <= op && distance >= 8 && outLen - op >= length + 8)
+                int room = outLen - op;
+                if (distance <= op && room >= length + MatchCopy.Overshoot)
                 {
-                    // Common case: source in this output, no overlap within 8 bytes, room to overshoot.
-                    ref byte d = ref Unsafe.Add(ref outRef, op);
-                    ref byte src = ref Unsafe.Subtract(ref d, distance);
-                    for (int k = 0; k < length; k += 8)
-                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, k), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, k)));
+                    MatchCopy.Within(ref Unsafe.Add(ref outRef, op), distance, length);
                     op += length;
                     continue;
                 }
-                int room = outLen - op;
                 if (length <= room)
                 {
                     CopyMatch(output, op, distance, length);
@@ -457,29 +497,145 @@ public sealed class Inflater
                 _copyLen = length - room;
                 _copyDist = distance;
                 _state = State.Copy;
-                result = InflateStatus.OutputFull;
-                break;
+                goto outputFull;
             }
-            if (kind == KindEndOfBlock)
-            {
-                bits >>= n;
-                nb -= n;
-                _state = State.BlockHeader;
-                result = InflateStatus.MessageComplete;
-                break;
-            }
-            result = InflateStatus.InvalidData;
-            break;
+            if ((e & EndOfBlockFlag) == 0) goto invalid;
+            bits >>= n;
+            nb -= n;
+            result = InflateStatus.MessageComplete;
+            goto done;
         }
-        _bits = bits;
+    needInput:
+        result = InflateStatus.NeedInput;
+        goto done;
+    outputFull:
+        result = InflateStatus.OutputFull;
+        goto done;
+    invalid:
+        result = InflateStatus.InvalidData;
+    done:
+        if (result == InflateStatus.MessageComplete && _state == State.Codes) _state = State.BlockHeader;
+        // The refills leave not-yet-counted input bits above nb; clear them, as Need() ORs whole bytes in.
+        _bits = bits & ((1UL << nb) - 1);
         _bitCount = nb;
         ipRef = ip;
         opRef = op;
         return result;
     }
 
+    /// <summary>
+    /// The fast loop: decodes while at least <see cref="FastInputMargin"/> input bytes and
+    /// <see cref="FastOutputMargin"/> output bytes are left, with no other bound checks. Returns NeedInput
+    /// when it gets that near an end (the careful loop goes on from there), MessageComplete at the end of
+    /// the block, OutputFull for a match it leaves to the Copy state (_copyLen, _copyDist), or InvalidData.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // its own register allocation, free of the careful loop's
+    private InflateStatus DecodeFast(ReadOnlySpan<byte> input, Span<byte> output, ref ulong bitsRef, ref int nbRef, ref int ipRef, ref int opRef)
+    {
+        ulong bits = bitsRef;
+        int nb = nbRef, ip = ipRef, op = opRef;
+        ref byte inRef = ref MemoryMarshal.GetReference(input);
+        ref byte outRef = ref MemoryMarshal.GetReference(output);
+        ref uint lit = ref MemoryMarshal.GetArrayDataReference(_lit);
+        ref uint dist = ref MemoryMarshal.GetArrayDataReference(_dist);
+        int inFastEnd = input.Length - FastInputMargin, outFastEnd = output.Length - FastOutputMargin;
+        InflateStatus result = InflateStatus.NeedInput;
+
+        // In range: input is read only by the refill, 8 bytes at ip <= input.Length - 8. Output is written
+        // from op <= output.Length - FastOutputMargin: one match of at most 258 bytes plus the copy overshoot,
+        // or a run of literals, at most one per bit held (63), and one scratch byte after them.
+        while (ip <= inFastEnd && op <= outFastEnd)
+        {
+            bits |= Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref inRef, ip)) << nb;
+            ip += (63 - nb) >> 3;
+            nb |= 56; // 56..63 bits held: enough for a length and a distance with their extra bits (at most 48)
+            uint e = Unsafe.Add(ref lit, (int)bits & LitMask);
+            if ((e & KindFlags) != 0)
+            {
+                if ((e & LinkFlag) != 0) e = Follow(ref lit, e, bits, LitLenPrimaryBits);
+                if ((e & LiteralFlag) != 0)
+                {
+                    // Literals come in runs: go on with primary-table literals (or pairs) while the bits held
+                    // cover them. (e & 0xE0FF) - LiteralFlag is their codes' length, and huge for other kinds.
+                    // Two bytes are stored either way, the second only kept for a pair.
+                    do
+                    {
+                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref outRef, op), (ushort)(e >> 16));
+                        op += 1 + (int)((e >> 12) & 1);
+                        bits >>= (int)(e & 0xFF);
+                        nb -= (int)(e & 0xFF);
+                        e = Unsafe.Add(ref lit, (int)bits & LitMask);
+                    }
+                    while ((e & 0xE0FF) - LiteralFlag <= (uint)nb);
+                    continue;
+                }
+                if ((e & KindFlags) != 0) // not a length either
+                {
+                    if ((e & EndOfBlockFlag) == 0)
+                    {
+                        result = InflateStatus.InvalidData; // with this many bits held, an invalid code is just that
+                        break;
+                    }
+                    bits >>= (int)(e & 0xFF);
+                    nb -= (int)(e & 0xFF);
+                    result = InflateStatus.MessageComplete;
+                    break;
+                }
+            }
+            int length = (int)(e >> 16) + ExtraBits(e, bits);
+            bits >>= (int)(e & 0xFF);
+            nb -= (int)(e & 0xFF);
+            uint de = Unsafe.Add(ref dist, (int)bits & DistMask);
+            if ((de & KindFlags) != 0)
+            {
+                if ((de & LinkFlag) != 0) de = Follow(ref dist, de, bits, DistPrimaryBits);
+                if ((de & KindFlags) != 0)
+                {
+                    result = InflateStatus.InvalidData;
+                    break;
+                }
+            }
+            int distance = (int)(de >> 16) + ExtraBits(de, bits);
+            bits >>= (int)(de & 0xFF);
+            nb -= (int)(de & 0xFF);
+            if (distance <= op && distance <= _windowSize)
+            {
+                MatchCopy.Within(ref Unsafe.Add(ref outRef, op), distance, length);
+            }
+            else
+            {
+                // The match starts before this call's output, or reaches too far.
+                int back = distance - op;
+                if (distance > _windowSize || back > _winHave)
+                {
+                    result = InflateStatus.InvalidData;
+                    break;
+                }
+                int start = _winNext - back;
+                if (start < 0) start += _windowSize;
+                if (length > back || start + length > _windowSize)
+                {
+                    // It wraps around the window's end or runs on into this output: rare, so it is left to
+                    // the Copy state, which keeps this loop free of calls (and its variables in registers).
+                    _copyLen = length;
+                    _copyDist = distance;
+                    result = InflateStatus.OutputFull;
+                    break;
+                }
+                // In range: start + length <= _windowSize, and the window array has the overshoot as slack.
+                MatchCopy.Disjoint(ref Unsafe.Add(ref outRef, op), ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_window), start), length);
+            }
+            op += length;
+        }
+        bitsRef = bits;
+        nbRef = nb;
+        ipRef = ip;
+        opRef = op;
+        return result;
+    }
+
     /// <summary>Copies <paramref name="length"/> bytes from <paramref name="distance"/> back, which may reach into the window.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)] // off the hot path: keeps the decode loops small
     private void CopyMatch(Span<byte> output, int op, int distance, int length)
     {
         if (distance <= op)
