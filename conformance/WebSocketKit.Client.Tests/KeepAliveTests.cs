@@ -90,7 +90,8 @@ public class KeepAliveTests
         await using var keepAlive = KeepAlive.Start(conn, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2));
         var read = conn.ReadMessageAsync(Bounds.Token()).AsTask();
         await Task.WhenAny(enoughPongs.Task, keepAlive.Completion, read).WaitAsync(Bounds.Step);
-        Assert.True(enoughPongs.Task.IsCompleted, $"pongs {pongs}, keepalive {keepAlive.Completion.Status} {(keepAlive.Completion.IsCompletedSuccessfully ? keepAlive.Completion.Result : null)}, read {read.Status} {read.Exception}");
+        object? outcome = keepAlive.Completion.IsCompletedSuccessfully ? await keepAlive.Completion : null;
+        Assert.True(enoughPongs.Task.IsCompleted, $"pongs {pongs}, keepalive {keepAlive.Completion.Status} {outcome}, read {read.Status} {read.Exception}");
         Assert.False(keepAlive.Completion.IsCompleted);
         Assert.False(read.IsCompleted);
         Assert.False(conn.IsClosed);
