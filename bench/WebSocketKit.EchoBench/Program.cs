@@ -5,6 +5,7 @@ using WebSocketKit.EchoBench;
 var opts = BenchOptions.Parse(args);
 OursEndpoints.Opts.ReleaseReadBufferWhenIdle = !opts.HoldReadBuffer;
 Runner.OnlyPair = opts.Pair;
+Runner.Verbose = args.Contains("--verbose");
 var shapes = new List<ShapeResult>();
 var bound = TimeSpan.FromSeconds(opts.Quick ? 40 : 90);
 // The full run is sized so that `make bench` (microbenchmarks included) fits in about 15 minutes on 2 cores.
@@ -106,8 +107,8 @@ internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bo
             return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
         }
         foreach (var a in args)
-            if (a.StartsWith("--") && a is not ("--quick" or "--rounds" or "--no-compression" or "--no-peers" or "--peers-dir" or "--md" or "--html" or "--idle" or "--micro" or "--only" or "--hold-read-buffer" or "--pair"))
-                throw new ArgumentException($"unknown option {a}; options: --quick --rounds N --no-compression --no-peers --peers-dir DIR --md FILE --html FILE --idle N --micro DIR --only TEXT --hold-read-buffer --pair LABEL");
+            if (a.StartsWith("--") && a is not ("--quick" or "--rounds" or "--no-compression" or "--no-peers" or "--peers-dir" or "--md" or "--html" or "--idle" or "--micro" or "--only" or "--hold-read-buffer" or "--pair" or "--verbose"))
+                throw new ArgumentException($"unknown option {a}; options: --quick --rounds N --no-compression --no-peers --peers-dir DIR --md FILE --html FILE --idle N --micro DIR --only TEXT --hold-read-buffer --pair LABEL --verbose");
         return new BenchOptions(
             quick,
             int.Parse(Value("--rounds", quick ? "3" : "5")),

@@ -21,9 +21,17 @@ internal sealed class ShapeResult(string name, string headline, bool higherIsBet
     public IEnumerable<string> Figures => Runs.Values.SelectMany(l => l).SelectMany(d => d.Keys).Distinct();
 
     /// <summary>Median over rounds and spread ((max - min) / median), or null when the pair did not run.</summary>
+    /// <summary>The prefix of a derived figure: the best run's value instead of the median.</summary>
+    public const string Best = "best ";
+
     public (double Median, double Spread)? Summary(string pair, string figure)
     {
         if (!Runs.TryGetValue(pair, out var list)) return null;
+        if (figure.StartsWith(Best, StringComparison.Ordinal))
+        {
+            var all = list.Select(d => d.GetValueOrDefault(figure[Best.Length..], double.NaN)).Where(double.IsFinite).ToArray();
+            return all.Length == 0 ? null : (all.Max(), 0);
+        }
         var values = list.Where(d => d.ContainsKey(figure)).Select(d => d[figure]).Order().ToArray();
         if (values.Length == 0) return null;
         double median = values.Length % 2 == 1 ? values[values.Length / 2] : (values[values.Length / 2 - 1] + values[values.Length / 2]) / 2;
@@ -37,6 +45,9 @@ internal static class Runner
 {
     /// <summary>When set (--pair), only the pair with this label runs: for profiling one stack alone.</summary>
     public static string? OnlyPair { get; set; }
+
+    /// <summary>When set (--verbose), every run's headline figure goes to stderr as it is measured.</summary>
+    public static bool Verbose { get; set; }
 
     public static async Task<ShapeResult> RunAsync(string name, string headline, bool higherIsBetter, IReadOnlyList<Pair> pairs, int rounds,
         TimeSpan bound, Func<Pair, bool, CancellationToken, Task<Dictionary<string, double>>> run)
@@ -54,6 +65,7 @@ internal static class Runner
                 {
                     var figures = await run(pair, round < 0, cts.Token);
                     if (round >= 0) result.Add(pair.Label, figures);
+                    if (Verbose) Console.Error.WriteLine($"    {name} round {round} {pair.Label}: {figures.GetValueOrDefault(headline):F1} {headline}");
                 }
                 catch (Exception e)
                 {
