@@ -20,6 +20,17 @@ internal static class Payloads
         return all;
     }
 
+    /// <summary>
+    /// The compressed shapes' message sets: incompressible bytes and JSON of two sizes. The .NET pairs
+    /// and the real peers (which read them from files) both take them from here, so all send the same bytes.
+    /// </summary>
+    public static (string Name, byte[][] Messages)[] DeflateSets() =>
+    [
+        ("deflate random 16 KiB", Random(16 * 1024, 16, seed: 3)),
+        ("deflate JSON 4 KiB", Json(4 * 1024, 64)),
+        ("deflate JSON 64 KiB", Json(64 * 1024, 16, seed: 4)),
+    ];
+
     private static readonly string[] Users = ["ana", "bo", "chen", "dara", "eli", "farah", "gus", "hana", "ivo", "jun", "kai", "lena"];
     private static readonly string[] Words = ["deploy", "looks", "good", "the", "build", "is", "green", "again", "who", "broke", "staging",
         "lunch", "at", "noon", "rollback", "done", "latency", "spiked", "on", "eu-west", "checking", "logs", "now", "thanks", "merged"];

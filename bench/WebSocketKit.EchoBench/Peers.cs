@@ -54,11 +54,12 @@ internal static class Peers
             new("conn1000", "1000 connections", n(30)),
         ];
         if (opts.Compression)
-            shapes.AddRange([
-                new("deflate_random16k", "deflate random 16 KiB", n(2000), Payloads.Random(16 * 1024, 16, seed: 3)),
-                new("deflate_json4k", "deflate JSON 4 KiB", n(5000), Payloads.Json(4 * 1024, 64)),
-                new("deflate_json64k", "deflate JSON 64 KiB", n(500), Payloads.Json(64 * 1024, 16, seed: 4)),
-            ]);
+        {
+            string[] keys = ["deflate_random16k", "deflate_json4k", "deflate_json64k"];
+            int[] counts = [n(2000), n(5000), n(500)];
+            foreach (var (((name, messages), key), count) in Payloads.DeflateSets().Zip(keys).Zip(counts))
+                shapes.Add(new(key, name, count, messages));
+        }
         var payloadDir = Directory.CreateTempSubdirectory("echo-peers-");
         try
         {

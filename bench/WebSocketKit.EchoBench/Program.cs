@@ -5,7 +5,7 @@ using WebSocketKit.EchoBench;
 var opts = BenchOptions.Parse(args);
 OursEndpoints.Opts.ReleaseReadBufferWhenIdle = !opts.HoldReadBuffer;
 Runner.OnlyPair = opts.Pair;
-Runner.Verbose = args.Contains("--verbose");
+Runner.Verbose = opts.Verbose;
 var shapes = new List<ShapeResult>();
 var bound = TimeSpan.FromSeconds(opts.Quick ? 40 : 90);
 // The full run is sized so that `make bench` (microbenchmarks included) fits in about 15 minutes on 2 cores.
@@ -43,13 +43,10 @@ Task<ShapeResult> RoundTrips(string name, Pair[] pairs, byte[][] msgs, int count
     => Runner.RunAsync(name, "rt/s", true, pairs, opts.Rounds * ShortShapeRounds, bound,
         (p, warm, t) => OneClient(p, false, (c, _, t2) => Shapes.RoundTripsAsync(c, msgs, Math.Max(1, warm ? count / 4 : count / ShortShapeRounds), t2), t));
 
-Task<ShapeResult> Pipelined(string name, string headline, Pair[] pairs, byte[][] msgs, int count, bool compress = false, bool isShort = false)
-{
-    int rounds = isShort ? ShortShapeRounds : 1;
-    return Runner.RunAsync(name, headline, true, pairs, opts.Rounds * rounds, bound,
+Task<ShapeResult> Pipelined(string name, string headline, Pair[] pairs, byte[][] msgs, int count, bool compress = false, int rounds = 1)
+    => Runner.RunAsync(name, headline, true, pairs, opts.Rounds * rounds, bound,
         (p, warm, t) => OneClient(p, compress, (c, server, t2) => Shapes.PipelinedAsync(c, msgs, Math.Max(1, warm ? count / 4 : count / rounds), t2,
             compress ? () => server.BytesReceived : null), t));
-}
 
 Task<ShapeResult> Concurrent(string name, int connections, int perConnection, int rounds = 1)
     => Runner.RunAsync(name, "msgs/s", true, sameImpl, opts.Rounds * rounds, bound, async (p, warm, t) =>
@@ -67,8 +64,8 @@ async Task Shape(string name, Func<string, Task<ShapeResult>> run)
 }
 
 await Shape("64 B round trips", n => RoundTrips(n, all, m64, N(20000)));
-await Shape("64 B pipelined", n => Pipelined(n, "msgs/s", all, m64, N(200000), isShort: true));
-await Shape("1 KiB pipelined", n => Pipelined(n, "msgs/s", all, m1k, N(100000), isShort: true));
+await Shape("64 B pipelined", n => Pipelined(n, "msgs/s", all, m64, N(200000), rounds: ShortShapeRounds));
+await Shape("1 KiB pipelined", n => Pipelined(n, "msgs/s", all, m1k, N(100000), rounds: ShortShapeRounds));
 await Shape("64 KiB pipelined", n => Pipelined(n, "MB/s", all, m64k, N(4000)));
 await Shape("1 MiB pipelined", n => Pipelined(n, "MB/s", [.. all, raw], m1m, N(400)));
 await Shape("1 connection", n => Concurrent(n, 1, N(20000), ShortShapeRounds));
@@ -82,10 +79,8 @@ if (opts.Compression)
     // System.Net.WebSockets compresses at zlib's default level 6 and cannot be told otherwise; ours
     // runs at its default (level 2) and, for the like-for-like figure, at level 6 too.
     Pair[] deflatePairs = [.. all, oursLevel6];
-    var random16k = Payloads.Random(16 * 1024, 16, seed: 3);
-    var json4k = Payloads.Json(4 * 1024, 64);
-    var json64k = Payloads.Json(64 * 1024, 16, seed: 4);
-    foreach (var (name, msgs, count) in new[] { ("deflate random 16 KiB", random16k, N(8000)), ("deflate JSON 4 KiB", json4k, N(20000)), ("deflate JSON 64 KiB", json64k, N(2000)) })
+    int[] deflateCounts = [N(8000), N(20000), N(2000)];
+    foreach (var ((name, msgs), count) in Payloads.DeflateSets().Zip(deflateCounts))
         await Shape(name, n => Pipelined(n, "MB/s", deflatePairs, msgs, count, compress: true));
 }
 
@@ -96,7 +91,7 @@ report.WriteHtml(opts.HtmlPath);
 Console.WriteLine(File.ReadAllText(opts.MarkdownPath));
 return 0;
 
-internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bool Peers, string PeersDir, string MarkdownPath, string HtmlPath, int IdleConnections, string? MicroResults, string? Only, bool HoldReadBuffer, string? Pair)
+internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bool Peers, string PeersDir, string MarkdownPath, string HtmlPath, int IdleConnections, string? MicroResults, string? Only, bool HoldReadBuffer, string? Pair, bool Verbose)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -121,7 +116,8 @@ internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bo
             args.Contains("--micro") ? Value("--micro", "") : null,
             args.Contains("--only") ? Value("--only", "") : null,
             args.Contains("--hold-read-buffer"),
-            args.Contains("--pair") ? Value("--pair", "") : null);
+            args.Contains("--pair") ? Value("--pair", "") : null,
+            args.Contains("--verbose"));
     }
 
     /// <summary>Whether a shape runs: all of them, or those whose name contains --only's text.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using WebSocketKit.Protocol.Compression;
 
 namespace WebSocketKit.EchoBench;
 
@@ -83,7 +84,7 @@ internal sealed class Report
             if (s.Summary("ours (level 6)", s.Headline) is not { } l6 || s.Summary("System.Net", s.Headline) is not { } sn) continue;
             string line = $"{s.Name}: like for like at level 6, ours / System.Net = {l6.Median / sn.Median:F2} ({Number(l6.Median)} vs {Number(sn.Median)} {s.Headline})";
             if (s.Summary("ours", "wire B/msg") is { } ow && s.Summary("System.Net", "wire B/msg") is { } tw && s.Summary("ours (level 6)", "wire B/msg") is { } lw)
-                line += $"; bytes on the wire per message: ours at level 2 {Number(ow.Median)}, ours at level 6 {Number(lw.Median)}, System.Net {Number(tw.Median)}";
+                line += $"; bytes on the wire per message: ours at level {PerMessageDeflateOptions.DefaultLevel} {Number(ow.Median)}, ours at level 6 {Number(lw.Median)}, System.Net {Number(tw.Median)}";
             yield return line + ".";
         }
         foreach (var s in _shapes)
@@ -91,14 +92,14 @@ internal sealed class Report
                 yield return $"{s.Name}: {note}";
     }
 
-    private const string Legend =
+    private static readonly string Legend =
         "Medians over the rounds, ± the spread ((max − min) / median). Ratio: ours vs System.Net.WebSockets from the same run, " +
         "above 1 means ours is better (ours/theirs for rates, theirs/ours for latency and bytes). " +
         "A → B: A's client against B's server. Peers (gorilla, node ws, python websockets) run their own client against their own server in a separate process. " +
         "alloc B/msg: bytes allocated by the whole process (client and server) per echoed message; ratio ≈ when both are under 8 B (the runtime's background noise). " +
         "CPU µs/msg: process CPU time (user + kernel, both ends and the runtime's threads) per echoed message. " +
         "wire B/msg: bytes the server received per message (frames as sent; the compressed size). " +
-        "Ours compresses at its default level 2 (zlib's fastest with per-block Huffman codes; gorilla defaults to Go's fastest); ours (level 6) is ours at zlib's default level 6, which System.Net.WebSockets always uses. " +
+        $"Ours compresses at its default level {PerMessageDeflateOptions.DefaultLevel} (zlib's fastest with per-block Huffman codes; gorilla defaults to Go's fastest); ours (level 6) is ours at zlib's default level 6, which System.Net.WebSockets always uses. " +
         "The short shapes (64 B round trips, 64 B and 1 KiB pipelined, 1 connection) run three times the rounds at a third of the count; " +
         "their 'best' row is the best single run, since on two cores small messages settle per run into either many messages per read or one, and the median can land in either regime. " +
         "idle connection B/conn: managed heap held per client+server pair after the handshake, no read pending (GC.GetTotalMemory delta over the idle connections / count; kernel socket buffers not included).";

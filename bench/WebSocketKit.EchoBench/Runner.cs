@@ -20,10 +20,13 @@ internal sealed class ShapeResult(string name, string headline, bool higherIsBet
 
     public IEnumerable<string> Figures => Runs.Values.SelectMany(l => l).SelectMany(d => d.Keys).Distinct();
 
-    /// <summary>Median over rounds and spread ((max - min) / median), or null when the pair did not run.</summary>
     /// <summary>The prefix of a derived figure: the best run's value instead of the median.</summary>
     public const string Best = "best ";
 
+    /// <summary>
+    /// Median over rounds and spread ((max - min) / median), or null when the pair did not run; for a
+    /// <see cref="Best"/> figure, the best run's value and no spread.
+    /// </summary>
     public (double Median, double Spread)? Summary(string pair, string figure)
     {
         if (!Runs.TryGetValue(pair, out var list)) return null;

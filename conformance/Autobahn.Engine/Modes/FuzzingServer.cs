@@ -24,7 +24,7 @@ public sealed class FuzzingServer : IAsyncDisposable
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<(string Agent, string Id), CaseResult> _results = new();
-    private readonly HashSet<Task> _running = [];
+    private readonly ConcurrentDictionary<Task, byte> _running = new();
     private readonly ConcurrentDictionary<(string Agent, string Id), TaskCompletionSource<CaseResult>> _waiting = new();
     private readonly ConcurrentDictionary<Task, byte> _connections = new();
     private readonly Timeouts _timeouts;
@@ -115,9 +115,9 @@ public sealed class FuzzingServer : IAsyncDisposable
         {
             case "/runCase":
                 var run = RunCaseAsync(socket, hs, log, early, selected!, agent!);
-                lock (_running) _running.Add(run);
+                _running[run] = 0;
                 try { await run; }
-                finally { lock (_running) _running.Remove(run); }
+                finally { _running.TryRemove(run, out _); }
                 break;
             case "/getCaseCount": await ReplyAsync(socket, hs, log, early, JsonSerializer.Serialize(_cases.Count)); break;
             case "/getCaseInfo":
@@ -130,9 +130,7 @@ public sealed class FuzzingServer : IAsyncDisposable
             case "/updateReports":
                 // A client may ask as soon as its side of the last case has closed, before this side
                 // has judged it; every case ends by its own hard limit, so waiting for them is bounded.
-                Task[] running;
-                lock (_running) running = [.. _running];
-                try { await Task.WhenAll(running).WaitAsync(_stop.Token); }
+                try { await Task.WhenAll(_running.Keys).WaitAsync(_stop.Token); }
                 catch (Exception) when (!_stop.IsCancellationRequested) { /* a failed run is reported by its own result */ }
                 WriteReports();
                 _progress?.Invoke($"Reports updated in {Path.GetFullPath(_spec.OutDir)}");
