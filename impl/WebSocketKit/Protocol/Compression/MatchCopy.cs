@@ -23,17 +23,9 @@ internal static class MatchCopy
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Within(ref byte dst, int distance, int length)
     {
-        if (distance >= 16)
-        {
-            // Each 16-byte chunk reads from at least 16 bytes back: all written before this store.
-            ref byte src = ref Unsafe.Subtract(ref dst, distance);
-            Vector128.LoadUnsafe(ref src).StoreUnsafe(ref dst);
-            Vector128.LoadUnsafe(ref src, 16).StoreUnsafe(ref dst, 16);
-            for (nuint k = 32; k < (nuint)length; k += 16)
-                Vector128.LoadUnsafe(ref src, k).StoreUnsafe(ref dst, k);
-            return;
-        }
-        Short(ref dst, distance, length);
+        // At 16 or more back, each 16-byte chunk reads only bytes written before it is stored.
+        if (distance >= 16) Disjoint(ref dst, ref Unsafe.Subtract(ref dst, distance), length);
+        else Short(ref dst, distance, length);
     }
 
     // Distances under 16: the match repeats a pattern of `distance` bytes. Any multiple of the period is
@@ -50,7 +42,10 @@ internal static class MatchCopy
             Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, k), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref dst, k - step)));
     }
 
-    /// <summary>Copies <paramref name="length"/> bytes from a different buffer (the window), 16 at a time.</summary>
+    /// <summary>
+    /// Copies <paramref name="length"/> bytes 16 at a time, in order: from a different buffer (the
+    /// window), or from the same buffer at least 16 bytes back (<see cref="Within"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Disjoint(ref byte dst, ref byte src, int length)
     {
