@@ -349,7 +349,9 @@ public sealed class Inflater
         int result = 1;
         while (index < total)
         {
-            if (nb < 14) Refill(ref inRef, input.Length, ref ip, ref bits, ref nb); // a code and its extra bits: at most 14
+            // A code and its extra bits take at most 14 bits, but an invalid entry claims 16: with fewer
+            // held, an invalid code would read as missing input while input is still there.
+            if (nb < 16) Refill(ref inRef, input.Length, ref ip, ref bits, ref nb);
             uint e = Unsafe.Add(ref table, (int)bits & ((1 << CodeLenPrimaryBits) - 1)); // In range: the table has 2^7 entries.
             int n = (int)(e & 0xFF);
             int sym = (int)(e >> 16);
