@@ -27,6 +27,8 @@ public sealed record CaseDefinition(string Id, string Description, string Expect
     /// <summary>Do not start the closing handshake when the expected events are in (the case closes on its own terms).</summary>
     public bool SuppressClose { get; init; }
     public Judging Judging { get; init; }
+    /// <summary>The rule book the case belongs to (it decides, for one, which close codes the peer may send).</summary>
+    public SuiteProfile Profile { get; init; }
     /// <summary>Never run two of these at once (performance cases must not compete with other cases).</summary>
     public bool Serial { get; init; }
 }

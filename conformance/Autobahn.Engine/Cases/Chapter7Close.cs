@@ -54,6 +54,23 @@ public static class Chapter7Close
                 new ExpectedClose(true, [1000, code, 1002], false), new SendClose(code), new KillAfter(1)) with { Judging = Judging.Informational };
     }
 
+    /// <summary>
+    /// Cases only the RFC profile runs (docs/profiles.md): the codes IANA registered after the suite was written are
+    /// valid and answered like any other valid code (7.7.14-7.7.16), and 1015, which RFC 6455 section 7.4.1 says must
+    /// never be sent in a close frame, is refused like the other reserved codes (7.9.10).
+    /// </summary>
+    public static IEnumerable<CaseDefinition> RfcCases()
+    {
+        for (int i = 0; i < Engine.CloseCodes.RegisteredLater.Count; i++)
+        {
+            int code = Engine.CloseCodes.RegisteredLater[i];
+            yield return Close($"7.7.{ValidCodes.Length + i + 1}", $"A close with the code {code}, registered with IANA after the suite was written.",
+                "The close is answered with 1000 or the same code.", [], new ExpectedClose(true, [1000, code], true), new SendClose(code), new KillAfter(1));
+        }
+        yield return Close($"7.9.{InvalidCodes.Length + 1}", "A close with the code 1015, reserved for reporting a failed TLS handshake and never sent.",
+            "The peer fails the connection with 1002.", [], new ExpectedClose(true, [1002], false), new SendClose(1015), new KillAfter(1));
+    }
+
     /// <summary>A closing-handshake case: we close (the peer must not), and a wrong close code fails the case itself.</summary>
     private static CaseDefinition Close(string id, string description, string expectation, PeerEvent[] events, ExpectedClose close, params Step[] steps) =>
         new(id, description, expectation)

@@ -320,7 +320,7 @@ public sealed class CaseSession
         if (payload.Length >= 2)
         {
             int code = BinaryPrimitives.ReadUInt16BigEndian(payload);
-            if (CloseCodes.IsValidOnWire(code)) _result.RemoteCloseCode = code;
+            if (CloseCodes.IsValidOnWire(code, _case.Profile)) _result.RemoteCloseCode = code;
             else { Fail(1002, $"invalid close code {code}"); _result.RemoteCloseCode = 1000; }
             var reason = payload.AsSpan(2);
             if (!System.Text.Unicode.Utf8.IsValid(reason)) Fail(1007, "close reason is not UTF-8");

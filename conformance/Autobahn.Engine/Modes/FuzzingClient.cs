@@ -25,7 +25,7 @@ public sealed class FuzzingClient
     public async Task<IReadOnlyList<CaseResult>> RunAsync(CancellationToken ct = default)
     {
         var all = new List<CaseResult>();
-        var selected = CaseCatalog.Select(_spec.Cases, _spec.ExcludeCases);
+        var selected = CaseCatalog.Select(_spec.Cases, _spec.ExcludeCases, _spec.Profile);
         foreach (var server in _spec.Servers)
         {
             var timeouts = TimeoutsFrom(_spec.Options, server.Options);

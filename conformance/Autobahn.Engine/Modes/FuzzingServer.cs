@@ -40,7 +40,7 @@ public sealed class FuzzingServer : IAsyncDisposable
     {
         _spec = spec;
         _progress = progress;
-        _cases = CaseCatalog.Select(spec.Cases, spec.ExcludeCases);
+        _cases = CaseCatalog.Select(spec.Cases, spec.ExcludeCases, spec.Profile);
         _timeouts = FuzzingClient.TimeoutsFrom(spec.Options);
         var url = new Uri(spec.Url ?? "ws://127.0.0.1:9001");
         var address = url.Host switch

@@ -15,6 +15,8 @@ public sealed record FuzzingSpec
     public JsonObject Options { get; init; } = [];
     /// <summary>How many cases may run at once (our extension; performance cases always run alone).</summary>
     public int Parallel { get; init; } = 16;
+    /// <summary>The rule book (our extension, "profile": "autobahn" or "rfc"; see docs/profiles.md).</summary>
+    public Autobahn.Engine.Cases.SuiteProfile Profile { get; init; }
 
     public static FuzzingSpec Parse(string json)
     {
@@ -29,6 +31,7 @@ public sealed record FuzzingSpec
             ExcludeCases = Strings(root["exclude-cases"]),
             Options = root["options"]?.AsObject().DeepClone().AsObject() ?? [],
             Parallel = root["parallel"]?.GetValue<int>() ?? 16,
+            Profile = Autobahn.Engine.Cases.SuiteProfiles.Parse(root["profile"]?.GetValue<string>()),
         };
         if (root["exclude-agent-cases"] is JsonObject eac)
             foreach (var (agent, list) in eac) spec.ExcludeAgentCases[agent] = Strings(list);

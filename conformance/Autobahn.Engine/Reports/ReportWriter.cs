@@ -96,6 +96,8 @@ public static class ReportWriter
             ["isServer"] = r.IsServer,
             ["localCloseCode"] = r.LocalCloseCode,
             ["localCloseReason"] = r.LocalCloseReason,
+            // Our addition: which rule book judged the case (docs/profiles.md).
+            ["profile"] = r.Case.Profile.Name(),
             ["received"] = Events(r.Received),
             ["remoteCloseCode"] = r.RemoteCloseCode,
             ["remoteCloseReason"] = r.RemoteCloseReason,
