@@ -370,11 +370,11 @@ public static class FailureExplainer
 
         private bool Compressed => Str("httpResponse")?.Contains("permessage-deflate", StringComparison.OrdinalIgnoreCase) == true;
 
-        private string? Str(string name) => _r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        private string? Str(string name) => JsonFields.Str(_r, name);
 
-        private int? Int(string name) => _r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
+        private int? Int(string name) => JsonFields.Int(_r, name);
 
-        private bool? Bool(string name) => _r.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null;
+        private bool? Bool(string name) => JsonFields.Bool(_r, name);
     }
 
     /// <summary>Data frames taken together as messages (a frame with a reserved or orphan opcode stands alone).</summary>
