@@ -90,7 +90,8 @@ public static class FailureExplainer
             foreach (var m in _sent) items.Add((m.Frames[0].Entry, DescribeMessage(m)));
             foreach (var f in _frames.Where(f => f.Sent && f.Opcode >= 8))
             {
-                if (f.Opcode == 8 && f.Entry > closeAnswer) continue; // our answer to the peer's close
+                // Our answer to the peer's close, or the close we failed the connection with, belongs to what came back.
+                if (f.Opcode == 8 && (f.Entry > closeAnswer || Bool("failedByMe") == true)) continue;
                 items.Add((f.Entry, DescribeControl(f)));
             }
             items.Sort((a, b) => a.Entry.CompareTo(b.Entry));
