@@ -50,12 +50,9 @@ public sealed record CaseReport(
         }
     }
 
-    private static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    private static string? Str(JsonElement e, string name) => JsonFields.Str(e, name);
 
-    private static int? Int(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
+    private static int? Int(JsonElement e, string name) => JsonFields.Int(e, name);
 
-    private static bool? Bool(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null;
+    private static bool? Bool(JsonElement e, string name) => JsonFields.Bool(e, name);
 }

@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Text;
+
+namespace Autobahn.Runner.Reports;
+
+/// <summary>
+/// The runs as GitHub-flavoured Markdown, for a job summary or a pull-request comment: per agent its verdict, the
+/// chapter table, the failing cases with why, and the changes against a baseline when one was compared.
+/// </summary>
+public static class MarkdownSummary
+{
+    /// <summary>How many failing cases are listed before the rest are only counted.</summary>
+    public const int MaxListed = 50;
+
+    /// <param name="comparisons">Baseline comparisons by agent, for the agents that have one.</param>
+    public static string Render(IReadOnlyList<AgentRun> runs, VerdictPolicy policy, IReadOnlyDictionary<string, ExpectationComparison>? comparisons = null)
+    {
+        var sb = new StringBuilder();
+        foreach (var run in runs)
+        {
+            if (sb.Length > 0) sb.Append('\n');
+            sb.Append(Render(run, policy, comparisons?.GetValueOrDefault(run.Agent)));
+        }
+        return sb.ToString();
+    }
+
+    public static string Render(AgentRun run, VerdictPolicy policy, ExpectationComparison? comparison = null)
+    {
+        var verdict = policy.Evaluate(run.Report);
+        var sb = new StringBuilder();
+        var outcome = verdict.Passed ? "passed" : $"FAILED, {verdict.Failures.Count} failing";
+        sb.Append("### ").Append(Escape(run.Agent)).Append(" (").Append(Escape(run.Mode)).Append("): ").Append(outcome).Append("\n\n");
+        sb.Append("engine ").Append(Code(run.Engine)).Append(", profile ").Append(Code(run.Profile));
+        if (run.Target is not null) sb.Append(", target ").Append(Code(run.Target));
+        sb.Append(CultureInfo.InvariantCulture, $", {run.Report.Cases.Count} cases\n\n");
+        AppendTable(sb, ChapterTable.Build(run.Report.Cases));
+        if (verdict.Failures.Count > 0)
+        {
+            sb.Append("\n#### Failing cases\n\n");
+            foreach (var (c, reason) in verdict.Failures.Take(MaxListed))
+            {
+                AppendCase(sb, run, c, reason);
+            }
+            if (verdict.Failures.Count > MaxListed)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"- and {verdict.Failures.Count - MaxListed} more\n");
+            }
+        }
+        if (comparison is not null) AppendComparison(sb, comparison);
+        return sb.ToString();
+    }
+
+    private static void AppendTable(StringBuilder sb, ChapterTable table)
+    {
+        sb.Append("| chapter | cases | OK | NON-STRICT | INFORMATIONAL | UNIMPLEMENTED | FAILED | close problems |\n");
+        sb.Append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        foreach (var row in table.Rows) AppendRow(sb, row.Chapter.Key + " " + row.Chapter.Title, row.Counts);
+        AppendRow(sb, "**total**", table.Total);
+    }
+
+    private static void AppendRow(StringBuilder sb, string label, VerdictCounts n)
+    {
+        var closeProblems = n[CloseBehavior.Failed] + n[CloseBehavior.Unclean] + n[CloseBehavior.WrongCode] + n[CloseBehavior.FailedByClient];
+        sb.Append("| ").Append(label.StartsWith("**", StringComparison.Ordinal) ? label : Escape(label));
+        foreach (var count in new[] { n.Total, n[Behavior.Ok], n[Behavior.NonStrict], n[Behavior.Informational], n[Behavior.Unimplemented], n[Behavior.Failed], closeProblems })
+        {
+            sb.Append(CultureInfo.InvariantCulture, $" | {count}");
+        }
+        sb.Append(" |\n");
+    }
+
+    /// <summary>A list item: id and reason, our sentences, then the frames as an indented code block.</summary>
+    private static void AppendCase(StringBuilder sb, AgentRun run, CaseResult c, string reason)
+    {
+        var lines = run.Explain(c).Split('\n');
+        sb.Append("- **").Append(c.Id.Text).Append("** ").Append(Escape(reason)).Append(": ").Append(Escape(lines[0])).Append('\n');
+        if (lines.Length > 1)
+        {
+            sb.Append('\n');
+            foreach (var line in lines.Skip(1)) sb.Append("      ").Append(line).Append('\n');
+            sb.Append('\n');
+        }
+    }
+
+    private static void AppendComparison(StringBuilder sb, ExpectationComparison comparison)
+    {
+        sb.Append("\n#### Against the baseline: ").Append(comparison.Passed ? "unchanged" : "CHANGED").Append("\n\n");
+        foreach (var (kind, items) in comparison.Groups())
+        {
+            foreach (var change in items.Take(MaxListed)) sb.Append("- ").Append(kind).Append(": ").Append(Escape(change.ToString())).Append('\n');
+            if (items.Count > MaxListed) sb.Append(CultureInfo.InvariantCulture, $"- and {items.Count - MaxListed} more {kind}\n");
+        }
+        if (comparison.NotRun.Count > 0)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"- {comparison.NotRun.Count} baseline cases not run here (filtered or in another shard)\n");
+        }
+    }
+
+    /// <summary>Text made safe for a table cell or list item: pipes and backticks escaped, one line.</summary>
+    public static string Escape(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal)
+            .Replace("|", "\\|", StringComparison.Ordinal)
+            .Replace("`", "\\`", StringComparison.Ordinal)
+            .Replace("\r", " ", StringComparison.Ordinal)
+            .Replace("\n", " ", StringComparison.Ordinal);
+
+    /// <summary>Inline code; a value holding backticks is fenced with more of them.</summary>
+    private static string Code(string text) =>
+        text.Contains('`', StringComparison.Ordinal) ? "`` " + text.Replace("\n", " ", StringComparison.Ordinal) + " ``" : "`" + text + "`";
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Autobahn.Runner.Reports;
+
+/// <summary>
+/// Joins reports folders written by separate runs (CI shards, or one machine per mode) into one, as if a single
+/// run had written it: per mode folder, the union of every agent's cases, their files, runs.json, index pages.
+/// </summary>
+public static class ReportMerge
+{
+    /// <exception cref="InvalidDataException">A case appears in two inputs with different verdicts.</exception>
+    public static void Merge(IReadOnlyList<string> reportDirs, string outDir)
+    {
+        foreach (var (folder, title) in IndexPage.Modes)
+        {
+            var inputs = reportDirs.Select(d => Path.Combine(d, folder)).Where(d => File.Exists(Path.Combine(d, SuiteIndex.FileName))).ToList();
+            if (inputs.Count == 0) continue;
+            var target = Path.Combine(outDir, folder);
+            Directory.CreateDirectory(target);
+            MergeIndex(inputs, target);
+            MergeRuns(inputs, target);
+            File.WriteAllText(Path.Combine(target, IndexPage.FileName), ModeIndexPage.Render(SuiteIndex.Load(target), title));
+        }
+        IndexPage.Write(outDir, DateTimeOffset.UtcNow);
+    }
+
+    private static void MergeIndex(IReadOnlyList<string> inputs, string target)
+    {
+        // agent -> case id -> (entry, the input folder it came from)
+        var agents = new Dictionary<string, Dictionary<string, (JsonNode Entry, string From)>>(StringComparer.Ordinal);
+        var agentOrder = new List<string>();
+        foreach (var input in inputs)
+        {
+            var path = Path.Combine(input, SuiteIndex.FileName);
+            var root = JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new InvalidDataException($"{path} is not an object");
+            foreach (var (agent, cases) in root)
+            {
+                if (!agents.TryGetValue(agent, out var merged))
+                {
+                    agents[agent] = merged = new(StringComparer.Ordinal);
+                    agentOrder.Add(agent);
+                }
+                foreach (var (id, entry) in cases?.AsObject() ?? throw new InvalidDataException($"{path}: agent {agent} has no cases"))
+                {
+                    if (entry is null) continue;
+                    if (merged.TryGetValue(id, out var seen))
+                    {
+                        if (Verdicts(seen.Entry) != Verdicts(entry))
+                        {
+                            throw new InvalidDataException(
+                                $"agent {agent} case {id}: {Verdicts(seen.Entry)} in {seen.From} but {Verdicts(entry)} in {input}");
+                        }
+                        continue;
+                    }
+                    merged[id] = (entry.DeepClone(), input);
+                    CopyCaseFiles(input, target, (string?)entry["reportfile"]);
+                }
+            }
+        }
+        var index = new JsonObject();
+        foreach (var agent in agentOrder)
+        {
+            var cases = new JsonObject();
+            foreach (var id in agents[agent].Keys.Select(CaseId.Parse).Order()) cases[id.Text] = agents[agent][id.Text].Entry;
+            index[agent] = cases;
+        }
+        File.WriteAllText(Path.Combine(target, SuiteIndex.FileName), index.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    private static string Verdicts(JsonNode entry) => $"{(string?)entry["behavior"]}/{(string?)entry["behaviorClose"]}";
+
+    private static void CopyCaseFiles(string from, string to, string? reportFile)
+    {
+        if (string.IsNullOrEmpty(reportFile) || Path.GetFileName(reportFile) != reportFile) return;
+        foreach (var name in new[] { reportFile, Path.ChangeExtension(reportFile, ".html") })
+        {
+            var source = Path.Combine(from, name);
+            if (File.Exists(source)) File.Copy(source, Path.Combine(to, name), overwrite: true);
+        }
+    }
+
+    /// <summary>runs.json of every input, the latest run kept when two inputs know the same agent.</summary>
+    private static void MergeRuns(IReadOnlyList<string> inputs, string target)
+    {
+        var all = new Dictionary<string, RunInfo>(StringComparer.Ordinal);
+        foreach (var run in inputs.SelectMany(i => RunInfo.LoadAll(i).Values))
+        {
+            if (!all.TryGetValue(run.Agent, out var known) || run.Date > known.Date) all[run.Agent] = run;
+        }
+        foreach (var run in all.Values) run.Save(target);
+    }
+}
