@@ -91,11 +91,11 @@ public static class FailureExplainer
             foreach (var f in _frames.Where(f => f.Sent && f.Opcode >= 8))
             {
                 // Our answer to the peer's close, or the close we failed the connection with, belongs to what came back.
-                if (f.Opcode == 8 && (f.Entry > closeAnswer || Bool("failedByMe") == true)) continue;
+                if (f.Opcode == 8 && (f.Entry > closeAnswer || (Bool("failedByMe") == true && !ExpectedClosedByMe))) continue;
                 items.Add((f.Entry, DescribeControl(f)));
             }
             items.Sort((a, b) => a.Entry.CompareTo(b.Entry));
-            if (items.Count == 0) return "no frames (the wire log has none)";
+            if (items.Count == 0) return "nothing (the wire log holds no frame of the case)";
             if (items.Count <= 4) return Join(items.Select(i => i.Text), ", then ");
             return $"{items.Count} frames or messages: {items[0].Text}, {items[1].Text} and {items.Count - 2} more";
         }
@@ -117,8 +117,7 @@ public static class FailureExplainer
                 : $"a {kind} message");
             if (m.Frames.Count == 1) sb.Append(CultureInfo.InvariantCulture, $" ({Bytes(m.Length)})");
             else sb.Append(CultureInfo.InvariantCulture, $" in {m.Frames.Count} frames ({Sizes(m.Frames)})");
-            var writes = m.Frames.Where(f => f.Raw).Sum(f => f.Writes);
-            if (writes > 1) sb.Append(CultureInfo.InvariantCulture, $" written as raw octets in {writes} pieces");
+            if (m.Frames.Any(f => f.Writes > 1)) sb.Append(CultureInfo.InvariantCulture, $" split over {m.Frames.Sum(f => f.Writes)} writes");
             var rsv = m.Frames.Select(f => f.Rsv).FirstOrDefault(r => r != 0);
             if (rsv != 0 && !(rsv == 4 && Compressed)) sb.Append(CultureInfo.InvariantCulture, $" with reserved bits set (rsv={rsv})");
             if (!m.Frames[^1].Fin) sb.Append(" that never ends (no final frame)");
@@ -136,7 +135,7 @@ public static class FailureExplainer
         {
             var what = f.Opcode switch
             {
-                8 => f.CloseCode is { } code ? $"a close with code {code}" + (f.CloseReason is { Length: > 0 } r ? $" and a {Encoding.UTF8.GetByteCount(r)}-byte reason" : "")
+                8 => f.CloseCode is { } code ? $"a close with code {code}" + (f.Length > 2 ? $" and a {f.Length - 2}-byte reason" + (System.Text.Unicode.Utf8.IsValid(f.Shown.AsSpan(2)) ? "" : " that is not valid UTF-8") : "")
                     : f.Length == 0 ? "a close with no code" : $"a close with a {Bytes(f.Length)} payload",
                 9 => $"a ping ({Bytes(f.Length)})",
                 10 => $"an unsolicited pong ({Bytes(f.Length)})",
@@ -181,8 +180,8 @@ public static class FailureExplainer
         private string ExpectedClose()
         {
             if (!_r.TryGetProperty("expectedClose", out var c)) return "no particular close";
-            var codes = c.TryGetProperty("closeCode", out var cc) ? Codes(cc.EnumerateArray().Select(x => x.GetInt32())) : "any code";
-            var byMe = c.TryGetProperty("closedByMe", out var b) && b.ValueKind == JsonValueKind.True;
+            var codes = c.TryGetProperty("closeCode", out var cc) ? Codes(cc.EnumerateArray().Select(x => x.GetInt32()).Distinct()) : "any code";
+            var byMe = ExpectedClosedByMe;
             var clean = c.TryGetProperty("requireClean", out var rc) && rc.ValueKind == JsonValueKind.True;
             return byMe
                 ? $"our close to be answered with {codes}" + (clean ? " in a clean closing handshake" : "")
@@ -262,7 +261,7 @@ public static class FailureExplainer
             }
         }
 
-        /// <summary>How many frames the case had sent when the named wait began.</summary>
+        /// <summary>How many frames the case had sent during or before the named wait.</summary>
         private int? AfterFrame(string? tag)
         {
             if (!_r.TryGetProperty("wirelog", out var w) || w.ValueKind != JsonValueKind.Array) return null;
@@ -270,7 +269,8 @@ public static class FailureExplainer
             foreach (var e in w.EnumerateArray())
             {
                 i++;
-                if (e.ValueKind == JsonValueKind.Array && e.GetArrayLength() >= 3 && e[0].GetString() == "CT" && e[2].GetString() == tag)
+                // Counted at the wait's end: engines log the timer's start before or after the octets it follows.
+                if (e.ValueKind == JsonValueKind.Array && e.GetArrayLength() >= 2 && e[0].GetString() == "CTE" && e[1].GetString() == tag)
                 {
                     var n = _frames.Count(f => f.Sent && f.Entry < i);
                     return n == 0 ? null : n;
@@ -368,6 +368,9 @@ public static class FailureExplainer
             if (close.Length > 0) sb.Append(sb.Length > 0 ? " " : "").Append(close);
             return sb.ToString();
         }
+
+        private bool ExpectedClosedByMe =>
+            _r.TryGetProperty("expectedClose", out var c) && c.TryGetProperty("closedByMe", out var b) && b.ValueKind == JsonValueKind.True;
 
         private bool Compressed => Str("httpResponse")?.Contains("permessage-deflate", StringComparison.OrdinalIgnoreCase) == true;
 

@@ -5,12 +5,13 @@ using System.Text.Json;
 namespace Autobahn.Runner.Reports;
 
 /// <summary>
-/// One WebSocket frame of a case's wire log: a "TF" (sent) or "RF" (received) entry, or a frame the case wrote as
-/// raw octets ("TO" with no TF before it), decoded here. Logs keep only a preview of each payload, so
+/// One WebSocket frame of a case's wire log: an "RF" (received) entry, or a sent frame decoded from the octets
+/// written ("TO"), or a "TF" entry when the log cut those octets short. Logs keep only a preview of each payload, so
 /// <see cref="Shown"/> may be shorter than <see cref="Length"/>.
 /// </summary>
 /// <param name="Entry">Index of the frame's wire log entry (for raw octets, of their first write), to find what happened around it.</param>
-/// <param name="Writes">For a raw frame, how many separate writes carried it; 1 otherwise.</param>
+/// <param name="Raw">Decoded from written octets rather than read from a TF entry.</param>
+/// <param name="Writes">How many separate writes carried the frame (a case may write one frame in pieces, with waits between).</param>
 public sealed record WireFrame(int Entry, bool Sent, int Opcode, bool Fin, int Rsv, long Length, byte[] Shown, bool Raw, int Writes = 1)
 {
     public bool Complete => Shown.Length == Length;
@@ -42,13 +43,13 @@ public sealed record WireFrame(int Entry, bool Sent, int Opcode, bool Fin, int R
         if (Opcode == 8)
         {
             if (CloseCode is { } code) sb.Append(CultureInfo.InvariantCulture, $" code={code}");
-            if (CloseReason is { Length: > 0 } reason) sb.Append(" reason=").Append(Quote(reason));
+            if (Shown.Length > 2) sb.Append(" reason=").Append(Preview(Shown[2..], binary: false));
         }
         else if (Shown.Length > 0)
         {
             sb.Append(' ').Append(Preview(Shown, Opcode == 2));
         }
-        if (Raw) sb.Append(CultureInfo.InvariantCulture, $" (raw octets, {Writes} write{(Writes == 1 ? "" : "s")})");
+        if (Writes > 1) sb.Append(CultureInfo.InvariantCulture, $" (in {Writes} writes)");
         return sb.ToString();
     }
 
@@ -97,43 +98,46 @@ public sealed record WireFrame(int Entry, bool Sent, int Opcode, bool Fin, int R
         return Encoding.UTF8.GetBytes(body);
     }
 
-    /// <summary>Every frame of a wire log in order: TF and RF entries, and frames decoded from raw TO octets.</summary>
+    /// <summary>
+    /// Every frame of a wire log in order. Sent frames are decoded from the octets written (TO), which are what
+    /// crossed the wire even when a case writes a frame by hand, in pieces or against its own TF entry; when the
+    /// log cut any written chunk short (large payloads), the TF entries are used instead.
+    /// </summary>
     public static IReadOnlyList<WireFrame> ReadAll(JsonElement wirelog)
     {
         var frames = new List<WireFrame>();
         if (wirelog.ValueKind != JsonValueKind.Array) return frames;
-        var raw = new RawOctets();
-        // The octets of a logged TF follow it (in several TO when the case chops the frame, possibly after a timer
-        // entry); whatever TO is left over is the case writing raw octets.
-        long owed = 0;
-        var index = -1;
-        foreach (var e in wirelog.EnumerateArray())
+        var entries = wirelog.EnumerateArray().ToList();
+        var fromOctets = entries.All(e => Kind(e) != "TO" || IsHandshake(e) || !(e[1][1].GetString() ?? "").EndsWith(" ...", StringComparison.Ordinal));
+        var octets = new RawOctets();
+        for (var index = 0; index < entries.Count; index++)
         {
-            index++;
-            if (e.ValueKind != JsonValueKind.Array || e.GetArrayLength() == 0) continue;
-            switch (e[0].GetString())
+            var e = entries[index];
+            switch (Kind(e))
             {
-                case "TF" when e.GetArrayLength() >= 5:
-                    var sent = FromEntry(index, true, e);
-                    frames.Add(sent);
-                    owed += sent.WireLength(masked: e[5].ValueKind == JsonValueKind.String);
+                case "TF" when !fromOctets && e.GetArrayLength() >= 5:
+                    frames.Add(FromEntry(index, true, e));
                     break;
                 case "RF" when e.GetArrayLength() >= 5:
                     frames.Add(FromEntry(index, false, e));
                     break;
-                case "TO" when owed > 0:
-                    owed -= e[1][0].GetInt64();
-                    break;
-                case "TO":
-                    raw.Add(index, e[1], frames);
+                case "TO" when fromOctets && !IsHandshake(e):
+                    octets.Add(index, Convert.FromHexString(e[1][1].GetString() ?? ""), frames);
                     break;
             }
         }
         return frames;
     }
 
-    /// <summary>Octets of the frame on the wire: header, mask key, payload.</summary>
-    private long WireLength(bool masked) => 2 + (Length > 65535 ? 8 : Length > 125 ? 2 : 0) + (masked ? 4 : 0) + Length;
+    private static string? Kind(JsonElement e) =>
+        e.ValueKind == JsonValueKind.Array && e.GetArrayLength() >= 2 && e[0].ValueKind == JsonValueKind.String ? e[0].GetString() : null;
+
+    /// <summary>The opening handshake's request or response ("GET ..." / "HTTP/1.1 ...").</summary>
+    private static bool IsHandshake(JsonElement e)
+    {
+        var hex = e[1][1].GetString() ?? "";
+        return hex.StartsWith("474554", StringComparison.Ordinal) || hex.StartsWith("48545450", StringComparison.Ordinal);
+    }
 
     private static WireFrame FromEntry(int index, bool sent, JsonElement e)
     {
@@ -145,30 +149,22 @@ public sealed record WireFrame(int Entry, bool Sent, int Opcode, bool Fin, int R
         return new WireFrame(index, sent, e[2].GetInt32(), e[3].ValueKind == JsonValueKind.True, e[4].GetInt32(), length, shown, Raw: false);
     }
 
-    /// <summary>Octets the case wrote itself: decoded while every chunk is logged whole; the opening handshake is skipped.</summary>
+    /// <summary>The written octets as a stream of frames; a frame is reported once its last octet is written.</summary>
     private sealed class RawOctets
     {
         private readonly List<byte> _buffer = [];
         private int _writes;
         private int _first = -1;
-        private bool _lost;
 
-        public void Add(int index, JsonElement chunk, List<WireFrame> frames)
+        public void Add(int index, byte[] chunk, List<WireFrame> frames)
         {
-            var hex = chunk[1].GetString() ?? "";
-            if (hex.StartsWith("474554", StringComparison.Ordinal) || hex.StartsWith("48545450", StringComparison.Ordinal)) return; // "GET" / "HTTP"
-            if (_lost || hex.EndsWith(" ...", StringComparison.Ordinal))
-            {
-                _lost = true;
-                return;
-            }
-            _buffer.AddRange(Convert.FromHexString(hex));
+            _buffer.AddRange(chunk);
             _writes++;
             if (_first < 0) _first = index;
-            while (TryTake(index, out var frame)) frames.Add(frame);
+            while (TryTake(out var frame)) frames.Add(frame);
         }
 
-        private bool TryTake(int index, out WireFrame frame)
+        private bool TryTake(out WireFrame frame)
         {
             frame = null!;
             if (_buffer.Count < 2) return false;
@@ -201,7 +197,7 @@ public sealed record WireFrame(int Entry, bool Sent, int Opcode, bool Fin, int R
             frame = new WireFrame(_first, true, b0 & 0x0f, (b0 & 0x80) != 0, (b0 >> 4) & 7, length, payload, Raw: true, _writes);
             _buffer.RemoveRange(0, at + (int)length);
             _writes = _buffer.Count > 0 ? 1 : 0;
-            _first = _buffer.Count > 0 ? index : -1;
+            _first = _buffer.Count > 0 ? _first : -1;
             return true;
         }
     }

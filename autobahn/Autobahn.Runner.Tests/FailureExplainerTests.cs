@@ -47,7 +47,8 @@ public class FailureExplainerTests(ITestOutputHelper output)
     public void A_message_written_as_raw_octets_in_pieces_is_decoded()
     {
         var e = Explain("official-node-ws/ws_node_case_6_4_3.json");
-        Assert.StartsWith("a text message in 2 frames (21 and 0 bytes) written as raw octets in 4 pieces", e.Sent);
+        Assert.StartsWith("a text message in 2 frames (21 and 0 bytes) split over 5 writes", e.Sent);
+        Assert.Contains("-> TEXT fin=0 rsv=0 len=21 0xcebae1bdb9cf83cebcceb5f490808065… (in 4 writes)", e.Frames);
         Assert.Contains("whose first frame makes it invalid UTF-8", e.Sent);
     }
 
@@ -134,5 +135,31 @@ public class FailureExplainerTests(ITestOutputHelper output)
         Assert.StartsWith("7.1.6 INFORMATIONAL / close INFORMATIONAL: Sent ", text);
         var frameLines = text.Split('\n').SkipWhile(l => l != "frames:").Skip(1).ToList();
         Assert.InRange(frameLines.Count, 1, FailureExplainer.MaxFrames);
+    }
+}
+
+/// <summary>Every non-OK case of the shared real reports explains without error and within bounds.</summary>
+public class FailureExplainerSharedTests
+{
+    [SharedReportsFact]
+    public void Every_non_ok_case_of_the_shared_reports_is_explained()
+    {
+        var explained = 0;
+        foreach (var folder in new[] { "official-node-ws/servers", "official-node-ws/clients", "deno-server/servers" })
+        {
+            foreach (var agent in SuiteIndex.Load(SharedReports.Dir(folder)).Agents)
+            {
+                foreach (var c in agent.Cases.Where(c => !c.IsOk))
+                {
+                    if (FailureExplainer.TryExplain(agent, c) is not { } e) continue;
+                    Assert.Equal(c.Id.Text, e.CaseId);
+                    Assert.Equal((c.Behavior, c.BehaviorClose), (e.Behavior, e.BehaviorClose));
+                    Assert.InRange(e.Frames.Count, 0, FailureExplainer.MaxFrames);
+                    Assert.False(string.IsNullOrWhiteSpace(e.Note));
+                    explained++;
+                }
+            }
+        }
+        Assert.True(explained >= 2 * 7 + 7, $"only {explained} cases explained");
     }
 }
