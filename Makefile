@@ -18,6 +18,7 @@ build: restore
 # All tests; the last line is the plain 'N passed, N failed' summary.
 test: build deps
 	./scripts/run-tests.sh $(CONFIG)
+	./scripts/tool-acceptance.sh
 
 # BenchmarkDotNet microbenchmarks (never part of the tests). FILTER narrows them, e.g. FILTER='*Mask*'.
 # BENCH_ARGS defaults to BenchmarkDotNet's short job with 200 ms iterations (a few minutes on a shared machine);
@@ -51,25 +52,35 @@ bench-profile: restore
 bench-peers:
 	./bench/peers/build.sh
 
-# The Autobahn TestSuite against our client and server (autobahn/Autobahn.Runner; see README "make autobahn").
-# TARGET=ws://host:port/path tests ANY server (server mode only); AGENT= names it in the reports.
-# ENGINE=auto|docker|builtin, IMAGE= the suite's image, CASES= / EXCLUDE= the suite's case patterns.
-# RUNNER_ARGS= passes further runner options (e.g. --keep --verbose --client clientwebsocket).
+# The Autobahn TestSuite against our client and server, through the wsconform tool (autobahn/Autobahn.Runner; see
+# README "make autobahn"): `wsconform server` against our echo server (or TARGET), then `wsconform client` driving our
+# client. TARGET=ws://host:port/path tests ANY server (server mode only); AGENT= names it in the reports.
+# ENGINE=builtin|docker|auto, IMAGE= the suite's image, CASES= / EXCLUDE= the suite's case patterns.
+# RUNNER_ARGS= passes further wsconform options to both (e.g. --profile rfc --junit FILE --keep --verbose).
+# The exit status is the worse of the two runs: 0 passed, 1 failed, 2 could not run.
 TARGET ?=
 AGENT ?=
-ENGINE ?= auto
+ENGINE ?= builtin
 IMAGE ?= crossbario/autobahn-testsuite
 CASES ?=
 EXCLUDE ?=
 RUNNER_ARGS ?=
-WSTEST_DLL := conformance/Autobahn.Wstest/bin/$(CONFIG)/net10.0/wstest.dll
+CLIENT ?= websocketkit
+WSCONFORM := $(DOTNET) autobahn/Autobahn.Runner/bin/$(CONFIG)/net10.0/wsconform.dll
+WSCONFORM_RUN := --engine $(ENGINE) --image '$(IMAGE)' $(if $(AGENT),--agent '$(AGENT)') \
+  $(if $(CASES),--cases '$(CASES)') $(if $(EXCLUDE),--exclude-cases '$(EXCLUDE)') $(RUNNER_ARGS)
 autobahn: build
 	@if [ "$(ENGINE)" = docker ]; then ./scripts/docker-engine.sh >/dev/null || exit 2; \
 	elif [ "$(ENGINE)" = auto ] && command -v dockerd >/dev/null 2>&1; then ./scripts/docker-engine.sh >/dev/null 2>&1 || true; fi
-	$(DOTNET) autobahn/Autobahn.Runner/bin/$(CONFIG)/net10.0/Autobahn.Runner.dll --engine $(ENGINE) --image '$(IMAGE)' \
-	  $(if $(TARGET),--target '$(TARGET)') $(if $(AGENT),--agent '$(AGENT)') \
-	  $(if $(CASES),--cases '$(CASES)') $(if $(EXCLUDE),--exclude-cases '$(EXCLUDE)') \
-	  $(if $(wildcard $(WSTEST_DLL)),--wstest $(WSTEST_DLL)) $(RUNNER_ARGS)
+	@rc=0; $(WSCONFORM) server $(TARGET) $(WSCONFORM_RUN) || rc=$$?; \
+	if [ -z "$(TARGET)" ]; then $(WSCONFORM) client --client $(CLIENT) $(WSCONFORM_RUN) || { r=$$?; [ $$r -gt $$rc ] && rc=$$r; }; fi; \
+	exit $$rc
+
+# The wsconform tool as a NuGet package (a .NET tool) in artifacts/packages:
+#   dotnet tool install wsconform --tool-path DIR --add-source artifacts/packages
+.PHONY: pack-tool
+pack-tool: restore
+	$(DOTNET) pack autobahn/Autobahn.Runner/Autobahn.Runner.csproj -c Release -o artifacts/packages
 
 # Packs the built-in engine's wstest as a local image like the suite's (wstest on the PATH, /config, /reports),
 # through Docker.DotNet, nothing pulled; then `make autobahn ENGINE=docker IMAGE=ws-conformance/wstest:local`.
@@ -79,7 +90,7 @@ autobahn-image: build
 	$(DOTNET) publish conformance/Autobahn.Wstest/Autobahn.Wstest.csproj -c Release -r linux-x64 --self-contained \
 	  -o artifacts/wstest-image/publish --artifacts-path artifacts/wstest-image/build
 	./scripts/docker-engine.sh >/dev/null
-	$(DOTNET) autobahn/Autobahn.Runner/bin/$(CONFIG)/net10.0/Autobahn.Runner.dll pack-image \
+	$(WSCONFORM) pack-image \
 	  --app artifacts/wstest-image/publish --executable wstest --tag $(LOCAL_IMAGE)
 
 clean:
@@ -95,6 +106,10 @@ deps:
 	@if ! command -v go >/dev/null || [ ! -d /usr/share/gocode/src/github.com/gorilla/websocket ] || ! /usr/bin/python3 -c 'import autobahn' 2>/dev/null; then \
 	  echo "deps: installing golang-go, gorilla/websocket and python3-autobahn"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go golang-github-gorilla-websocket-dev python3-autobahn; \
+	fi
+	@if ! command -v xmllint >/dev/null || ! /usr/bin/python3 -c 'import yaml' 2>/dev/null; then \
+	  echo "deps: installing libxml2-utils and python3-yaml (the tool acceptance checks JUnit against its XSD and runs action.yml)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxml2-utils python3-yaml; \
 	fi
 	@if ! command -v tinyproxy >/dev/null && [ ! -x /usr/bin/tinyproxy ]; then \
 	  echo "deps: installing tinyproxy (the HTTP CONNECT proxy of the client tests)"; \

@@ -7,7 +7,9 @@ namespace Autobahn.Runner.Reports;
 /// What produced an agent's latest report: the suite's index.json does not say, so the runner keeps it beside
 /// index.json in runs.json (agent -> run info).
 /// </summary>
-public sealed record RunInfo(string Agent, string Engine, string? Image, DateTimeOffset Date, string? Target)
+/// <param name="Profile">The rule book the verdicts follow (autobahn or rfc); null in reports written before profiles existed.</param>
+/// <param name="Shard">"i/n" when the run was one shard of the selection.</param>
+public sealed record RunInfo(string Agent, string Engine, string? Image, DateTimeOffset Date, string? Target, string? Profile = null, string? Shard = null)
 {
     public const string FileName = "runs.json";
 

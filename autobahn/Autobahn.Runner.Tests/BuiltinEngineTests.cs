@@ -38,14 +38,35 @@ public class BuiltinEngineTests
     }
 
     [Fact]
-    public void Paths_are_the_hosts_and_a_missing_command_is_not_located()
+    public void Paths_are_the_hosts()
     {
         var engine = Shell();
         Assert.Equal("/tmp/config/fuzzingclient.json", engine.ConfigPath("fuzzingclient.json"));
         Assert.Equal("/tmp/reports/servers", engine.ReportsPath("servers"));
         Assert.Equal("ws://127.0.0.1:9011/", engine.HostUrlAsSeenBySuite("ws://127.0.0.1:9011/"));
-        Assert.Null(BuiltinSuiteEngine.Locate("/nonexistent/Autobahn.Wstest.dll"));
         Assert.Null(engine.Image);
         Assert.Equal("builtin", engine.Name);
+    }
+
+    [Fact]
+    public async Task Without_a_command_the_engine_runs_in_process_with_the_official_command_line()
+    {
+        using var cts = new CancellationTokenSource(Bound);
+        var lines = new ConcurrentQueue<string>();
+        await using var process = await new BuiltinSuiteEngine(null, "/tmp/config", "/tmp/reports").StartAsync(["-a"], lines.Enqueue, null, cts.Token);
+
+        Assert.Equal(0, await process.Exited.WaitAsync(cts.Token));
+        Assert.Contains(lines, l => l.StartsWith("AutobahnEngine", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_in_process_command_line_the_official_wstest_would_refuse_cannot_run()
+    {
+        using var cts = new CancellationTokenSource(Bound);
+        var lines = new ConcurrentQueue<string>();
+        await using var process = await new BuiltinSuiteEngine(null, "/tmp/config", "/tmp/reports").StartAsync(["-m", "fuzzingclient", "--webport", "70000"], lines.Enqueue, null, cts.Token);
+
+        Assert.Equal(2, await process.Exited.WaitAsync(cts.Token));
+        Assert.Contains(lines, l => l.Contains("invalid Web port 70000", StringComparison.Ordinal));
     }
 }

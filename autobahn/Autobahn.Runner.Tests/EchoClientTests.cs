@@ -105,7 +105,7 @@ public class EchoClientTests
     [Fact]
     public void The_default_client_is_ours()
     {
-        var client = EchoClients.Create(new RunnerOptions().EchoClient, compression: true);
+        var client = EchoClients.Create(new RunnerOptions().EchoClient!, compression: true);
         Assert.IsType<WebSocketKitEchoClient>(client);
         Assert.Equal("websocketkit-client", client.DefaultAgent);
         Assert.True(client.OffersCompression);

@@ -12,8 +12,8 @@ public class ReportCommandTests
     {
         using var reports = TempReports.WithServersIndexFrom("deno-server/servers");
 
-        Assert.Equal(RunnerApp.Passed, ReportCommand.Run(reports.Root, new VerdictPolicy(), NullLogger.Instance));
-        Assert.Equal(RunnerApp.CasesFailed, ReportCommand.Run(reports.Root, new VerdictPolicy(ClaimsCompression: true), NullLogger.Instance));
+        Assert.Equal(RunnerApp.Passed, ReportCommand.Run(reports.Root, new VerdictPolicy(), new OutputOptions(), NullLogger.Instance));
+        Assert.Equal(RunnerApp.CasesFailed, ReportCommand.Run(reports.Root, new VerdictPolicy(ClaimsCompression: true), new OutputOptions(), NullLogger.Instance));
         Assert.True(File.Exists(Path.Combine(reports.Root, "index.html")));
     }
 
@@ -22,7 +22,7 @@ public class ReportCommandTests
     {
         using var reports = new TempReports();
 
-        Assert.Equal(RunnerApp.CannotRun, ReportCommand.Run(reports.Root, new VerdictPolicy(), NullLogger.Instance));
+        Assert.Equal(RunnerApp.CannotRun, ReportCommand.Run(reports.Root, new VerdictPolicy(), new OutputOptions(), NullLogger.Instance));
         Assert.False(File.Exists(Path.Combine(reports.Root, "index.html")));
     }
 

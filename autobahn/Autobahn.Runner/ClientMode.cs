@@ -1,3 +1,4 @@
+using Autobahn.Engine.Cases;
 using Autobahn.Runner.Reports;
 using Microsoft.Extensions.Logging;
 
@@ -11,13 +12,14 @@ public static class ClientMode
 {
     public const string Folder = "clients";
 
-    public static async Task<Verdict> RunAsync(ISuiteEngine engine, RunnerOptions o, string configDir, IEchoClient client, string agent, bool claimsCompression, ILoggerFactory logs, CancellationToken ct)
+    public static async Task<RunOutcome> RunAsync(ISuiteEngine engine, RunnerOptions o, string configDir, IEchoClient client, string agent, bool claimsCompression, ILoggerFactory logs, CancellationToken ct)
     {
         var run = new ModeRun(Folder, "client-mode", o, logs);
         var log = run.Log;
         var baseUri = new Uri($"ws://127.0.0.1:{o.Port}/");
+        var (cases, exclude) = o.SuiteSelection();
         SuiteConfig.Write(configDir, SuiteConfig.FuzzingServerFile,
-            SuiteConfig.FuzzingServer(baseUri.ToString().TrimEnd('/'), engine.ReportsPath(Folder), o.Cases, o.ExcludeCases));
+            SuiteConfig.FuzzingServer(baseUri.ToString().TrimEnd('/'), engine.ReportsPath(Folder), cases, exclude, o.Profile.Name()));
 
         log.LogInformation("client mode: {Engine} engine drives {Client} as agent '{Agent}'", engine.Name, client.GetType().Name, agent);
         await using (var suite = await run.StartSuiteAsync(engine, "fuzzingserver", SuiteConfig.FuzzingServerFile, null, o.Port, ct).ConfigureAwait(false))

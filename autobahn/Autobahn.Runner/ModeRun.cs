@@ -23,6 +23,8 @@ internal sealed class ModeRun
         _indexBefore = IndexMerge.ReadBefore(Outdir);
     }
 
+    public static readonly string[] WebPortOff = ["--webport", "0"];
+
     public string Folder { get; }
 
     public string Outdir { get; }
@@ -31,14 +33,18 @@ internal sealed class ModeRun
 
     public ILogger SuiteOutput { get; }
 
+    /// <summary>
+    /// Starts wstest in <paramref name="mode"/>. fuzzingserver gets --webport 0: the official one otherwise also
+    /// serves a web page on 8080, and a run must not fail because something else holds that port.
+    /// </summary>
     public Task<ISuiteProcess> StartSuiteAsync(ISuiteEngine engine, string mode, string specFile, Action<string>? onLine, int? listenPort, CancellationToken ct) =>
-        engine.StartAsync(["-m", mode, "-s", engine.ConfigPath(specFile)], line =>
+        engine.StartAsync(["-m", mode, "-s", engine.ConfigPath(specFile), .. mode == "fuzzingserver" ? WebPortOff : Array.Empty<string>()], line =>
         {
             SuiteOutput.LogDebug("{Line}", line);
             onLine?.Invoke(line);
         }, listenPort, ct);
 
-    public Verdict Publish(ISuiteEngine engine, string agent, string? target, bool claimsCompression) =>
-        ReportPublisher.Publish(Outdir, agent, engine, target,
+    public RunOutcome Publish(ISuiteEngine engine, string agent, string? target, bool claimsCompression) =>
+        ReportPublisher.Publish(Folder, Outdir, agent, engine, target, _options,
             new VerdictPolicy(claimsCompression, _options.Strict, _options.FailOnUnimplemented), _indexBefore, Log);
 }

@@ -1,45 +1,90 @@
 using System.CommandLine;
+using Autobahn.Engine.Cases;
 using Autobahn.Runner;
+using Autobahn.Runner.Reports;
 using Microsoft.Extensions.Logging;
 
-var mode = new Option<RunMode>("--mode") { Description = "both (default), client or server", DefaultValueFactory = _ => RunMode.Both };
-var target = new Option<string?>("--target") { Description = "server mode against ANY server at this ws://host:port/path" };
-var agent = new Option<string?>("--agent") { Description = "agent name in the reports (default: the echo client's name, or target-server)" };
-var engine = new Option<EngineChoice>("--engine") { Description = "auto (default: docker when an engine and the image can be had, else builtin), docker or builtin", DefaultValueFactory = _ => EngineChoice.Auto };
-var image = new Option<string>("--image") { Description = "the suite's image", DefaultValueFactory = _ => DockerSuiteEngine.DefaultImage };
-var wstest = new Option<string?>("--wstest") { Description = "the built-in engine's wstest-compatible command (executable or .dll)" };
-var echoServer = new Option<string?>("--echo-server") { Description = "our echo server's .dll (default: impl/WebSocketKit.EchoServer's build in this checkout)" };
-var cases = new Option<string[]>("--cases") { Description = "case patterns, e.g. 1.* 9.1.1 (default: all)", AllowMultipleArgumentsPerToken = true };
+// wsconform: the Autobahn TestSuite's cases against any WebSocket server or client, with CI outputs.
+// Exit status: 0 passed, 1 failed (or, with --expect, a verdict changed), 2 could not run, 130 interrupted.
+
+// ---- options every run shares ----
+var agent = new Option<string?>("--agent") { Description = "agent name in the reports (server: target-server or websocketkit-server; client: the echo client's name or client-under-test)" };
+var engine = new Option<EngineChoice>("--engine") { Description = "builtin (default: our engine, in this process), docker (the suite's image through Docker), or auto (docker when an engine and the image can be had)", DefaultValueFactory = _ => EngineChoice.Builtin };
+var image = new Option<string>("--image") { Description = "the suite's image for --engine docker", DefaultValueFactory = _ => DockerSuiteEngine.DefaultImage };
+var wstest = new Option<string?>("--wstest") { Description = "run the built-in engine as this wstest-compatible command (executable or .dll) instead of in process" };
+var cases = new Option<string[]>("--cases") { Description = "case patterns, e.g. '1.*' 9.1.1 (default: all)", AllowMultipleArgumentsPerToken = true };
 var exclude = new Option<string[]>("--exclude-cases") { Description = "case patterns to leave out", AllowMultipleArgumentsPerToken = true };
-var compression = new Option<bool?>("--compression") { Description = "the side under test offers permessage-deflate (default: on for ours, off for a --target); then UNIMPLEMENTED fails" };
+var profile = new Option<string>("--profile") { Description = "autobahn (default: exactly the official verdicts) or rfc (RFC 6455 and the IANA registry as they stand today; docs/profiles.md)", DefaultValueFactory = _ => "autobahn" };
+var shard = new Option<string?>("--shard") { Description = "i/n: run only shard i of n, a deterministic duration-balanced part of the selected cases (join shards with `wsconform merge`)" };
+var compression = new Option<bool?>("--compression") { Description = "the side under test offers permessage-deflate, so UNIMPLEMENTED in 12.x/13.x fails (default: on for ours, off otherwise)" };
 var strict = new Option<bool>("--strict") { Description = "NON-STRICT fails the run too" };
 var failUnimplemented = new Option<bool>("--fail-unimplemented") { Description = "UNIMPLEMENTED fails the run even without a compression claim" };
-var client = new Option<string>("--client") { Description = "echo client for client mode: websocketkit (ours) or clientwebsocket (.NET's, a different agent)", DefaultValueFactory = _ => EchoClients.WebSocketKit };
-var port = new Option<int>("--port") { Description = "port of the suite's fuzzingserver in client mode", DefaultValueFactory = _ => 9001 };
-var caseTimeout = new Option<int>("--case-timeout") { Description = "seconds one client-mode case may take", DefaultValueFactory = _ => 120 };
-var suiteTimeout = new Option<int>("--suite-timeout") { Description = "minutes the whole server-mode run may take", DefaultValueFactory = _ => 60 };
+var caseTimeout = new Option<int>("--case-timeout") { Description = "seconds one client-mode case, or one control request, may take", DefaultValueFactory = _ => 120 };
+var suiteTimeout = new Option<int>("--suite-timeout") { Description = "minutes a server-mode run may take", DefaultValueFactory = _ => 60 };
 var keep = new Option<bool>("--keep") { Description = "leave the container after the run, for debugging" };
-var reports = new Option<string>("--reports") { Description = "reports folder", DefaultValueFactory = _ => "reports" };
+var reports = new Option<string>("--reports") { Description = "reports folder (the official layout: servers/, clients/)", DefaultValueFactory = _ => "reports" };
 var verbose = new Option<bool>("--verbose") { Description = "debug logging, including the suite's own output" };
+// ---- CI outputs ----
+var junit = new Option<string?>("--junit") { Description = "write JUnit XML here: one testcase per case, grouped by chapter" };
+var summary = new Option<string?>("--summary") { Description = "write a Markdown summary here (also appended to $GITHUB_STEP_SUMMARY when set)" };
+var expect = new Option<string?>("--expect") { Description = "golden mode: compare verdicts with this baseline; exit 1 only when a verdict changed" };
+var writeExpect = new Option<string?>("--write-expect") { Description = "save this run's verdicts as a baseline for --expect" };
+Option[] outputs = [junit, summary, expect, writeExpect];
+Option[] runOptions = [agent, engine, image, wstest, cases, exclude, profile, shard, compression, strict, failUnimplemented, caseTimeout, suiteTimeout, keep, reports, verbose, .. outputs];
 
-var root = new RootCommand("Runs the Autobahn TestSuite (container or built-in engine) against a WebSocket client and server and publishes reports.")
+// ---- client mode's own ----
+var exec = new Option<string?>("--exec") { Description = "the client's command, started once for the run through the shell; {url} {agent} {count} are filled in" };
+var client = new Option<string?>("--client") { Description = "an in-process client instead: websocketkit (ours) or clientwebsocket (.NET's)" };
+var port = new Option<int>("--port") { Description = "port the cases are served on (127.0.0.1)", DefaultValueFactory = _ => 9001 };
+var deadline = new Option<int>("--deadline") { Description = "minutes an outside client may take for the whole run", DefaultValueFactory = _ => 30 };
+
+// ---- server ----
+var url = new Argument<string?>("url") { Description = "ws:// or wss:// URL of the running server to test (omitted: our own echo server, in a checkout)", Arity = ArgumentArity.ZeroOrOne };
+var echoServer = new Option<string?>("--echo-server") { Description = "without a URL: our echo server's .dll (default: impl/WebSocketKit.EchoServer's build in this checkout)" };
+var server = new Command("server", "Test a running WebSocket server: the suite's fuzzingclient connects to it once per case.") { url, echoServer };
+foreach (var o in runOptions) server.Options.Add(o);
+server.SetAction((parse, ct) => Run(parse, RunMode.Server, ct));
+
+// ---- client ----
+var clientCommand = new Command("client", "Test a WebSocket client: serve the cases (the suite's fuzzingserver) and start the client with --exec, or wait for it.")
 {
-    mode, target, agent, engine, image, wstest, echoServer, cases, exclude, compression, strict, failUnimplemented, client, port,
-    caseTimeout, suiteTimeout, keep, reports, verbose,
+    exec, client, port, deadline,
 };
+foreach (var o in runOptions) clientCommand.Options.Add(o);
+clientCommand.SetAction((parse, ct) => Run(parse, RunMode.Client, ct));
 
-var report = new Command("report", "Only read reports/ (any engine's, or copied): print each agent's chapter table and verdict, rewrite reports/index.html.")
+// ---- cases ----
+var patterns = new Argument<string[]>("patterns") { Description = "case patterns (default: all)", Arity = ArgumentArity.ZeroOrMore };
+var json = new Option<bool>("--json") { Description = "one JSON array instead of text" };
+var casesCommand = new Command("cases", "List the cases: id, what the case sends and what it expects. Runs nothing.") { patterns, profile, json };
+casesCommand.SetAction(parse =>
 {
-    reports, compression, strict, failUnimplemented, verbose,
+    if (!TryProfile(parse.GetValue(profile), out var p)) return RunnerApp.CannotRun;
+    return CasesCommand.Run(parse.GetValue(patterns) ?? [], p, parse.GetValue(json), Console.Out);
+});
+
+// ---- report, merge ----
+var report = new Command("report", "Judge reports already written (by either engine, or copied from elsewhere): chapter tables, verdict, CI outputs; rewrites index.html.")
+{
+    reports, compression, strict, failUnimplemented, verbose, junit, summary, expect, writeExpect,
 };
 report.SetAction(parse =>
 {
     using var logs = Logs(parse.GetValue(verbose));
-    var policy = new Autobahn.Runner.Reports.VerdictPolicy(parse.GetValue(compression) ?? false, parse.GetValue(strict), parse.GetValue(failUnimplemented));
-    return ReportCommand.Run(parse.GetValue(reports)!, policy, logs.CreateLogger("report"));
+    return ReportCommand.Run(parse.GetValue(reports)!, Policy(parse), Outputs(parse), logs.CreateLogger("report"));
 });
-root.Subcommands.Add(report);
+var dirs = new Argument<string[]>("folders") { Description = "reports folders to join (e.g. one per shard)", Arity = ArgumentArity.OneOrMore };
+var merge = new Command("merge", "Join reports folders (such as shards) into one official-layout report in --reports, then judge it like `report`.")
+{
+    dirs, reports, compression, strict, failUnimplemented, verbose, junit, summary, expect, writeExpect,
+};
+merge.SetAction(parse =>
+{
+    using var logs = Logs(parse.GetValue(verbose));
+    return ReportCommand.Merge(parse.GetValue(dirs)!, parse.GetValue(reports)!, Policy(parse), Outputs(parse), logs.CreateLogger("merge"));
+});
 
+// ---- pack-image ----
 var app = new Option<string>("--app") { Description = "a self-contained linux-x64 publish folder", Required = true };
 var executable = new Option<string>("--executable") { Description = "the app's executable in that folder", Required = true };
 var tag = new Option<string>("--tag") { Description = "the image tag to build", Required = true };
@@ -65,39 +110,96 @@ pack.SetAction(async (parse, ct) =>
         return RunnerApp.CannotRun;
     }
 });
-root.Subcommands.Add(pack);
 
-root.SetAction(async (parse, ct) =>
+var root = new RootCommand(
+    "wsconform: WebSocket conformance for any server or client (the Autobahn TestSuite's cases).\n" +
+    "Exit status: 0 passed, 1 failed (with --expect: a verdict changed), 2 could not run.")
+{
+    server, clientCommand, casesCommand, report, merge, pack,
+};
+
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    // A command line that cannot be understood is "could not run" (2), never "failed" (1), which CI reads as verdicts.
+    foreach (var e in parsed.Errors) Console.Error.WriteLine("wsconform: " + e.Message);
+    Console.Error.WriteLine("run `wsconform --help` for usage");
+    return RunnerApp.CannotRun;
+}
+// Ctrl-C cancels the run's token; the runner then stops and removes its container (stop waits up to 5 s, cleanup
+// is bounded at 30 s), so the process must not be torn down after System.CommandLine's default two seconds.
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(45) });
+
+async Task<int> Run(ParseResult parse, RunMode mode, CancellationToken ct)
 {
     using var logs = Logs(parse.GetValue(verbose));
+    var log = logs.CreateLogger("wsconform");
+    if (!TryProfile(parse.GetValue(profile), out var p)) return RunnerApp.CannotRun;
+    (int, int)? shardSpec = null;
+    if (parse.GetValue(shard) is { } s)
+    {
+        try { shardSpec = Shards.Parse(s); }
+        catch (FormatException e) { log.LogError("--shard: {Message}", e.Message); return RunnerApp.CannotRun; }
+    }
     var options = new RunnerOptions
     {
-        Mode = parse.GetValue(mode),
-        Target = parse.GetValue(target),
+        Mode = mode,
+        Target = mode == RunMode.Server ? parse.GetValue(url) : null,
         Agent = parse.GetValue(agent),
         Engine = parse.GetValue(engine),
         Image = parse.GetValue(image)!,
         Wstest = parse.GetValue(wstest),
-        EchoServer = parse.GetValue(echoServer),
+        EchoServer = mode == RunMode.Server ? parse.GetValue(echoServer) : null,
         Cases = RunnerOptions.SplitPatterns(parse.GetValue(cases), ["*"]),
         ExcludeCases = RunnerOptions.SplitPatterns(parse.GetValue(exclude), []),
+        Profile = p,
+        Shard = shardSpec,
         Compression = parse.GetValue(compression),
         Strict = parse.GetValue(strict),
         FailOnUnimplemented = parse.GetValue(failUnimplemented),
-        EchoClient = parse.GetValue(client)!,
-        Port = parse.GetValue(port),
+        EchoClient = mode == RunMode.Client ? parse.GetValue(client) : null,
+        Exec = mode == RunMode.Client ? parse.GetValue(exec) : null,
+        ClientDeadline = TimeSpan.FromMinutes(mode == RunMode.Client ? parse.GetValue(deadline) : 30),
+        Port = mode == RunMode.Client ? parse.GetValue(port) : 9001,
         CaseTimeout = TimeSpan.FromSeconds(parse.GetValue(caseTimeout)),
         SuiteTimeout = TimeSpan.FromMinutes(parse.GetValue(suiteTimeout)),
         Keep = parse.GetValue(keep),
         ReportsDirectory = parse.GetValue(reports)!,
+        Outputs = Outputs(parse),
     };
+    if (options.Exec is not null && options.EchoClient is not null)
+    {
+        log.LogError("--exec and --client both name the client under test: give one");
+        return RunnerApp.CannotRun;
+    }
     return await RunnerApp.RunAsync(options, logs, ct);
-});
+}
 
-// Ctrl-C cancels the run's token; the runner then stops and removes its container (stop waits up to 5 s, cleanup
-// is bounded at 30 s), so the process must not be torn down after System.CommandLine's default two seconds.
+OutputOptions Outputs(ParseResult parse) => new()
+{
+    JUnit = parse.GetValue(junit),
+    Summary = parse.GetValue(summary),
+    Expect = parse.GetValue(expect),
+    WriteExpect = parse.GetValue(writeExpect),
+};
+
+VerdictPolicy Policy(ParseResult parse) => new(parse.GetValue(compression) ?? false, parse.GetValue(strict), parse.GetValue(failUnimplemented));
+
+static bool TryProfile(string? name, out SuiteProfile profile)
+{
+    try
+    {
+        profile = SuiteProfiles.Parse(name);
+        return true;
+    }
+    catch (InvalidDataException e)
+    {
+        Console.Error.WriteLine("wsconform: --profile: " + e.Message);
+        profile = SuiteProfile.Autobahn;
+        return false;
+    }
+}
+
 static ILoggerFactory Logs(bool verbose) => LoggerFactory.Create(b => b
     .AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss "; })
     .SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Information));
-
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(45) });

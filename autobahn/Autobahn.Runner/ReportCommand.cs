@@ -4,38 +4,59 @@ using Microsoft.Extensions.Logging;
 namespace Autobahn.Runner;
 
 /// <summary>
-/// `report`: no run, only the reports already in reports/ (from any engine, or copied from elsewhere): prints each
-/// agent's chapter table and verdict, and rewrites reports/index.html.
+/// `report`: no run, only the reports already in a reports folder (from either engine, or copied from elsewhere):
+/// each agent's chapter table, verdict and explanations, the CI outputs, and index.html rewritten.
+/// `merge`: the same after joining several reports folders (such as shards) into one.
 /// </summary>
 public static class ReportCommand
 {
-    public static int Run(string reportsDirectory, VerdictPolicy policy, ILogger log)
+    public static int Run(string reportsDirectory, VerdictPolicy policy, OutputOptions outputs, ILogger log)
     {
         if (!Directory.Exists(reportsDirectory))
         {
             log.LogError("no reports folder at {Dir}", Path.GetFullPath(reportsDirectory));
             return RunnerApp.CannotRun;
         }
-        var failed = false;
-        var any = false;
-        foreach (var (folder, title) in IndexPage.Modes)
+        var runs = new List<RunOutcome>();
+        foreach (var (folder, _) in IndexPage.Modes)
         {
             var dir = Path.Combine(reportsDirectory, folder);
             if (!File.Exists(Path.Combine(dir, SuiteIndex.FileName))) continue;
+            var infos = RunInfo.LoadAll(dir);
             foreach (var agent in SuiteIndex.Load(dir).Agents)
             {
-                any = true;
-                var verdict = policy.Evaluate(agent);
-                failed |= !verdict.Passed;
-                ReportPublisher.Print(Console.Out, $"{title}: {agent.Agent}", agent, verdict);
+                var run = new RunOutcome(folder, dir, agent, policy.Evaluate(agent), policy, infos.GetValueOrDefault(agent.Agent));
+                RunOutputs.Explain(run, Console.Out, log);
+                runs.Add(run);
             }
         }
-        if (!any)
+        if (runs.Count == 0)
         {
             log.LogError("no index.json under {Dir}/clients or {Dir}/servers", reportsDirectory, reportsDirectory);
             return RunnerApp.CannotRun;
         }
         log.LogInformation("published {Page}", IndexPage.Write(reportsDirectory, DateTimeOffset.UtcNow));
-        return failed ? RunnerApp.CasesFailed : RunnerApp.Passed;
+        return RunOutputs.Write(outputs, runs, Console.Out, log);
+    }
+
+    public static int Merge(IReadOnlyList<string> folders, string outDirectory, VerdictPolicy policy, OutputOptions outputs, ILogger log)
+    {
+        var missing = folders.Where(f => !Directory.Exists(f)).ToList();
+        if (missing.Count > 0)
+        {
+            log.LogError("no reports folder at {Dirs}", string.Join(", ", missing));
+            return RunnerApp.CannotRun;
+        }
+        try
+        {
+            ReportMerge.Merge(folders, outDirectory);
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException or IOException)
+        {
+            log.LogError("cannot merge: {Message}", e.Message);
+            return RunnerApp.CannotRun;
+        }
+        log.LogInformation("merged {Count} folders into {Dir}", folders.Count, Path.GetFullPath(outDirectory));
+        return Run(outDirectory, policy, outputs, log);
     }
 }

@@ -1,3 +1,4 @@
+using Autobahn.Engine.Cases;
 using Autobahn.Runner.Reports;
 using Microsoft.Extensions.Logging;
 
@@ -18,7 +19,7 @@ public static class ReportPublisher
         output.WriteLine();
     }
 
-    public static Verdict Publish(string outdir, string agent, ISuiteEngine engine, string? target, VerdictPolicy policy, string? indexBefore, ILogger log)
+    public static RunOutcome Publish(string folder, string outdir, string agent, ISuiteEngine engine, string? target, RunnerOptions o, VerdictPolicy policy, string? indexBefore, ILogger log)
     {
         IndexMerge.KeepOtherAgents(outdir, indexBefore);
         if (!File.Exists(Path.Combine(outdir, SuiteIndex.FileName)))
@@ -28,16 +29,11 @@ public static class ReportPublisher
         var index = SuiteIndex.Load(outdir);
         var report = index.Agents.FirstOrDefault(a => a.Agent == agent)
             ?? throw new RunnerException($"{Path.Combine(outdir, SuiteIndex.FileName)} has no results for agent '{agent}'");
-        new RunInfo(agent, engine.Name, engine.Image, DateTimeOffset.UtcNow, target).Save(outdir);
-
-        var verdict = policy.Evaluate(report);
-        Print(Console.Out, $"{agent} ({outdir})", report, verdict);
-        foreach (var (c, reason) in verdict.Failures.Take(30))
-        {
-            log.LogError("{Agent} case {Id}: {Reason}", agent, c.Id.Text, reason);
-        }
-        if (verdict.Failures.Count > 30) log.LogError("... and {More} more failing cases", verdict.Failures.Count - 30);
-        log.LogInformation("{Agent}: {Result}", agent, verdict.Passed ? "passed" : $"FAILED ({verdict.Failures.Count} cases)");
-        return verdict;
+        var info = new RunInfo(agent, engine.Name, engine.Image, DateTimeOffset.UtcNow, target, o.Profile.Name(),
+            o.Shard is { } s ? $"{s.Index}/{s.Count}" : null);
+        info.Save(outdir);
+        var outcome = new RunOutcome(folder, outdir, report, policy.Evaluate(report), policy, info);
+        RunOutputs.Explain(outcome, Console.Out, log);
+        return outcome;
     }
 }

@@ -1,3 +1,4 @@
+using Autobahn.Engine.Cases;
 using Autobahn.Runner.Reports;
 using Microsoft.Extensions.Logging;
 
@@ -19,7 +20,7 @@ public static class RunnerApp
             // Say everything that is missing at once, before anything starts.
             var missing = new List<string>();
             IEchoClient? client = null;
-            if (o.RunsClientMode)
+            if (o.RunsClientMode && o.EchoClient is not null)
             {
                 try { client = EchoClients.Create(o.EchoClient, o.Compression ?? true); }
                 catch (RunnerException ex) { missing.Add("client mode: " + ex.Message); }
@@ -28,13 +29,17 @@ public static class RunnerApp
             if (o.RunsServerMode && o.Target is null && (echoServer = OurEchoServer.Locate(o.EchoServer)) is null)
             {
                 missing.Add(o.EchoServer is null
-                    ? $"server mode: our echo server ({OurEchoServer.Project}) is not built in this checkout (make build), or pass --echo-server PATH; " +
-                      "--target ws://host:port/path tests any running server instead"
+                    ? $"server mode: no URL given, and our echo server ({OurEchoServer.Project}) is not built in this checkout; " +
+                      "give the URL of the server to test: wsconform server ws://host:port/path"
                     : $"server mode: {o.EchoServer} does not exist");
             }
             else if (o.RunsServerMode && o.Target is not null && await TargetProblemAsync(o.Target, ct).ConfigureAwait(false) is { } problem)
             {
                 missing.Add("server mode: " + problem);
+            }
+            if (o.Profile != Autobahn.Engine.Cases.SuiteProfile.Autobahn && o.Engine != EngineChoice.Builtin)
+            {
+                missing.Add($"--profile {o.Profile.Name()} needs the built-in engine (--engine builtin): the official image judges by the suite's own rules only");
             }
             if (!o.RunsClientMode && !o.RunsServerMode) missing.Add("no mode selected");
 
@@ -49,26 +54,31 @@ public static class RunnerApp
                     return CannotRun;
                 }
 
-                var verdicts = new List<Verdict>();
+                var runs = new List<RunOutcome>();
                 if (o.RunsServerMode && o.Target is not null)
                 {
-                    verdicts.Add(await ServerMode.RunAsync(engine, o, configDir, o.Target, o.Agent ?? "target-server",
+                    runs.Add(await ServerMode.RunAsync(engine, o, configDir, o.Target, o.Agent ?? "target-server",
                         o.Compression ?? false, logs, ct).ConfigureAwait(false));
                 }
                 else if (o.RunsServerMode)
                 {
                     await using var server = await OurEchoServer.StartAsync(echoServer!, o.Compression ?? true, log, o.StartTimeout, ct).ConfigureAwait(false);
-                    verdicts.Add(await ServerMode.RunAsync(engine, o, configDir, server.Url, o.Agent ?? OurEchoServer.DefaultAgent,
+                    runs.Add(await ServerMode.RunAsync(engine, o, configDir, server.Url, o.Agent ?? OurEchoServer.DefaultAgent,
                         server.Compression, logs, ct).ConfigureAwait(false));
                 }
                 if (client is not null)
                 {
-                    verdicts.Add(await ClientMode.RunAsync(engine, o, configDir, client, o.Agent ?? client.DefaultAgent,
+                    runs.Add(await ClientMode.RunAsync(engine, o, configDir, client, o.Agent ?? client.DefaultAgent,
                         client.OffersCompression, logs, ct).ConfigureAwait(false));
+                }
+                else if (o.RunsClientMode)
+                {
+                    runs.Add(await OutsideClientMode.RunAsync(engine, o, configDir, o.Agent ?? OutsideClientMode.DefaultAgent,
+                        o.Compression ?? false, logs, ct).ConfigureAwait(false));
                 }
                 var page = IndexPage.Write(o.ReportsDirectory, DateTimeOffset.UtcNow);
                 log.LogInformation("published {Page}", page);
-                return verdicts.All(v => v.Passed) ? Passed : CasesFailed;
+                return RunOutputs.Write(o.Outputs, runs, Console.Out, log);
             }
             finally
             {
@@ -96,7 +106,7 @@ public static class RunnerApp
     {
         if (!Uri.TryCreate(target, UriKind.Absolute, out var uri) || uri.Scheme is not ("ws" or "wss"))
         {
-            return $"--target {target} is not a ws:// or wss:// URL";
+            return $"{target} is not a ws:// or wss:// URL";
         }
         return await SuiteControl.AnswersAsync(uri.Host, uri.Port, TimeSpan.FromSeconds(5), ct).ConfigureAwait(false)
             ? null
@@ -133,15 +143,13 @@ public static class RunnerApp
                 dockerProblem = ex.Message;
             }
         }
-        var command = BuiltinSuiteEngine.Locate(o.Wstest);
-        if (command is null)
+        if (o.Wstest is not null && !File.Exists(o.Wstest))
         {
-            var why = o.Wstest is null
-                ? "built-in engine: its wstest-compatible command (conformance/Autobahn.Wstest) is not built in this checkout; pass --wstest PATH once it exists"
-                : $"built-in engine: {o.Wstest} does not exist";
+            var why = $"built-in engine: {o.Wstest} does not exist";
             missing.Add(dockerProblem is null ? why : $"{why}; and the docker engine is not usable either: {dockerProblem}");
             return null;
         }
+        var command = o.Wstest is null ? null : Path.GetFullPath(o.Wstest);
         if (dockerProblem is not null) log.LogWarning("using the built-in engine because the docker engine is not usable: {Reason}", dockerProblem);
         return new BuiltinSuiteEngine(command, configDir, reports);
     }

@@ -1,3 +1,5 @@
+using Autobahn.Engine.Cases;
+
 namespace Autobahn.Runner;
 
 public enum RunMode { Both, Client, Server }
@@ -14,11 +16,11 @@ public sealed record RunnerOptions
 
     public string? Agent { get; init; }
 
-    public EngineChoice Engine { get; init; } = EngineChoice.Auto;
+    public EngineChoice Engine { get; init; } = EngineChoice.Builtin;
 
     public string Image { get; init; } = DockerSuiteEngine.DefaultImage;
 
-    /// <summary>The built-in engine's wstest-compatible command (executable or .dll).</summary>
+    /// <summary>The built-in engine's wstest-compatible command (executable or .dll); null: the engine runs in this process.</summary>
     public string? Wstest { get; init; }
 
     /// <summary>Our echo server's .dll or executable (default: impl/WebSocketKit.EchoServer's build output in this checkout).</summary>
@@ -35,7 +37,22 @@ public sealed record RunnerOptions
 
     public bool FailOnUnimplemented { get; init; }
 
-    public string EchoClient { get; init; } = EchoClients.WebSocketKit;
+    /// <summary>Client mode's in-process echo client (websocketkit, clientwebsocket); null: an outside client (<see cref="Exec"/>, or one that connects by itself).</summary>
+    public string? EchoClient { get; init; } = EchoClients.WebSocketKit;
+
+    /// <summary>Client mode: the client's command line, started once for the run, with {url}, {agent} and {count} filled in.</summary>
+    public string? Exec { get; init; }
+
+    /// <summary>Client mode with an outside client: how long the client may take to run every case and ask for the reports.</summary>
+    public TimeSpan ClientDeadline { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>The rule book: autobahn (the official verdicts) or rfc (docs/profiles.md).</summary>
+    public SuiteProfile Profile { get; init; } = SuiteProfile.Autobahn;
+
+    /// <summary>Runs only shard Index of Count (1-based): a deterministic, duration-balanced part of the selected cases.</summary>
+    public (int Index, int Count)? Shard { get; init; }
+
+    public OutputOptions Outputs { get; init; } = new();
 
     public int Port { get; init; } = 9001;
 
@@ -49,6 +66,17 @@ public sealed record RunnerOptions
 
     public string ReportsDirectory { get; init; } = "reports";
 
+    /// <summary>
+    /// The case patterns the suite is given: the selection itself, or, for a shard, the ids of that shard (the suite
+    /// then runs exactly them; ids are the same in the official suite and ours).
+    /// </summary>
+    public (IReadOnlyList<string> Cases, IReadOnlyList<string> Exclude) SuiteSelection()
+    {
+        if (Shard is not { } shard) return (Cases, ExcludeCases);
+        var ids = CaseCatalog.Select(Cases, ExcludeCases, Profile).Select(c => c.Id).ToList();
+        return (Autobahn.Runner.Reports.Shards.Select(ids, shard.Index, shard.Count), []);
+    }
+
     /// <summary>A --target is a server, so with one, "both" means server mode only.</summary>
     public bool RunsClientMode => Mode == RunMode.Client || (Mode == RunMode.Both && Target is null);
 
@@ -60,4 +88,20 @@ public sealed record RunnerOptions
         var list = (given ?? []).SelectMany(g => g.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
         return list.Length == 0 ? fallback : list;
     }
+}
+
+/// <summary>What a run writes besides the reports folder, for CI.</summary>
+public sealed record OutputOptions
+{
+    /// <summary>JUnit XML: one testcase per case, grouped by chapter, failures carrying the reason.</summary>
+    public string? JUnit { get; init; }
+
+    /// <summary>A Markdown summary; also appended to $GITHUB_STEP_SUMMARY when that variable is set.</summary>
+    public string? Summary { get; init; }
+
+    /// <summary>Golden mode: compare verdicts with this baseline and fail only on a change.</summary>
+    public string? Expect { get; init; }
+
+    /// <summary>Save this run's verdicts as a baseline for --expect.</summary>
+    public string? WriteExpect { get; init; }
 }

@@ -1,3 +1,4 @@
+using Autobahn.Engine.Cases;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Autobahn.Runner.Reports;
@@ -10,12 +11,13 @@ public static partial class ServerMode
 {
     public const string Folder = "servers";
 
-    public static async Task<Verdict> RunAsync(ISuiteEngine engine, RunnerOptions o, string configDir, string target, string agent, bool claimsCompression, ILoggerFactory logs, CancellationToken ct)
+    public static async Task<RunOutcome> RunAsync(ISuiteEngine engine, RunnerOptions o, string configDir, string target, string agent, bool claimsCompression, ILoggerFactory logs, CancellationToken ct)
     {
         var run = new ModeRun(Folder, "server-mode", o, logs);
         var log = run.Log;
+        var (cases, exclude) = o.SuiteSelection();
         SuiteConfig.Write(configDir, SuiteConfig.FuzzingClientFile,
-            SuiteConfig.FuzzingClient(engine.ReportsPath(Folder), agent, engine.HostUrlAsSeenBySuite(target), o.Cases, o.ExcludeCases));
+            SuiteConfig.FuzzingClient(engine.ReportsPath(Folder), agent, engine.HostUrlAsSeenBySuite(target), cases, exclude, o.Profile.Name()));
 
         log.LogInformation("server mode: {Engine} engine tests {Target} as agent '{Agent}'", engine.Name, target, agent);
         var progress = ProgressLine.ForConsole(log);

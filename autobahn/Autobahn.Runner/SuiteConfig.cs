@@ -11,7 +11,7 @@ public static class SuiteConfig
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static JsonObject FuzzingClient(string outdir, string agent, string url, IReadOnlyList<string> cases, IReadOnlyList<string> excludeCases) => new()
+    public static JsonObject FuzzingClient(string outdir, string agent, string url, IReadOnlyList<string> cases, IReadOnlyList<string> excludeCases, string? profile = null) => WithProfile(new()
     {
         ["outdir"] = outdir,
         ["servers"] = new JsonArray(new JsonObject
@@ -24,16 +24,23 @@ public static class SuiteConfig
         ["cases"] = Strings(cases),
         ["exclude-cases"] = Strings(excludeCases),
         ["exclude-agent-cases"] = new JsonObject(),
-    };
+    }, profile);
 
-    public static JsonObject FuzzingServer(string url, string outdir, IReadOnlyList<string> cases, IReadOnlyList<string> excludeCases) => new()
+    public static JsonObject FuzzingServer(string url, string outdir, IReadOnlyList<string> cases, IReadOnlyList<string> excludeCases, string? profile = null) => WithProfile(new()
     {
         ["url"] = url,
         ["outdir"] = outdir,
         ["cases"] = Strings(cases),
         ["exclude-cases"] = Strings(excludeCases),
         ["exclude-agent-cases"] = new JsonObject(),
-    };
+    }, profile);
+
+    /// <summary>The built-in engine's "profile" key; left out for the official rules, so the official suite gets a spec it knows.</summary>
+    private static JsonObject WithProfile(JsonObject spec, string? profile)
+    {
+        if (profile is not null and not "autobahn") spec["profile"] = profile;
+        return spec;
+    }
 
     public static string Write(string directory, string fileName, JsonObject spec)
     {
