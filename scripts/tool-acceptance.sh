@@ -67,7 +67,7 @@ echo "  (whole suite against node-ws: $(( $(date +%s) - t0 )) s)"
 [ "$(verdicts "$work/node/servers/index.json" | wc -l)" -eq 517 ] && pass "node-ws: 517 cases reported" || fail "node-ws: $(verdicts "$work/node/servers/index.json" | wc -l) cases reported, not 517"
 xmllint --noout --schema autobahn/Autobahn.Reports/junit.xsd "$work/node-junit.xml" 2>"$work/xsd.log" \
   && pass "node-ws: JUnit XML valid against autobahn/Autobahn.Reports/junit.xsd" || { cat "$work/xsd.log"; fail "node-ws: JUnit XML invalid"; }
-grep -q '^|' "$work/node-summary.md" && grep -qi 'passed' "$work/node-summary.md" \
+grep -q '^| \*\*total' "$work/node-summary.md" && grep -q '^### ws-node' "$work/node-summary.md" \
   && pass "node-ws: Markdown summary written" || fail "node-ws: no Markdown summary"
 
 # ---- 2. a broken server ----

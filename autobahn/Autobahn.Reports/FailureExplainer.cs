@@ -95,7 +95,12 @@ public static class FailureExplainer
                 items.Add((f.Entry, DescribeControl(f)));
             }
             items.Sort((a, b) => a.Entry.CompareTo(b.Entry));
-            if (items.Count == 0) return "nothing (the wire log holds no frame of the case)";
+            if (items.Count == 0)
+            {
+                return !_frames.Any(f => f.Sent) && FromFrameStats("txFrameStats") is { } stats
+                    ? stats + " (the wire log keeps none of them)"
+                    : "nothing (the wire log holds no frame of the case)";
+            }
             if (items.Count <= 4) return Join(items.Select(i => i.Text), ", then ");
             return $"{items.Count} frames or messages: {items[0].Text}, {items[1].Text} and {items.Count - 2} more";
         }
@@ -161,14 +166,37 @@ public static class FailureExplainer
             return null;
         }
 
+        /// <summary>
+        /// Bulk cases (9.x, 12.x, 13.x) keep their frames out of the wire log and count them instead: "2 frames (1 text, 1 close)".
+        /// </summary>
+        private string? FromFrameStats(string field)
+        {
+            if (!_r.TryGetProperty(field, out var stats) || stats.ValueKind != JsonValueKind.Object) return null;
+            var counts = stats.EnumerateObject()
+                .Where(p => p.Value.ValueKind == JsonValueKind.Number && int.TryParse(p.Name, out _))
+                .Select(p => (Opcode: int.Parse(p.Name, CultureInfo.InvariantCulture), Count: p.Value.GetInt64()))
+                .Where(c => c.Count > 0).OrderBy(c => c.Opcode).ToList();
+            if (counts.Count == 0) return null;
+            var total = counts.Sum(c => c.Count);
+            return $"{total.ToString("N0", CultureInfo.InvariantCulture)} frames (" +
+                   string.Join(", ", counts.Select(c => $"{c.Count.ToString("N0", CultureInfo.InvariantCulture)} {(c.Opcode == 0 ? "continuation" : WireFrame.OpcodeName(c.Opcode).ToLowerInvariant())}")) + ")";
+        }
+
+        /// <summary>Cases without listed outcomes judge the peer by their own logic and say why in "result".</summary>
+        private bool SelfJudged => !_r.TryGetProperty("expected", out var expected) || expected.ValueKind != JsonValueKind.Object || !expected.EnumerateObject().Any();
+
         private string Expected()
         {
-            if (!_r.TryGetProperty("expected", out var expected) || expected.ValueKind != JsonValueKind.Object || !expected.EnumerateObject().Any())
+            if (SelfJudged && _behavior == Behavior.Unimplemented)
             {
                 return "no outcome at all (the case only runs once its extension is negotiated)" + ", and " + ExpectedClose();
             }
+            if (SelfJudged)
+            {
+                return "every message to come back as it was sent (the case counts and checks the echoes itself)" + ", and " + ExpectedClose();
+            }
             var sb = new StringBuilder();
-            foreach (var outcome in expected.EnumerateObject().OrderBy(o => o.Name == "OK" ? 0 : 1))
+            foreach (var outcome in _r.GetProperty("expected").EnumerateObject().OrderBy(o => o.Name == "OK" ? 0 : 1))
             {
                 var events = DescribeEvents([.. outcome.Value.EnumerateArray()], received: false);
                 if (sb.Length == 0) sb.Append(events);
@@ -190,7 +218,9 @@ public static class FailureExplainer
 
         private string Got()
         {
-            var sb = new StringBuilder(DescribeEvents(_events, received: true));
+            var sb = new StringBuilder(SelfJudged && Str("result") is { Length: > 0 } result && _behavior is Behavior.Failed
+                ? char.ToLowerInvariant(result[0]) + result[1..].TrimEnd('.') + (FromFrameStats("rxFrameStats") is { } rx ? $" ({rx} received)" : "")
+                : DescribeEvents(_events, received: true));
             // Messages the case stopped recording as events (it failed the connection on them) are still on the wire.
             var recorded = _events.Count(e => e[0].GetString() == "message");
             foreach (var m in _received.Skip(recorded).Take(3)) sb.Append(", then on the wire ").Append(DescribeMessage(m));
@@ -355,6 +385,7 @@ public static class FailureExplainer
                 Behavior.NonStrict => "NON-STRICT: the answer is allowed, but later or looser than the RFC prefers.",
                 Behavior.Informational => "INFORMATIONAL: the RFC leaves this answer open, so it is recorded, not judged.",
                 Behavior.Unimplemented => $"UNIMPLEMENTED: {_peer} did not accept permessage-deflate, so the case could not run.",
+                _ when SelfJudged => "FAILED: the case's own check of the echoes failed.",
                 _ => "FAILED: the answer matches none of the expected outcomes.",
             });
             var close = _close switch

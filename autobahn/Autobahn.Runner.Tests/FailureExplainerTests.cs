@@ -36,6 +36,29 @@ public class FailureExplainerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_bulk_case_that_judged_its_echoes_itself_says_how_many_came_back_and_counts_the_frames()
+    {
+        // The shape of a 12.x report: no listed outcomes, the frames counted but kept out of the wire log.
+        const string report = """
+            {"id": "12.2.15", "behavior": "FAILED", "behaviorClose": "OK", "expected": {},
+             "expectedClose": {"closeCode": [1000], "closedByMe": true, "requireClean": true},
+             "received": [], "result": "Only 928 of 1000 messages came back before the connection ended (the limit is 480 s).",
+             "closedByMe": true, "failedByMe": false, "droppedByMe": false, "wasClean": true, "isServer": false,
+             "localCloseCode": 1000, "remoteCloseCode": 1000,
+             "txFrameStats": {"0": 511000, "2": 1000, "8": 1}, "rxFrameStats": {"2": 928, "8": 1},
+             "wirelog": [["WLM", false], ["WLM", true]]}
+            """;
+        using var doc = System.Text.Json.JsonDocument.Parse(report);
+        var e = FailureExplainer.Explain(doc.RootElement);
+        output.WriteLine(e.ToText());
+        Assert.Contains("512,001 frames (511,000 continuation, 1,000 binary, 1 close)", e.Sent);
+        Assert.Contains("every message to come back", e.Expected);
+        Assert.Contains("only 928 of 1000 messages came back", e.Got);
+        Assert.Contains("own check", e.Note);
+        Assert.Contains("929 frames (928 binary, 1 close) received", e.Got);
+    }
+
+    [Fact]
     public void Fragments_and_the_frame_that_breaks_utf8_are_named()
     {
         var e = Explain("official-node-ws/ws_node_case_6_4_1.json");
