@@ -104,7 +104,12 @@ public static class Chapter12Compression
     {
         int from = ctx.Bag.TryGetValue("at", out var at) ? (int)at : 0;
         var message = new byte[s.Length];
-        for (int k = 0; k < s.Length; k++) message[k] = data.Data[(from + k) % data.Data.Length];
+        for (int k = 0; k < s.Length;)
+        {
+            int n = Math.Min(s.Length - k, data.Data.Length - (from + k) % data.Data.Length);
+            data.Data.AsSpan((from + k) % data.Data.Length, n).CopyTo(message.AsSpan(k));
+            k += n;
+        }
         ctx.Bag["at"] = (from + s.Length) % data.Data.Length;
         ctx.Bag["sent"] = message;
         ctx.Bag["count"] = (ctx.Bag.TryGetValue("count", out var c) ? (int)c : 0) + 1;
