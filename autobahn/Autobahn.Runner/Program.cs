@@ -16,7 +16,9 @@ var strict = new Option<bool>("--strict") { Description = "NON-STRICT fails the 
 var failUnimplemented = new Option<bool>("--fail-unimplemented") { Description = "UNIMPLEMENTED fails the run even without a compression claim" };
 var client = new Option<string>("--client") { Description = "echo client for client mode: websocketkit (ours) or clientwebsocket (.NET's, a different agent)", DefaultValueFactory = _ => EchoClients.WebSocketKit };
 var port = new Option<int>("--port") { Description = "port of the suite's fuzzingserver in client mode", DefaultValueFactory = _ => 9001 };
-var caseTimeout = new Option<int>("--case-timeout") { Description = "seconds one client-mode case may take", DefaultValueFactory = _ => 120 };
+// A last resort against a client that hangs: the suite ends every case itself, the built-in engine once the wire has
+// been idle for 30 s, so this must not cut short a correct client that is merely slow on a busy machine.
+var caseTimeout = new Option<int>("--case-timeout") { Description = "seconds one client-mode case may take", DefaultValueFactory = _ => 1800 };
 var suiteTimeout = new Option<int>("--suite-timeout") { Description = "minutes the whole server-mode run may take", DefaultValueFactory = _ => 60 };
 var keep = new Option<bool>("--keep") { Description = "leave the container after the run, for debugging" };
 var reports = new Option<string>("--reports") { Description = "reports folder", DefaultValueFactory = _ => "reports" };

@@ -39,7 +39,7 @@ public sealed record RunnerOptions
 
     public int Port { get; init; } = 9001;
 
-    public TimeSpan CaseTimeout { get; init; } = TimeSpan.FromSeconds(120);
+    public TimeSpan CaseTimeout { get; init; } = TimeSpan.FromSeconds(1800);
 
     public TimeSpan SuiteTimeout { get; init; } = TimeSpan.FromMinutes(60);
 

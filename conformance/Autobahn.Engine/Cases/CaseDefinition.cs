@@ -99,6 +99,9 @@ public sealed record SendFrameData(byte[] Data) : Step;
 public sealed record KillAfter(double Seconds) : Step;
 /// <summary>After the delay, start the closing handshake if the connection is still up.</summary>
 public sealed record CloseAfter(double Seconds) : Step;
+/// <summary>Start the closing handshake once no octet has crossed the wire for <paramref name="Seconds"/>: the deadline of the bulk
+/// cases, which a peer that is slow (a busy machine) but still echoing never reaches, and a peer that stopped does.</summary>
+public sealed record CloseWhenIdle(double Seconds) : Step;
 /// <summary>Pause the script; the rest runs after the delay if the connection is still up (open, when <paramref name="OnlyWhenOpen"/>),
 /// and a <c>timeout</c> event with the tag is recorded when <paramref name="RecordTimeout"/>.</summary>
 public sealed record ContinueLater(double Seconds, string? Tag = null, bool OnlyWhenOpen = false, bool RecordTimeout = false) : Step;

@@ -39,6 +39,8 @@ public sealed class CaseSession
     private TaskCompletionSource _chunkPosted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _ignoreData;
     private bool _closeTimerArmed;
+    // When an octet last crossed the wire (Stopwatch timestamp), for the deadlines that count only idle time.
+    private long _lastProgress;
     private bool _dropTimerArmed;
     // The data message being assembled from its frames; the buffer keeps its size from message to message.
     private readonly ArrayBufferWriter<byte> _message = new();
@@ -72,6 +74,7 @@ public sealed class CaseSession
     {
         _clock.Start();
         _context.Clock.Start();
+        MarkProgress();
         var writer = Task.Run(WriteLoopAsync);
         var reader = Task.Run(ReadLoopAsync);
         if (!early.IsEmpty) { var copy = early.ToArray(); Post(() => OnData(copy)); }
@@ -112,6 +115,27 @@ public sealed class CaseSession
         Post(work);
     }
 
+    private void MarkProgress() => Volatile.Write(ref _lastProgress, Stopwatch.GetTimestamp());
+
+    /// <summary>Runs <paramref name="work"/> once no octet has been sent or received for <paramref name="seconds"/>.</summary>
+    private void WhenIdle(double seconds, Action work) => _ = WatchIdleAsync(seconds, work);
+
+    private async Task WatchIdleAsync(double seconds, Action work)
+    {
+        // Looked at once a second: the idle limits are tens of seconds, so a second's lateness changes nothing.
+        using var tick = new PeriodicTimer(TimeSpan.FromSeconds(Math.Min(1, seconds)));
+        try
+        {
+            while (await tick.WaitForNextTickAsync(_timers.Token).ConfigureAwait(false))
+            {
+                if (Stopwatch.GetElapsedTime(Volatile.Read(ref _lastProgress)).TotalSeconds < seconds) continue;
+                Post(work);
+                return;
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+
     // ---- the script ----
 
     private void RunSteps(IReadOnlyList<Step> steps, int from)
@@ -134,6 +158,10 @@ public sealed class CaseSession
                 case CloseAfter c:
                     Log.Timer("TI", c.Seconds);
                     Schedule(c.Seconds, () => { if (_state != State.Closed) { Log.TimerFired("TIE"); SendCloseFrame(null, null, isReply: false); } });
+                    break;
+                case CloseWhenIdle idle:
+                    Log.Timer("TI", idle.Seconds);
+                    WhenIdle(idle.Seconds, () => { if (_state != State.Closed) { Log.TimerFired("TIE"); SendCloseFrame(null, null, isReply: false); } });
                     break;
                 case ContinueLater later:
                     Log.Timer("CT", later.Seconds, later.Tag);
@@ -404,6 +432,7 @@ public sealed class CaseSession
             {
                 int n = await _socket.ReceiveAsync(buffer, SocketFlags.None);
                 if (n == 0) break;
+                MarkProgress();
                 var chunk = buffer[..n];
                 Post(() => OnData(chunk));
                 Interlocked.Exchange(ref _chunkPosted, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
@@ -429,6 +458,7 @@ public sealed class CaseSession
                     {
                         batched = await SendBatchAsync(batch, sent);
                         await _socket.SendAsync(segment, SocketFlags.None);
+                        MarkProgress();
                         if (item.Release) ArrayPool<byte>.Shared.Return(item.Buffer);
                         continue;
                     }
@@ -453,6 +483,7 @@ public sealed class CaseSession
     {
         if (batch.Count == 1) await _socket.SendAsync(batch[0], SocketFlags.None);
         else if (batch.Count > 1) await _socket.SendAsync(batch, SocketFlags.None);
+        if (batch.Count > 0) MarkProgress();
         batch.Clear();
         foreach (var buffer in sent) ArrayPool<byte>.Shared.Return(buffer);
         sent.Clear();
