@@ -16,6 +16,7 @@ var strict = new Option<bool>("--strict") { Description = "NON-STRICT fails the 
 var failUnimplemented = new Option<bool>("--fail-unimplemented") { Description = "UNIMPLEMENTED fails the run even without a compression claim" };
 var client = new Option<string>("--client") { Description = "echo client for client mode: websocketkit (ours) or clientwebsocket (.NET's, a different agent)", DefaultValueFactory = _ => EchoClients.WebSocketKit };
 var port = new Option<int>("--port") { Description = "port of the suite's fuzzingserver in client mode", DefaultValueFactory = _ => 9001 };
+var parallel = new Option<int>("--parallel") { Description = "client mode with the built-in engine: cases at once (timing-sensitive ones alone)", DefaultValueFactory = _ => 16 };
 // A last resort against a client that hangs: the suite ends every case itself, the built-in engine once the wire has
 // been idle for 30 s, so this must not cut short a correct client that is merely slow on a busy machine.
 var caseTimeout = new Option<int>("--case-timeout") { Description = "seconds one client-mode case may take", DefaultValueFactory = _ => 1800 };
@@ -27,7 +28,7 @@ var verbose = new Option<bool>("--verbose") { Description = "debug logging, incl
 var root = new RootCommand("Runs the Autobahn TestSuite (container or built-in engine) against a WebSocket client and server and publishes reports.")
 {
     mode, target, agent, engine, image, wstest, echoServer, cases, exclude, compression, strict, failUnimplemented, client, port,
-    caseTimeout, suiteTimeout, keep, reports, verbose,
+    parallel, caseTimeout, suiteTimeout, keep, reports, verbose,
 };
 
 var report = new Command("report", "Only read reports/ (any engine's, or copied): print each agent's chapter table and verdict, rewrite reports/index.html.")
@@ -89,6 +90,7 @@ root.SetAction(async (parse, ct) =>
         EchoClient = parse.GetValue(client)!,
         Port = parse.GetValue(port),
         CaseTimeout = TimeSpan.FromSeconds(parse.GetValue(caseTimeout)),
+        Parallel = parse.GetValue(parallel),
         SuiteTimeout = TimeSpan.FromMinutes(parse.GetValue(suiteTimeout)),
         Keep = parse.GetValue(keep),
         ReportsDirectory = parse.GetValue(reports)!,

@@ -29,6 +29,15 @@ public sealed record CaseDefinition(string Id, string Description, string Expect
     public Judging Judging { get; init; }
     /// <summary>Never run two of these at once (performance cases must not compete with other cases).</summary>
     public bool Serial { get; init; }
+    /// <summary>Payload octets the case sends when the peer passes it (the bulk chapters 9, 12 and 13); what it costs to run.</summary>
+    public long BulkOctets { get; init; }
+
+    /// <summary>
+    /// The verdict depends on how soon the peer answers: the script pauses or sets a short deadline (a peer that fails
+    /// the connection a second late fails the case), or the case is a performance case. Such a case runs with no other.
+    /// The bulk cases' idle deadline is not one of these: a peer that keeps echoing never reaches it.
+    /// </summary>
+    public bool TimingSensitive => Serial || Steps.Any(s => s is ContinueLater or KillAfter or CloseAfter);
 }
 
 /// <summary>A hook that lets a case react to an event; it returns steps to run now (possibly none).</summary>

@@ -63,6 +63,7 @@ public static class Chapter12Compression
             DeflateOffers = offers,
             Close = ExpectedClose.Normal,
             ReportTime = true,
+            BulkOctets = (long)s.Length * s.Count,
             HardLimit = Build.BulkHardLimit(s.Wait),
             Opening = ctx =>
             {
