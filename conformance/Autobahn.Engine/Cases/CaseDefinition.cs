@@ -98,7 +98,11 @@ public abstract record Step;
 /// <summary>Send one frame exactly as described.</summary>
 public sealed record SendFrame(FrameSpec Frame) : Step;
 /// <summary>Send a message the ordinary way, optionally cut into frames of <paramref name="FragmentSize"/> octets.</summary>
-public sealed record SendMessage(byte[] Payload, bool Binary, int? FragmentSize = null) : Step;
+public sealed record SendMessage(byte[] Payload, bool Binary, int? FragmentSize = null) : Step
+{
+    /// <summary>The message's place in a fixed sequence, whose compressed form the engine may replay from an earlier case.</summary>
+    public Wire.MessageSequence? Sequence { get; init; }
+}
 /// <summary>Start a closing handshake (no code means an empty close body).</summary>
 public sealed record SendClose(int? Code = null, byte[]? Reason = null) : Step;
 /// <summary>Send the header of one frame whose payload follows later in pieces (see <see cref="SendFrameData"/>).</summary>

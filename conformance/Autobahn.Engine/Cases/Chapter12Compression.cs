@@ -113,7 +113,9 @@ public static class Chapter12Compression
         }
         ctx.Bag["at"] = (from + s.Length) % data.Data.Length;
         ctx.Bag["sent"] = message;
-        ctx.Bag["count"] = (ctx.Bag.TryGetValue("count", out var c) ? (int)c : 0) + 1;
-        return new SendMessage(message, data.Binary, s.Fragment == 0 ? null : s.Fragment);
+        int index = ctx.Bag.TryGetValue("count", out var c) ? (int)c : 0;
+        ctx.Bag["count"] = index + 1;
+        // The same slices in the same order for every frame size: the compressed messages of one case serve the next.
+        return new SendMessage(message, data.Binary, s.Fragment == 0 ? null : s.Fragment) { Sequence = new($"{data.Name}/{s.Length}", index, s.Count) };
     }
 }

@@ -215,7 +215,7 @@ public sealed class CaseSession
     {
         int opcode = m.Binary ? 2 : 1;
         // With permessage-deflate agreed, every message goes out compressed, RSV1 on its first frame only.
-        var payload = _compressor is null ? m.Payload : _compressor.Compress(m.Payload);
+        var payload = _compressor is null ? m.Payload : _compressor.Compress(m.Payload, m.Sequence);
         int rsv = _compressor is null ? 0 : 4;
         int size = m.FragmentSize is int s && s > 0 ? s : Math.Max(1, payload.Length);
         // All frames of the message go into one pooled buffer and one write: what the peer receives is the same frames
