@@ -1,4 +1,5 @@
 using Autobahn.Engine.Cases;
+using Autobahn.Engine.Modes;
 using Autobahn.Runner.Reports;
 using Microsoft.Extensions.Logging;
 
@@ -7,6 +8,8 @@ namespace Autobahn.Runner;
 /// <summary>
 /// The suite's fuzzingserver driving an echo client: getCaseCount, runCase for N = 1..count (N is the index into
 /// the selected cases), then updateReports (the suite writes nothing and never exits on its own before that).
+/// The built-in engine also says which cases may run at once (getCaseSchedule); then the runner runs them as its
+/// fuzzingclient would (timing-sensitive cases alone). Any other suite gets them one by one, as the official protocol has it.
 /// </summary>
 public static class ClientMode
 {
@@ -27,13 +30,19 @@ public static class ClientMode
             await SuiteControl.WaitForPortAsync("127.0.0.1", o.Port, suite.Exited, o.StartTimeout, ct).ConfigureAwait(false);
             var count = await WithTimeout(o.CaseTimeout, ct, t => SuiteControl.GetCaseCountAsync(baseUri, t)).ConfigureAwait(false);
             log.LogInformation("the suite selected {Count} cases", count);
+            var schedule = engine.Name == "builtin" ? await WithTimeout(o.CaseTimeout, ct, t => SuiteControl.GetCaseScheduleAsync(baseUri, t)).ConfigureAwait(false) : null;
+            if (schedule is not null && schedule.Count != count) throw new RunnerException($"getCaseSchedule listed {schedule.Count} cases, getCaseCount {count}");
+            log.LogInformation(schedule is null ? "cases run one by one" : "cases run {Parallel} at once, timing-sensitive ones alone", o.Parallel);
             var progress = ProgressLine.ForConsole(log);
-            for (var n = 1; n <= count; n++)
+            int done = 0;
+            async Task RunCase(int i)
             {
-                if (suite.Exited.IsCompleted) throw new RunnerException($"the suite exited during the run, before case {n} of {count}; run with --verbose to see its output");
-                progress.Report(n, count, null);
-                await RunOneAsync(client, SuiteControl.RunCaseUri(baseUri, n, agent), n, o.CaseTimeout, log, ct).ConfigureAwait(false);
+                if (suite.Exited.IsCompleted) throw new RunnerException($"the suite exited during the run, before case {i + 1} of {count}; run with --verbose to see its output");
+                await RunOneAsync(client, SuiteControl.RunCaseUri(baseUri, i + 1, agent), i + 1, o.CaseTimeout, log, ct).ConfigureAwait(false);
+                lock (progress) progress.Report(++done, count, null);
             }
+            if (schedule is null) for (var i = 0; i < count; i++) await RunCase(i).ConfigureAwait(false);
+            else await CaseSchedule.RunAsync(schedule, o.Parallel, RunCase, ct).ConfigureAwait(false);
             progress.Done();
             // The client may be done before the suite has recorded the last case: ask for its status first, so
             // the reports written next include it.

@@ -19,7 +19,9 @@ var shard = new Option<string?>("--shard") { Description = "i/n: run only shard 
 var compression = new Option<bool?>("--compression") { Description = "the side under test offers permessage-deflate, so UNIMPLEMENTED in 12.x/13.x fails (default: on for ours, off otherwise)" };
 var strict = new Option<bool>("--strict") { Description = "NON-STRICT fails the run too" };
 var failUnimplemented = new Option<bool>("--fail-unimplemented") { Description = "UNIMPLEMENTED fails the run even without a compression claim" };
-var caseTimeout = new Option<int>("--case-timeout") { Description = "seconds one client-mode case, or one control request, may take", DefaultValueFactory = _ => 120 };
+// A last resort against a client that hangs: the suite ends every case itself, the built-in engine once the wire has
+// been idle for 30 s, so this must not cut short a correct client that is merely slow on a busy machine.
+var caseTimeout = new Option<int>("--case-timeout") { Description = "seconds one client-mode case, or one control request, may take", DefaultValueFactory = _ => 1800 };
 var suiteTimeout = new Option<int>("--suite-timeout") { Description = "minutes a server-mode run may take", DefaultValueFactory = _ => 60 };
 var keep = new Option<bool>("--keep") { Description = "leave the container after the run, for debugging" };
 var reports = new Option<string>("--reports") { Description = "reports folder (the official layout: servers/, clients/)", DefaultValueFactory = _ => "reports" };
@@ -37,6 +39,7 @@ var exec = new Option<string?>("--exec") { Description = "the client's command, 
 var client = new Option<string?>("--client") { Description = "an in-process client instead: websocketkit (ours) or clientwebsocket (.NET's)" };
 var port = new Option<int>("--port") { Description = "port the cases are served on (127.0.0.1)", DefaultValueFactory = _ => 9001 };
 var deadline = new Option<int>("--deadline") { Description = "minutes an outside client may take for the whole run", DefaultValueFactory = _ => 30 };
+var parallel = new Option<int>("--parallel") { Description = "with --client and the built-in engine: cases at once (timing-sensitive ones alone)", DefaultValueFactory = _ => 16 };
 
 // ---- server ----
 var url = new Argument<string?>("url") { Description = "ws:// or wss:// URL of the running server to test (omitted: our own echo server, in a checkout)", Arity = ArgumentArity.ZeroOrOne };
@@ -48,7 +51,7 @@ server.SetAction((parse, ct) => Run(parse, RunMode.Server, ct));
 // ---- client ----
 var clientCommand = new Command("client", "Test a WebSocket client: serve the cases (the suite's fuzzingserver) and start the client with --exec, or wait for it.")
 {
-    exec, client, port, deadline,
+    exec, client, port, deadline, parallel,
 };
 foreach (var o in runOptions) clientCommand.Options.Add(o);
 clientCommand.SetAction((parse, ct) => Run(parse, RunMode.Client, ct));
@@ -162,6 +165,7 @@ async Task<int> Run(ParseResult parse, RunMode mode, CancellationToken ct)
         ClientDeadline = TimeSpan.FromMinutes(mode == RunMode.Client ? parse.GetValue(deadline) : 30),
         Port = mode == RunMode.Client ? parse.GetValue(port) : 9001,
         CaseTimeout = TimeSpan.FromSeconds(parse.GetValue(caseTimeout)),
+        Parallel = mode == RunMode.Client ? parse.GetValue(parallel) : 16,
         SuiteTimeout = TimeSpan.FromMinutes(parse.GetValue(suiteTimeout)),
         Keep = parse.GetValue(keep),
         ReportsDirectory = parse.GetValue(reports)!,

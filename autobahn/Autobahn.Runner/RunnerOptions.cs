@@ -56,7 +56,10 @@ public sealed record RunnerOptions
 
     public int Port { get; init; } = 9001;
 
-    public TimeSpan CaseTimeout { get; init; } = TimeSpan.FromSeconds(120);
+    /// <summary>Client mode with the built-in engine: cases at once (timing-sensitive ones always alone, heavy ones at most one per core).</summary>
+    public int Parallel { get; init; } = 16;
+
+    public TimeSpan CaseTimeout { get; init; } = TimeSpan.FromSeconds(1800);
 
     public TimeSpan SuiteTimeout { get; init; } = TimeSpan.FromMinutes(60);
 

@@ -56,6 +56,10 @@ public static class SuiteControl
     public static Task<string> GetCaseStatusAsync(Uri baseUri, int index, string agent, CancellationToken ct) =>
         ReceiveUntilCloseAsync(new Uri(baseUri, $"getCaseStatus?case={index.ToString(CultureInfo.InvariantCulture)}&agent={Uri.EscapeDataString(agent)}"), ct);
 
+    /// <summary>The built-in engine's lanes for case N = 1..count (our addition to the protocol).</summary>
+    public static async Task<List<Autobahn.Engine.Modes.ScheduledCase>> GetCaseScheduleAsync(Uri baseUri, CancellationToken ct) =>
+        Autobahn.Engine.Modes.ScheduledCase.Parse(await ReceiveUntilCloseAsync(new Uri(baseUri, "getCaseSchedule"), ct).ConfigureAwait(false));
+
     public static Task UpdateReportsAsync(Uri baseUri, string agent, CancellationToken ct) =>
         ReceiveUntilCloseAsync(new Uri(baseUri, "updateReports?agent=" + Uri.EscapeDataString(agent)), ct);
 

@@ -6,18 +6,6 @@ namespace Autobahn.Engine.Tests;
 /// <summary>Runs the engine in fuzzingclient mode against one server into a throw-away report folder.</summary>
 public static class EngineRuns
 {
-    /// <summary>
-    /// The suite's verdicts hang on deadlines of 0.5-1 s, which a machine busy with other work can miss. Cases whose
-    /// verdict looks wrong are run once more, alone; a real fault shows up again, a missed deadline does not.
-    /// </summary>
-    public static async Task<IReadOnlyList<CaseResult>> RecheckAsync(Uri server, string agent, IReadOnlyList<CaseResult> results, Func<CaseResult, bool> suspicious)
-    {
-        var again = results.Where(suspicious).Select(r => r.Case.Id).ToList();
-        if (again.Count == 0) return results;
-        var retried = (await AgainstAsync(server, agent, again, parallel: 1)).ToDictionary(r => r.Case.Id);
-        return results.Select(r => retried.GetValueOrDefault(r.Case.Id, r)).ToList();
-    }
-
     /// <summary>The results, after checking that the report files were written in the official layout.</summary>
     public static async Task<IReadOnlyList<CaseResult>> AgainstAsync(Uri server, string agent, List<string> cases, List<string>? exclude = null, int parallel = 4)
     {

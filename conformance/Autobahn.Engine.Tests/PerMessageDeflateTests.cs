@@ -28,6 +28,26 @@ public sealed class PerMessageDeflateTests
         }
     }
 
+    [Theory]
+    [InlineData(15, false)]
+    [InlineData(9, true)]
+    public void A_replayed_sequence_is_octet_for_octet_what_compressing_it_again_gives(int windowBits, bool noContextTakeover)
+    {
+        string name = $"test-{Guid.NewGuid():N}";
+        List<byte[]> Run(MessageCompressor c) =>
+            Messages.Select((m, i) => c.Compress(m, new MessageSequence(name, i, Messages.Length))).ToList();
+        using var recorder = new MessageCompressor(windowBits, noContextTakeover);
+        var recorded = Run(recorder);
+        using var replayer = new MessageCompressor(windowBits, noContextTakeover);
+        var replayed = Run(replayer);
+        using var fresh = new MessageCompressor(windowBits, noContextTakeover);
+        var compressed = Messages.Select(m => fresh.Compress(m)).ToList();
+        Assert.Equal(compressed, recorded);
+        Assert.Equal(compressed, replayed);
+        Assert.Same(recorded[^1], replayed[^1]);
+        Assert.Throws<InvalidOperationException>(() => replayer.Compress(Messages[0], null));
+    }
+
     [Fact]
     public void With_context_takeover_a_repeated_message_costs_less_the_second_time()
     {

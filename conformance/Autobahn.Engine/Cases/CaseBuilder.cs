@@ -16,6 +16,16 @@ public static class Build
     public static SendFrame Frame(int opcode, string payload, bool fin = true, int rsv = 0, int? chop = null, bool sync = false) =>
         Frame(opcode, Utf8(payload), fin, rsv, chop, sync);
 
+    /// <summary>
+    /// How long the bulk cases (chapters 9, 12, 13) wait without an octet crossing the wire before they close. The
+    /// official suite closes them after a total time instead (60-1000 s), which a correct peer on a busy machine can
+    /// miss; a peer that keeps echoing is never idle this long, and one that stopped is found sooner.
+    /// </summary>
+    public const double IdleSeconds = 30;
+
+    /// <summary>The engine's last resort for a bulk case still moving octets: ten minutes past the suite's own time limit.</summary>
+    public static TimeSpan BulkHardLimit(int suiteWaitSeconds) => TimeSpan.FromSeconds(suiteWaitSeconds + 600);
+
     public static Outcome Ok(params PeerEvent[] events) => new(Verdicts.Ok, events);
     public static Outcome NonStrict(params PeerEvent[] events) => new(Verdicts.NonStrict, events);
     public static Outcome Informational(params PeerEvent[] events) => new(Verdicts.Informational, events);

@@ -31,6 +31,15 @@ public sealed record CaseDefinition(string Id, string Description, string Expect
     public SuiteProfile Profile { get; init; }
     /// <summary>Never run two of these at once (performance cases must not compete with other cases).</summary>
     public bool Serial { get; init; }
+    /// <summary>Payload octets the case sends when the peer passes it (the bulk chapters 9, 12 and 13); what it costs to run.</summary>
+    public long BulkOctets { get; init; }
+
+    /// <summary>
+    /// The verdict depends on how soon the peer answers: the script pauses or sets a short deadline (a peer that fails
+    /// the connection a second late fails the case), or the case is a performance case. Such a case runs with no other.
+    /// The bulk cases' idle deadline is not one of these: a peer that keeps echoing never reaches it.
+    /// </summary>
+    public bool TimingSensitive => Serial || Steps.Any(s => s is ContinueLater or KillAfter or CloseAfter);
 }
 
 /// <summary>A hook that lets a case react to an event; it returns steps to run now (possibly none).</summary>
@@ -91,7 +100,11 @@ public abstract record Step;
 /// <summary>Send one frame exactly as described.</summary>
 public sealed record SendFrame(FrameSpec Frame) : Step;
 /// <summary>Send a message the ordinary way, optionally cut into frames of <paramref name="FragmentSize"/> octets.</summary>
-public sealed record SendMessage(byte[] Payload, bool Binary, int? FragmentSize = null) : Step;
+public sealed record SendMessage(byte[] Payload, bool Binary, int? FragmentSize = null) : Step
+{
+    /// <summary>The message's place in a fixed sequence, whose compressed form the engine may replay from an earlier case.</summary>
+    public Wire.MessageSequence? Sequence { get; init; }
+}
 /// <summary>Start a closing handshake (no code means an empty close body).</summary>
 public sealed record SendClose(int? Code = null, byte[]? Reason = null) : Step;
 /// <summary>Send the header of one frame whose payload follows later in pieces (see <see cref="SendFrameData"/>).</summary>
@@ -101,6 +114,9 @@ public sealed record SendFrameData(byte[] Data) : Step;
 public sealed record KillAfter(double Seconds) : Step;
 /// <summary>After the delay, start the closing handshake if the connection is still up.</summary>
 public sealed record CloseAfter(double Seconds) : Step;
+/// <summary>Start the closing handshake once no octet has crossed the wire for <paramref name="Seconds"/>: the deadline of the bulk
+/// cases, which a peer that is slow (a busy machine) but still echoing never reaches, and a peer that stopped does.</summary>
+public sealed record CloseWhenIdle(double Seconds) : Step;
 /// <summary>Pause the script; the rest runs after the delay if the connection is still up (open, when <paramref name="OnlyWhenOpen"/>),
 /// and a <c>timeout</c> event with the tag is recorded when <paramref name="RecordTimeout"/>.</summary>
 public sealed record ContinueLater(double Seconds, string? Tag = null, bool OnlyWhenOpen = false, bool RecordTimeout = false) : Step;

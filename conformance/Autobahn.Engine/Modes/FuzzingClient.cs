@@ -41,13 +41,7 @@ public sealed class FuzzingClient
                 int n = Interlocked.Increment(ref done);
                 _progress?.Invoke($"[{n}/{cases.Count}] {agent} {cases[i].Id}: {results[i].Behavior} / {results[i].BehaviorClose} ({results[i].DurationMs} ms)");
             }
-            // Ordinary cases share the server; the performance cases then run one at a time so their timings mean something.
-            var parallel = Enumerable.Range(0, cases.Count).Where(i => !cases[i].Serial).ToList();
-            // The first case runs alone: it warms up both sides (JIT, caches) before cases share the machine.
-            if (parallel.Count > 0) { await RunOne(parallel[0]); parallel.RemoveAt(0); }
-            await Parallel.ForEachAsync(parallel, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _spec.Parallel), CancellationToken = ct },
-                async (i, _) => await RunOne(i));
-            foreach (var i in Enumerable.Range(0, cases.Count).Where(i => cases[i].Serial)) await RunOne(i);
+            await CaseSchedule.RunAsync(cases.Select(ScheduledCase.Of).ToList(), _spec.Parallel, RunOne, ct);
             all.AddRange(results);
         }
         ReportWriter.Write(_spec.OutDir, all);

@@ -14,6 +14,7 @@ namespace Autobahn.Engine.Modes;
 /// fuzzingserver mode: the engine listens, and any client under test drives it through the official endpoints:
 /// /getCaseCount, /getCaseInfo?case=N, /runCase?case=N&amp;agent=A, /getCaseStatus?case=N&amp;agent=A, /updateReports?agent=A
 /// (N is the 1-based position in the spec's selected case list). Reports are written on /updateReports.
+/// Our addition, /getCaseSchedule, tells a client that can run cases at once which may (see <see cref="CaseSchedule"/>).
 /// </summary>
 public sealed class FuzzingServer : IAsyncDisposable
 {
@@ -120,6 +121,7 @@ public sealed class FuzzingServer : IAsyncDisposable
                 finally { _running.TryRemove(run, out _); }
                 break;
             case "/getCaseCount": await ReplyAsync(socket, hs, log, early, JsonSerializer.Serialize(_cases.Count)); break;
+            case "/getCaseSchedule": await ReplyAsync(socket, hs, log, early, ScheduledCase.ToJson(_cases.Select(ScheduledCase.Of))); break;
             case "/getCaseInfo":
                 await ReplyAsync(socket, hs, log, early, JsonSerializer.Serialize(new { id = selected!.Id, description = selected.Description }));
                 break;

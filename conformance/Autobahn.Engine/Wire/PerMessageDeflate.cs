@@ -114,19 +114,59 @@ public sealed record DeflateAgreement(bool ServerNoContextTakeover, bool ClientN
 public sealed class MessageCompressor : IDisposable
 {
     private readonly bool _noContextTakeover;
+    private readonly int _windowBits;
     private readonly ZlibDeflater? _native;
     private readonly MemoryStream _sink = new();
     private DeflateStream? _managed;
+    private bool _used;
+    // A known sequence being recorded (compressed here) or replayed (this compressor's state stays untouched, unused).
+    private string? _sequenceName, _sequenceKey;
+    private byte[][]? _recording, _replay;
+    private int _nextIndex;
 
     public MessageCompressor(int windowBits, bool noContextTakeover)
     {
         _noContextTakeover = noContextTakeover;
+        _windowBits = windowBits;
         if (windowBits < 15) _native = new ZlibDeflater(windowBits, level: 1);
+    }
+
+    /// <summary>
+    /// The message's compressed payload, without the trailing 00 00 FF FF (RFC 7692 section 7.2.1). A message of a
+    /// <paramref name="sequence"/> that this compressor began with is recorded, or replayed from an earlier recording.
+    /// </summary>
+    public byte[] Compress(ReadOnlySpan<byte> message, MessageSequence? sequence)
+    {
+        bool follows = sequence is not null && (_sequenceName is null ? !_used && sequence.Index == 0 : sequence.Name == _sequenceName);
+        if (!follows)
+        {
+            // A replay leaves the deflater without the history it would have: nothing else may follow it.
+            if (_replay is not null) throw new InvalidOperationException("a message outside the replayed sequence");
+            _recording = null;
+            return Compress(message);
+        }
+        if (_sequenceKey is null)
+        {
+            _sequenceName = sequence!.Name;
+            _sequenceKey = $"{sequence.Name}/w{_windowBits}/{(_noContextTakeover ? "no-" : "")}context-takeover";
+            if (CompressionRecordings.TryGet(_sequenceKey, sequence.Count, out var done)) _replay = done;
+            else _recording = new byte[sequence.Count][];
+        }
+        if (sequence!.Index != _nextIndex++) throw new InvalidOperationException($"sequence {sequence.Name}: message {sequence.Index} out of order");
+        if (_replay is not null) return _replay[sequence.Index];
+        var output = Compress(message);
+        if (_recording is not null)
+        {
+            _recording[sequence.Index] = output;
+            if (sequence.Index == sequence.Count - 1) CompressionRecordings.Add(_sequenceKey, _recording);
+        }
+        return output;
     }
 
     /// <summary>The message's compressed payload, without the trailing 00 00 FF FF (RFC 7692 section 7.2.1).</summary>
     public byte[] Compress(ReadOnlySpan<byte> message)
     {
+        _used = true;
         byte[] flushed;
         if (_native is not null)
         {

@@ -51,11 +51,14 @@ public sealed class WireLog
         if (Enabled) Add("RO", new JsonArray(data.Length, Hex(data)));
     }
 
-    public void TxFrame(FrameSpec f, byte[]? mask)
+    public void TxFrame(FrameSpec f, ReadOnlySpan<byte> mask) => TxFrame(f.Opcode, f.Payload, f.Fin, f.Rsv, mask, f.RepeatLength, f.ChopSize, f.Sync);
+
+    /// <summary>One frame sent (an empty <paramref name="mask"/>: unmasked); with the log off only counted, nothing built.</summary>
+    public void TxFrame(int opcode, ReadOnlySpan<byte> payload, bool fin, int rsv, ReadOnlySpan<byte> mask, int? repeatLength = null, int? chopSize = null, bool sync = false)
     {
-        Count(TxFrames, f.Opcode);
-        if (Enabled) Add("TF", new JsonArray(f.Payload.Length, Readable(f.Payload)), f.Opcode, f.Fin, f.Rsv,
-            mask is null ? null : Convert.ToHexStringLower(mask), f.RepeatLength, f.ChopSize, f.Sync);
+        Count(TxFrames, opcode);
+        if (Enabled) Add("TF", new JsonArray(payload.Length, Readable(payload)), opcode, fin, rsv,
+            mask.IsEmpty ? null : Convert.ToHexStringLower(mask), repeatLength, chopSize, sync);
     }
 
     public void RxFrame(ReceivedFrame f)
