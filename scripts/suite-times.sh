@@ -4,6 +4,7 @@
 # counts, the commit, the machine and its load. When the official image is present locally (asked of the Docker
 # engine over its socket, no docker CLI), the same peers are run under it too, for comparison; else it says so.
 # A benchmark, not a test: nothing here asserts a time. Needs `make build` first (`make suite-times` does it).
+# REPORTS=dir keeps the runs' reports there (<dir>/builtin/{servers,clients}), e.g. for scripts/compare-verdicts.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 config="${CONFIG:-Release}"
@@ -16,13 +17,14 @@ wstest="conformance/Autobahn.Wstest/bin/$config/net10.0/wstest.dll"
 for f in "$runner" "$wstest"; do [ -f "$f" ] || { echo "missing $f: run make build" >&2; exit 2; }; done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+reports="${REPORTS:-$work}"
 
 # run ENGINE MODE: the runner's wall time in seconds (stdout); its log goes to $work.
 run() {
   local engine=$1 mode=$2 start end
   start=$(date +%s.%N)
   if ! dotnet "$runner" --engine "$engine" --wstest "$wstest" --image "$image" --mode "$mode" --port "$port" \
-       --reports "$work/$engine" > "$work/$engine-$mode.log" 2>&1; then
+       --reports "$reports/$engine" > "$work/$engine-$mode.log" 2>&1; then
     echo "the $engine run in $mode mode failed; its log:" >&2
     tail -20 "$work/$engine-$mode.log" >&2
     exit 1
@@ -33,7 +35,7 @@ run() {
 
 # verdicts ENGINE FOLDER: "N cases: OK n, INFORMATIONAL n, ..." from the mode's index.json.
 verdicts() {
-  python3 - "$work/$1/$2/index.json" <<'EOF'
+  python3 - "$reports/$1/$2/index.json" <<'EOF'
 import collections, json, sys
 index = json.load(open(sys.argv[1]))
 for agent, cases in index.items():
