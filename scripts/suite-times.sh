@@ -19,18 +19,17 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 reports="${REPORTS:-$work}"
 
-# run ENGINE MODE: the runner's wall time in seconds (stdout); its log goes to $work.
+# run ENGINE MODE: "wall cpu" in seconds (stdout), cpu being user + system time of the runner and all it started
+# (the suite, our echo server; in client mode our client runs inside the runner); its log goes to $work.
 run() {
-  local engine=$1 mode=$2 start end
-  start=$(date +%s.%N)
-  if ! dotnet "$runner" --engine "$engine" --wstest "$wstest" --image "$image" --mode "$mode" --port "$port" \
+  local engine=$1 mode=$2
+  if ! /usr/bin/time -f '%e %U %S' -o "$work/$engine-$mode.time" dotnet "$runner" --engine "$engine" --wstest "$wstest" --image "$image" --mode "$mode" --port "$port" \
        --reports "$reports/$engine" > "$work/$engine-$mode.log" 2>&1; then
     echo "the $engine run in $mode mode failed; its log:" >&2
     tail -20 "$work/$engine-$mode.log" >&2
     exit 1
   fi
-  end=$(date +%s.%N)
-  echo "$end - $start" | bc
+  awk '{ printf "%s %.0f\n", $1, $2 + $3 }' "$work/$engine-$mode.time"
 }
 
 # verdicts ENGINE FOLDER: "N cases: OK n, INFORMATIONAL n, ..." from the mode's index.json.
@@ -45,17 +44,17 @@ EOF
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-server=$(run builtin server)
+read -r server server_cpu < <(run builtin server)
 load_mid=$(cut -d' ' -f1-3 /proc/loadavg)
-client=$(run builtin client)
+read -r client client_cpu < <(run builtin client)
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 total=$(echo "$server + $client" | bc)
 
 official="not measured: no Docker engine answers at $sock, so the official image ($image) is not present locally"
 if [ -S "$sock" ] && command -v curl >/dev/null; then
   if [ "$(curl -s -o /dev/null -w '%{http_code}' --unix-socket "$sock" "http://localhost/images/$image/json")" = 200 ]; then
-    o_server=$(run docker server)
-    o_client=$(run docker client)
+    read -r o_server _ < <(run docker server)
+    read -r o_client _ < <(run docker client)
     official=$(printf 'server mode %.0f s, client mode %.0f s, total %.0f s (%s, same peers)' "$o_server" "$o_client" "$(echo "$o_server + $o_client" | bc)" "$image")
   else
     official="not measured: the official image ($image) is not present locally"
@@ -67,7 +66,8 @@ mkdir -p "$(dirname "$out")"
   echo "# Full suite wall times (built-in engine, all 517 cases, against our own server and client)"
   echo
   echo "Written by \`make suite-times\` (scripts/suite-times.sh). A benchmark, not a test: the machine is shared, so"
-  echo "the load averages (1, 5, 15 min) before each mode are given with the times."
+  echo "the load averages (1, 5, 15 min) before each mode are given with the times, and the CPU time the run took"
+  echo "(user + system, the runner and everything it started): on 2 cores the wall time cannot go below half of it."
   echo
   echo "| | |"
   echo "| --- | --- |"
@@ -76,11 +76,11 @@ mkdir -p "$(dirname "$out")"
   echo "| machine | $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) |"
   echo "| .NET | $(dotnet --version) |"
   echo
-  echo "| mode | wall time | load before | verdicts |"
-  echo "| --- | ---: | --- | --- |"
-  printf '| server mode (our echo server) | %.0f s | %s | %s |\n' "$server" "$load_before" "$(verdicts builtin servers)"
-  printf '| client mode (our client) | %.0f s | %s | %s |\n' "$client" "$load_mid" "$(verdicts builtin clients)"
-  printf '| total | %.0f s | after: %s | |\n' "$total" "$load_after"
+  echo "| mode | wall time | CPU time | load before | verdicts |"
+  echo "| --- | ---: | ---: | --- | --- |"
+  printf '| server mode (our echo server) | %.0f s | %s s | %s | %s |\n' "$server" "$server_cpu" "$load_before" "$(verdicts builtin servers)"
+  printf '| client mode (our client) | %.0f s | %s s | %s | %s |\n' "$client" "$client_cpu" "$load_mid" "$(verdicts builtin clients)"
+  printf '| total | %.0f s | %s s | after: %s | |\n' "$total" "$((server_cpu + client_cpu))" "$load_after"
   echo
   echo "Official image on the same peers: $official."
 } > "$out"
