@@ -82,6 +82,12 @@ autobahn: build
 pack-tool: restore
 	$(DOTNET) pack autobahn/Autobahn.Runner/Autobahn.Runner.csproj -c Release -o artifacts/packages
 
+# The full suite (built-in engine, both modes) against our own server and client, timed: writes
+# bench/results/suite-times.md (wall times, commit, machine, load; the official image's time when it is present).
+.PHONY: suite-times
+suite-times: build
+	./scripts/suite-times.sh
+
 # Packs the built-in engine's wstest as a local image like the suite's (wstest on the PATH, /config, /reports),
 # through Docker.DotNet, nothing pulled; then `make autobahn ENGINE=docker IMAGE=ws-conformance/wstest:local`.
 LOCAL_IMAGE := ws-conformance/wstest:local

@@ -13,7 +13,7 @@ public sealed record FuzzingSpec
     /// <summary>Agent name pattern -> case patterns to skip for agents matching it.</summary>
     public Dictionary<string, List<string>> ExcludeAgentCases { get; init; } = [];
     public JsonObject Options { get; init; } = [];
-    /// <summary>How many cases may run at once (our extension; performance cases always run alone).</summary>
+    /// <summary>How many cases may run at once (our extension; timing-sensitive cases always run alone, bulk ones two per core: <see cref="CaseSchedule"/>).</summary>
     public int Parallel { get; init; } = 16;
     /// <summary>The rule book (our extension, "profile": "autobahn" or "rfc"; see docs/profiles.md).</summary>
     public Autobahn.Engine.Cases.SuiteProfile Profile { get; init; }
