@@ -67,7 +67,9 @@ public sealed class CatalogAndFormatTests
         var ours = ReportWriter.CaseJson(new Engine.CaseResult { Case = c, Log = new WireLog(), Agent = "ws-node" });
         var missing = official.Select(p => p.Key).Except(ours.Select(p => p.Key)).ToList();
         Assert.True(missing.Count == 0, string.Join(", ", missing));
-        Assert.Equal(["wirelogTimes"], ours.Select(p => p.Key).Except(official.Select(p => p.Key)));
+        // Our two additions: the verdict profile (docs/profiles.md) and the time of each wire log entry.
+        Assert.Equal(["profile", "wirelogTimes"], ours.Select(p => p.Key).Except(official.Select(p => p.Key)));
+        Assert.Equal("autobahn", (string?)ours["profile"]);
         Assert.Equal(official["expectedClose"]!.ToJsonString(), ours["expectedClose"]!.ToJsonString());
     }
 

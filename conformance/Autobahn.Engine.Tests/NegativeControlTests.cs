@@ -42,8 +42,14 @@ public sealed class NegativeControlTests
         var actual = results.Values.Where(Failing).Select(r => r.Case.Id).ToHashSet();
         Assert.NotEmpty(expected);
         Assert.True(expected.SetEquals(actual),
-            $"aimed at the fault but passed: {string.Join(", ", expected.Except(actual))}; failed without being aimed at it: {string.Join(", ", actual.Except(expected))}");
+            $"aimed at the fault but passed: {string.Join("; ", expected.Except(actual).Select(id => Describe(results[id])))}; failed without being aimed at it: " +
+            string.Join("; ", actual.Except(expected).Select(id => Describe(results[id]))));
     }
+
+    /// <summary>Everything a surprising verdict rests on, so a failure here says why without a rerun.</summary>
+    private static string Describe(CaseResult r) =>
+        $"{r.Case.Id} {r.Behavior}/{r.BehaviorClose} in {r.DurationMs} ms (received [{string.Join(", ", r.Received.Select(e => e.Kind + (e.Tag is null ? "" : ":" + e.Tag)))}], " +
+        $"closedByMe={r.ClosedByMe} failedByMe={r.FailedByMe} droppedByMe={r.DroppedByMe} remote close {r.RemoteCloseCode}, {r.ResultClose}, {r.WasNotCleanReason})";
 
     /// <summary>Which cases a fault must be caught by, stated from the cases' own expectations.</summary>
     private static bool Targets(Faults fault, CaseDefinition c) => fault switch
