@@ -18,7 +18,7 @@ public class DetailPageTests
     private static int Count(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
 
     [Theory]
-    [InlineData("deno-server/unknownserver_case_6_4_3")] // the suite's page
+    [InlineData("deno-server/servers/unknownserver_case_6_4_3")] // the suite's page
     [InlineData("broken-servers/broken_utf8_case_6_4_1")] // our engine's page
     public void The_block_goes_after_body_once_even_when_added_twice(string stem)
     {
@@ -48,8 +48,8 @@ public class DetailPageTests
     [Fact]
     public void A_changed_explanation_replaces_the_old_block()
     {
-        var html = CopyOf("deno-server/unknownserver_case_6_4_3.html");
-        var e = FailureExplainer.Explain(TestData.File("deno-server/unknownserver_case_6_4_3.json"));
+        var html = CopyOf("deno-server/servers/unknownserver_case_6_4_3.html");
+        var e = FailureExplainer.Explain(TestData.File("deno-server/servers/unknownserver_case_6_4_3.json"));
         DetailPage.AddExplanation(html, e);
         DetailPage.AddExplanation(html, e with { Note = "A <new> note." });
         var text = File.ReadAllText(html);
@@ -64,7 +64,7 @@ public class DetailPageTests
         var dir = Directory.CreateTempSubdirectory("explain-all-").FullName;
         foreach (var f in new[] { "index.json", "unknownserver_case_6_4_3.json", "unknownserver_case_6_4_3.html", "unknownserver_case_12_1_1.json" })
         {
-            File.Copy(TestData.File("deno-server/" + f), Path.Combine(dir, f));
+            File.Copy(TestData.File("deno-server/servers/" + f), Path.Combine(dir, f));
             File.SetAttributes(Path.Combine(dir, f), FileAttributes.Normal);
         }
         var report = SuiteIndex.Load(dir)["UnknownServer"];

@@ -15,10 +15,10 @@ public class FailureExplainerTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("official-node-ws/ws_node_case_6_4_1.json")]
-    [InlineData("official-node-ws/ws_node_case_6_4_2.json")]
-    [InlineData("official-node-ws/ws_node_case_6_4_3.json")]
-    [InlineData("official-node-ws/ws_node_case_6_4_4.json")]
+    [InlineData("official-node-ws/servers/ws_node_case_6_4_1.json")]
+    [InlineData("official-node-ws/servers/ws_node_case_6_4_2.json")]
+    [InlineData("official-node-ws/servers/ws_node_case_6_4_3.json")]
+    [InlineData("official-node-ws/servers/ws_node_case_6_4_4.json")]
     public void Non_strict_utf8_cases_name_the_expected_1007_and_what_came_back(string file)
     {
         var e = Explain(file);
@@ -61,7 +61,7 @@ public class FailureExplainerTests(ITestOutputHelper output)
     [Fact]
     public void Fragments_and_the_frame_that_breaks_utf8_are_named()
     {
-        var e = Explain("official-node-ws/ws_node_case_6_4_1.json");
+        var e = Explain("official-node-ws/servers/ws_node_case_6_4_1.json");
         Assert.Equal("a text message in 3 frames (11, 4 and 6 bytes) whose second frame makes it invalid UTF-8", e.Sent);
         Assert.Contains("-> TEXT fin=0 rsv=0 len=11 \"\u03ba\u1f79\u03c3\u03bc\u03b5\"", e.Frames);
     }
@@ -69,7 +69,7 @@ public class FailureExplainerTests(ITestOutputHelper output)
     [Fact]
     public void A_message_written_as_raw_octets_in_pieces_is_decoded()
     {
-        var e = Explain("official-node-ws/ws_node_case_6_4_3.json");
+        var e = Explain("official-node-ws/servers/ws_node_case_6_4_3.json");
         Assert.StartsWith("a text message in 2 frames (21 and 0 bytes) split over 5 writes", e.Sent);
         Assert.Contains("-> TEXT fin=0 rsv=0 len=21 0xcebae1bdb9cf83cebcceb5f490808065… (in 4 writes)", e.Frames);
         Assert.Contains("whose first frame makes it invalid UTF-8", e.Sent);
@@ -78,7 +78,7 @@ public class FailureExplainerTests(ITestOutputHelper output)
     [Fact]
     public void Informational_close_with_an_undefined_code_names_the_allowed_and_the_answered_codes()
     {
-        var e = Explain("official-node-ws/ws_node_case_7_13_1.json");
+        var e = Explain("official-node-ws/servers/ws_node_case_7_13_1.json");
         Assert.Equal(Behavior.Informational, e.Behavior);
         Assert.Contains("a close with code 5000", e.Sent);
         Assert.Contains("our close to be answered with 1000, 5000 or 1002", e.Expected);
@@ -90,7 +90,7 @@ public class FailureExplainerTests(ITestOutputHelper output)
     [Fact]
     public void Informational_7_1_6_shows_the_big_message_that_came_first()
     {
-        var e = Explain("official-node-ws/ws_node_case_7_1_6.json");
+        var e = Explain("official-node-ws/servers/ws_node_case_7_1_6.json");
         Assert.Contains("a text message (262144 bytes)", e.Sent);
         Assert.Contains("got a text message (262144 bytes)", e.Divergence);
         Assert.Contains("expected the text message \"Hello World!\"", e.Divergence);
@@ -99,11 +99,11 @@ public class FailureExplainerTests(ITestOutputHelper output)
     [Fact]
     public void Deno_samples_explain_unclean_drops_and_unimplemented_compression()
     {
-        var drop = Explain("deno-server/unknownserver_case_6_4_3.json");
+        var drop = Explain("deno-server/servers/unknownserver_case_6_4_3.json");
         Assert.Contains("the server sent no close", drop.Got);
         Assert.Contains("uncleanly (peer dropped the TCP connection", drop.Got);
 
-        var unimplemented = Explain("deno-server/unknownserver_case_12_1_1.json");
+        var unimplemented = Explain("deno-server/servers/unknownserver_case_12_1_1.json");
         Assert.Equal(Behavior.Unimplemented, unimplemented.Behavior);
         Assert.Contains("permessage-deflate", unimplemented.Note);
         Assert.Contains("no outcome at all", unimplemented.Expected);
@@ -161,16 +161,16 @@ public class FailureExplainerTests(ITestOutputHelper output)
     }
 }
 
-/// <summary>Every non-OK case of the shared real reports explains without error and within bounds.</summary>
+/// <summary>Every non-OK case of the real reports in Data/ explains without error and within bounds.</summary>
 public class FailureExplainerSharedTests
 {
-    [SharedReportsFact]
-    public void Every_non_ok_case_of_the_shared_reports_is_explained()
+    [Fact]
+    public void Every_non_ok_case_of_the_real_reports_is_explained()
     {
         var explained = 0;
         foreach (var folder in new[] { "official-node-ws/servers", "official-node-ws/clients", "deno-server/servers" })
         {
-            foreach (var agent in SuiteIndex.Load(SharedReports.Dir(folder)).Agents)
+            foreach (var agent in SuiteIndex.Load(TestData.Dir(folder)).Agents)
             {
                 foreach (var c in agent.Cases.Where(c => !c.IsOk))
                 {

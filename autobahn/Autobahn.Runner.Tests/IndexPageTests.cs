@@ -10,11 +10,11 @@ public class IndexPageTests
 {
     private static readonly DateTimeOffset When = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
 
-    [SharedReportsFact]
+    [Fact]
     public void The_page_shows_both_modes_with_links_to_every_non_ok_case_and_a_bar_per_9x_case()
     {
-        var servers = SuiteIndex.Load(SharedReports.Dir("official-node-ws/servers"));
-        var clients = SuiteIndex.Load(SharedReports.Dir("official-node-ws/clients"));
+        var servers = SuiteIndex.Load(TestData.Dir("official-node-ws/servers"));
+        var clients = SuiteIndex.Load(TestData.Dir("official-node-ws/clients"));
         var runs = new Dictionary<string, RunInfo> { ["ws-node"] = new("ws-node", "docker", "crossbario/autobahn-testsuite", When, "ws://127.0.0.1:9011") };
         var html = IndexPage.Render(
             [new ModeSection("Client mode", "clients", clients, new Dictionary<string, RunInfo>()), new ModeSection("Server mode", "servers", servers, runs)],
@@ -37,17 +37,17 @@ public class IndexPageTests
         Assert.DoesNotContain("<script", html);
     }
 
-    [SharedReportsFact]
+    [Fact]
     public void The_suites_html_detail_page_is_preferred_when_it_exists()
     {
-        var deno = SuiteIndex.Load(SharedReports.Dir("deno-server/servers"));
+        var deno = SuiteIndex.Load(TestData.Dir("deno-server/servers"));
         var html = IndexPage.Render([new ModeSection("Server mode", "servers", deno, new Dictionary<string, RunInfo>())], When);
         Assert.Contains("href=\"servers/unknownserver_case_6_4_3.html\"", html);
         Assert.Contains("12.1.1</a>", html); // a sampled UNIMPLEMENTED case with its file
         Assert.Contains("12.1.2 <span class=\"missing\">", html); // not sampled: no link to a file that is not there
     }
 
-    [SharedReportsFact]
+    [Fact]
     public void Write_reads_both_mode_folders_and_produces_well_formed_markup()
     {
         using var reports = TempReports.WithServersIndexFrom("official-node-ws/servers");

@@ -100,5 +100,5 @@ public class JUnitReportTests
     }
 
     /// <summary>Deno's index.json (all 517 cases, 216 UNIMPLEMENTED), committed with a few of its case files.</summary>
-    private static string DenoDir() => TestData.Dir("deno-server");
+    private static string DenoDir() => TestData.Dir("deno-server/servers");
 }

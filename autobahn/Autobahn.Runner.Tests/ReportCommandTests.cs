@@ -7,7 +7,7 @@ namespace Autobahn.Runner.Tests;
 /// <summary>`report` judges the reports already in a folder and publishes index.html, with the verdict as exit code.</summary>
 public class ReportCommandTests
 {
-    [SharedReportsFact]
+    [Fact]
     public void A_compression_claim_turns_denos_unimplemented_cases_into_a_failing_exit_code()
     {
         using var reports = TempReports.WithServersIndexFrom("deno-server/servers");
@@ -26,10 +26,10 @@ public class ReportCommandTests
         Assert.False(File.Exists(Path.Combine(reports.Root, "index.html")));
     }
 
-    [SharedReportsFact]
+    [Fact]
     public void The_console_table_has_a_row_per_chapter_and_the_totals()
     {
-        var agent = SuiteIndex.Load(SharedReports.Dir("official-node-ws/clients"))["ws-node"];
+        var agent = SuiteIndex.Load(TestData.Dir("official-node-ws/clients"))["ws-node"];
         var lines = ChapterTable.Build(agent.Cases).Format().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2 + 10 + 1, lines.Length); // two header lines, ten chapter rows, the totals
         Assert.StartsWith("6 UTF-8", lines[7]);

@@ -17,13 +17,13 @@ public class ReportFileNameTests
         Assert.Equal(stem + ".html", ReportFileNames.Html(agent, id));
     }
 
-    [SharedReportsFact]
+    [Fact]
     public void Every_reportfile_in_the_real_indexes_matches_the_rule()
     {
         var checkedFiles = 0;
         foreach (var dir in new[] { "official-node-ws/servers", "official-node-ws/clients", "deno-server/servers", "rust-websocket-lite/servers", "rust-websocket-lite/clients" })
         {
-            foreach (var agent in SuiteIndex.Load(SharedReports.Dir(dir)).Agents)
+            foreach (var agent in SuiteIndex.Load(TestData.Dir(dir)).Agents)
             {
                 foreach (var c in agent.Cases)
                 {
@@ -35,10 +35,10 @@ public class ReportFileNameTests
         Assert.Equal(5 * 517, checkedFiles);
     }
 
-    [SharedReportsFact]
+    [Fact]
     public void The_case_files_on_disk_carry_the_names_the_index_gives()
     {
-        var dir = SharedReports.Dir("deno-server/servers");
+        var dir = TestData.Dir("deno-server/servers");
         var agent = SuiteIndex.Load(dir)["UnknownServer"];
         var onDisk = Directory.GetFiles(dir, "*_case_*.html").Select(Path.GetFileName).ToHashSet();
         Assert.NotEmpty(onDisk);

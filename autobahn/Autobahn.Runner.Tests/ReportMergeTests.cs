@@ -7,7 +7,7 @@ namespace Autobahn.Runner.Tests;
 /// <summary>Merging reports folders: disjoint halves of a real report give back the whole; a conflict is refused.</summary>
 public class ReportMergeTests
 {
-    private static readonly string Deno = TestData.Dir("deno-server");
+    private static readonly string Deno = TestData.Dir("deno-server/servers");
 
     /// <summary>A reports folder with servers/ holding the given cases of Deno's index.json and whatever case files exist.</summary>
     private static string Half(TempReports reports, string name, Func<int, bool> take, Action<JsonObject>? change = null)

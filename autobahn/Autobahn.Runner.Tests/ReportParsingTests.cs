@@ -6,12 +6,12 @@ namespace Autobahn.Runner.Tests;
 /// <summary>The parser reads the real suite's index.json files and counts what they contain.</summary>
 public class ReportParsingTests
 {
-    [SharedReportsFact]
+    [Fact]
     public void The_official_run_against_node_ws_has_510_ok_4_non_strict_3_informational_and_no_failure()
     {
         foreach (var mode in new[] { "servers", "clients" })
         {
-            var agent = SuiteIndex.Load(SharedReports.Dir("official-node-ws/" + mode))["ws-node"];
+            var agent = SuiteIndex.Load(TestData.Dir("official-node-ws/" + mode))["ws-node"];
             var total = ChapterTable.Build(agent.Cases).Total;
             Assert.Equal(517, total.Total);
             Assert.Equal(510, total[Behavior.Ok]);
@@ -27,10 +27,10 @@ public class ReportParsingTests
         }
     }
 
-    [SharedReportsFact]
+    [Fact]
     public void Chapters_are_counted_per_row_with_12_and_13_together()
     {
-        var agent = SuiteIndex.Load(SharedReports.Dir("official-node-ws/servers"))["ws-node"];
+        var agent = SuiteIndex.Load(TestData.Dir("official-node-ws/servers"))["ws-node"];
         var table = ChapterTable.Build(agent.Cases);
         var expected = new (string Key, int Cases)[]
         {
@@ -42,7 +42,7 @@ public class ReportParsingTests
         Assert.Equal(216, table.Row("12/13")!.Counts[Behavior.Ok]);
     }
 
-    [SharedReportsFact]
+    [Fact]
     public void Deno_and_rust_websocket_lite_leave_the_216_compression_cases_unimplemented()
     {
         var runs = new (string Dir, string Agent, int Ok, int NonStrict)[]
@@ -53,7 +53,7 @@ public class ReportParsingTests
         };
         foreach (var (dir, name, ok, nonStrict) in runs)
         {
-            var table = ChapterTable.Build(SuiteIndex.Load(SharedReports.Dir(dir))[name].Cases);
+            var table = ChapterTable.Build(SuiteIndex.Load(TestData.Dir(dir))[name].Cases);
             Assert.Equal(517, table.Total.Total);
             Assert.Equal(216, table.Total[Behavior.Unimplemented]);
             Assert.Equal(216, table.Row("12/13")!.Counts[Behavior.Unimplemented]);
@@ -64,18 +64,18 @@ public class ReportParsingTests
         }
     }
 
-    [SharedReportsFact]
+    [Fact]
     public void A_report_without_durations_parses_with_none()
     {
-        var agent = SuiteIndex.Load(SharedReports.Dir("rust-websocket-lite/clients"))["rust-websocket-lite"];
+        var agent = SuiteIndex.Load(TestData.Dir("rust-websocket-lite/clients"))["rust-websocket-lite"];
         Assert.All(agent.Cases, c => Assert.Null(c.DurationMs));
         Assert.All(agent.Cases, c => Assert.Null(c.RemoteCloseCode));
     }
 
-    [SharedReportsFact]
+    [Fact]
     public void Every_case_file_of_the_official_run_agrees_with_its_index_line()
     {
-        var agent = SuiteIndex.Load(SharedReports.Dir("official-node-ws/servers"))["ws-node"];
+        var agent = SuiteIndex.Load(TestData.Dir("official-node-ws/servers"))["ws-node"];
         foreach (var c in agent.Cases)
         {
             var report = agent.LoadCase(c);
@@ -90,10 +90,10 @@ public class ReportParsingTests
         }
     }
 
-    [SharedReportsFact]
+    [Fact]
     public void A_case_file_carries_description_result_and_start_time()
     {
-        var agent = SuiteIndex.Load(SharedReports.Dir("official-node-ws/servers"))["ws-node"];
+        var agent = SuiteIndex.Load(TestData.Dir("official-node-ws/servers"))["ws-node"];
         var report = agent.LoadCase(agent.Find("9.1.1")!);
         Assert.Equal("Received text message of length 65536.", report.Result);
         Assert.Equal(1000, report.LocalCloseCode);

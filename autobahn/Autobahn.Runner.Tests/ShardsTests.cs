@@ -74,11 +74,11 @@ public class ShardsTests
         Assert.Equal(30 + 10, Shards.Load(["1.1.3", "9.9.9"], weights));
     }
 
-    [SharedReportsFact]
+    [Fact]
     public void The_weights_are_the_longer_of_the_official_node_ws_durations()
     {
-        var servers = SuiteIndex.Load(SharedReports.Dir("official-node-ws/servers"))["ws-node"];
-        var clients = SuiteIndex.Load(SharedReports.Dir("official-node-ws/clients"))["ws-node"];
+        var servers = SuiteIndex.Load(TestData.Dir("official-node-ws/servers"))["ws-node"];
+        var clients = SuiteIndex.Load(TestData.Dir("official-node-ws/clients"))["ws-node"];
         foreach (var (id, weight) in Shards.Weights)
         {
             var expected = Math.Max(servers.Find(id)?.DurationMs ?? 0, clients.Find(id)?.DurationMs ?? 0);

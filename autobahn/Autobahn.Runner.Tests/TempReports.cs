@@ -9,11 +9,11 @@ internal sealed class TempReports : IDisposable
 
     public string Servers => Path.Combine(Root, "servers");
 
-    public static TempReports WithServersIndexFrom(string sharedFolder)
+    public static TempReports WithServersIndexFrom(string dataFolder)
     {
         var reports = new TempReports();
         Directory.CreateDirectory(reports.Servers);
-        File.Copy(Path.Combine(SharedReports.Dir(sharedFolder), "index.json"), Path.Combine(reports.Servers, "index.json"));
+        File.Copy(Path.Combine(TestData.Dir(dataFolder), "index.json"), Path.Combine(reports.Servers, "index.json"));
         return reports;
     }
 

@@ -41,20 +41,20 @@ public class VerdictTests
         Assert.Equal(0, new VerdictPolicy(FailOnNonStrict: true).Evaluate(One("INFORMATIONAL", "INFORMATIONAL")).ExitCode);
     }
 
-    [SharedReportsFact]
+    [Fact]
     public void Node_ws_passes_even_claiming_compression_but_not_in_strict_mode()
     {
-        var agent = SuiteIndex.Load(SharedReports.Dir("official-node-ws/servers"))["ws-node"];
+        var agent = SuiteIndex.Load(TestData.Dir("official-node-ws/servers"))["ws-node"];
         Assert.Equal(0, new VerdictPolicy(ClaimsCompression: true).Evaluate(agent).ExitCode);
         var strict = new VerdictPolicy(ClaimsCompression: true, FailOnNonStrict: true).Evaluate(agent);
         Assert.Equal(1, strict.ExitCode);
         Assert.Equal(["6.4.1", "6.4.2", "6.4.3", "6.4.4"], strict.Failures.Select(f => f.Case.Id.Text));
     }
 
-    [SharedReportsFact]
+    [Fact]
     public void Deno_passes_without_a_compression_claim_and_fails_216_cases_with_one()
     {
-        var agent = SuiteIndex.Load(SharedReports.Dir("deno-server/servers"))["UnknownServer"];
+        var agent = SuiteIndex.Load(TestData.Dir("deno-server/servers"))["UnknownServer"];
         Assert.Equal(0, new VerdictPolicy().Evaluate(agent).ExitCode);
         var claimed = new VerdictPolicy(ClaimsCompression: true).Evaluate(agent);
         Assert.Equal(1, claimed.ExitCode);
