@@ -35,17 +35,16 @@ public static partial class DetailPage
         File.WriteAllText(htmlPath, html);
     }
 
-    /// <summary>Explains every non-OK case of <paramref name="report"/> that has both its JSON and its HTML in
-    /// <paramref name="modeDir"/>; returns how many pages were changed.</summary>
-    public static int ExplainAll(string modeDir, AgentReport report)
+    /// <summary>Explains every non-OK case of <paramref name="run"/> that has both its JSON and its HTML in the
+    /// report's folder; returns how many pages were changed.</summary>
+    public static int ExplainAll(AgentRun run)
     {
         var done = 0;
-        foreach (var c in report.Cases.Where(c => !c.IsOk))
+        foreach (var c in run.Report.Cases.Where(c => !c.IsOk))
         {
-            var json = Path.Combine(modeDir, c.ReportFile);
-            var html = Path.ChangeExtension(json, ".html");
-            if (!File.Exists(json) || !File.Exists(html)) continue;
-            AddExplanation(html, FailureExplainer.Explain(json));
+            var html = Path.ChangeExtension(Path.Combine(run.Report.Directory, c.ReportFile), ".html");
+            if (!File.Exists(html) || run.ExplanationOf(c) is not { } e) continue;
+            AddExplanation(html, e);
             done++;
         }
         return done;

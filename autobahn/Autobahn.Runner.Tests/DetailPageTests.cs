@@ -67,9 +67,9 @@ public class DetailPageTests
             File.Copy(TestData.File("deno-server/servers/" + f), Path.Combine(dir, f));
             File.SetAttributes(Path.Combine(dir, f), FileAttributes.Normal);
         }
-        var report = SuiteIndex.Load(dir)["UnknownServer"];
-        Assert.Equal(1, DetailPage.ExplainAll(dir, report)); // 12.1.1 has no HTML here
-        Assert.Equal(1, DetailPage.ExplainAll(dir, report));
+        var run = new AgentRun(SuiteIndex.Load(dir)["UnknownServer"], "servers", "docker", "autobahn");
+        Assert.Equal(1, DetailPage.ExplainAll(run)); // 12.1.1 has no HTML here
+        Assert.Equal(1, DetailPage.ExplainAll(run));
         Assert.Equal(1, Count(File.ReadAllText(Path.Combine(dir, "unknownserver_case_6_4_3.html")), DetailPage.StartMarker));
     }
 }

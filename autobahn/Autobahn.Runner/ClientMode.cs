@@ -19,18 +19,12 @@ public static class ClientMode
     {
         var run = new ModeRun(Folder, "client-mode", o, logs);
         var log = run.Log;
-        var baseUri = new Uri($"ws://127.0.0.1:{o.Port}/");
-        var (cases, exclude) = o.SuiteSelection();
-        SuiteConfig.Write(configDir, SuiteConfig.FuzzingServerFile,
-            SuiteConfig.FuzzingServer(baseUri.ToString().TrimEnd('/'), engine.ReportsPath(Folder), cases, exclude, o.Profile.Name()));
-
         log.LogInformation("client mode: {Engine} engine drives {Client} as agent '{Agent}'", engine.Name, client.GetType().Name, agent);
-        await using (var suite = await run.StartSuiteAsync(engine, "fuzzingserver", SuiteConfig.FuzzingServerFile, null, o.Port, ct).ConfigureAwait(false))
+        var (suite, baseUri, count) = await run.StartFuzzingServerAsync(engine, configDir, ct).ConfigureAwait(false);
+        await using (suite)
         {
-            await SuiteControl.WaitForPortAsync("127.0.0.1", o.Port, suite.Exited, o.StartTimeout, ct).ConfigureAwait(false);
-            var count = await WithTimeout(o.CaseTimeout, ct, t => SuiteControl.GetCaseCountAsync(baseUri, t)).ConfigureAwait(false);
             log.LogInformation("the suite selected {Count} cases", count);
-            var schedule = engine.Name == "builtin" ? await WithTimeout(o.CaseTimeout, ct, t => SuiteControl.GetCaseScheduleAsync(baseUri, t)).ConfigureAwait(false) : null;
+            var schedule = engine.Name == "builtin" ? await SuiteControl.WithTimeout(o.CaseTimeout, ct, t => SuiteControl.GetCaseScheduleAsync(baseUri, t)).ConfigureAwait(false) : null;
             if (schedule is not null && schedule.Count != count) throw new RunnerException($"getCaseSchedule listed {schedule.Count} cases, getCaseCount {count}");
             log.LogInformation(schedule is null ? "cases run one by one" : "cases run {Parallel} at once, timing-sensitive ones alone", o.Parallel);
             var progress = ProgressLine.ForConsole(log);
@@ -46,8 +40,8 @@ public static class ClientMode
             progress.Done();
             // The client may be done before the suite has recorded the last case: ask for its status first, so
             // the reports written next include it.
-            if (count > 0) await WithTimeout(o.CaseTimeout, ct, t => SuiteControl.GetCaseStatusAsync(baseUri, count, agent, t)).ConfigureAwait(false);
-            await WithTimeout(o.CaseTimeout, ct, async t => { await SuiteControl.UpdateReportsAsync(baseUri, agent, t).ConfigureAwait(false); return 0; }).ConfigureAwait(false);
+            if (count > 0) await SuiteControl.WithTimeout(o.CaseTimeout, ct, t => SuiteControl.GetCaseStatusAsync(baseUri, count, agent, t)).ConfigureAwait(false);
+            await SuiteControl.WithTimeout(o.CaseTimeout, ct, t => SuiteControl.UpdateReportsAsync(baseUri, agent, t)).ConfigureAwait(false);
         }
         return run.Publish(engine, agent, null, claimsCompression);
     }
@@ -69,20 +63,6 @@ public static class ClientMode
         {
             // A refused handshake or a dropped connection is an outcome of the case, not of the run.
             log.LogDebug("case {N}: the client ended with {Type}: {Message}", n, ex.GetType().Name, ex.Message);
-        }
-    }
-
-    private static async Task<T> WithTimeout<T>(TimeSpan timeout, CancellationToken ct, Func<CancellationToken, Task<T>> action)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        cts.CancelAfter(timeout);
-        try
-        {
-            return await action(cts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            throw new RunnerException($"the suite's control endpoint did not answer within {timeout.TotalSeconds:0}s");
         }
     }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Autobahn.Engine.Cases;
 using Autobahn.Runner.Reports;
 using Microsoft.Extensions.Logging;
 
@@ -43,6 +45,30 @@ internal sealed class ModeRun
             SuiteOutput.LogDebug("{Line}", line);
             onLine?.Invoke(line);
         }, listenPort, ct);
+
+    /// <summary>
+    /// Client mode's start, whoever drives the client: the fuzzingserver spec for the run's selection on 127.0.0.1:--port,
+    /// the suite started and listening, and how many cases it serves. The caller disposes the suite.
+    /// </summary>
+    public async Task<(ISuiteProcess Suite, Uri BaseUri, int Count)> StartFuzzingServerAsync(ISuiteEngine engine, string configDir, CancellationToken ct)
+    {
+        var baseUri = new Uri($"ws://127.0.0.1:{_options.Port.ToString(CultureInfo.InvariantCulture)}/");
+        var (cases, exclude) = _options.SuiteSelection();
+        SuiteConfig.Write(configDir, SuiteConfig.FuzzingServerFile,
+            SuiteConfig.FuzzingServer(baseUri.ToString().TrimEnd('/'), engine.ReportsPath(Folder), cases, exclude, _options.Profile.Name()));
+        var suite = await StartSuiteAsync(engine, "fuzzingserver", SuiteConfig.FuzzingServerFile, null, _options.Port, ct).ConfigureAwait(false);
+        try
+        {
+            await SuiteControl.WaitForPortAsync("127.0.0.1", _options.Port, suite.Exited, _options.StartTimeout, ct).ConfigureAwait(false);
+            var count = await SuiteControl.WithTimeout(_options.CaseTimeout, ct, t => SuiteControl.GetCaseCountAsync(baseUri, t)).ConfigureAwait(false);
+            return (suite, baseUri, count);
+        }
+        catch
+        {
+            await suite.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
 
     public RunOutcome Publish(ISuiteEngine engine, string agent, string? target, bool claimsCompression) =>
         ReportPublisher.Publish(Folder, Outdir, agent, engine, target, _options,

@@ -23,18 +23,12 @@ public static partial class OutsideClientMode
             throw new RunnerException($"agent '{agent}' is placed on the client's command line: use letters, digits, '.', '_' and '-' only");
         var run = new ModeRun(ClientMode.Folder, "client-mode", o, logs);
         var log = run.Log;
-        var baseUri = new Uri($"ws://127.0.0.1:{o.Port.ToString(CultureInfo.InvariantCulture)}/");
-        var (cases, exclude) = o.SuiteSelection();
-        SuiteConfig.Write(configDir, SuiteConfig.FuzzingServerFile,
-            SuiteConfig.FuzzingServer(baseUri.ToString().TrimEnd('/'), engine.ReportsPath(ClientMode.Folder), cases, exclude, o.Profile.Name()));
         var index = Path.Combine(run.Outdir, SuiteIndex.FileName);
         var before = File.Exists(index) ? File.GetLastWriteTimeUtc(index) : DateTime.MinValue;
 
-        int count;
-        await using (var suite = await run.StartSuiteAsync(engine, "fuzzingserver", SuiteConfig.FuzzingServerFile, null, o.Port, ct).ConfigureAwait(false))
+        var (suite, baseUri, count) = await run.StartFuzzingServerAsync(engine, configDir, ct).ConfigureAwait(false);
+        await using (suite)
         {
-            await SuiteControl.WaitForPortAsync("127.0.0.1", o.Port, suite.Exited, o.StartTimeout, ct).ConfigureAwait(false);
-            count = await SuiteControl.GetCaseCountAsync(baseUri, ct).ConfigureAwait(false);
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
             deadline.CancelAfter(o.ClientDeadline);
             var reportsWritten = WaitForReportsAsync(index, before, suite.Exited, deadline.Token);
@@ -56,15 +50,12 @@ public static partial class OutsideClientMode
             {
                 // The client ended (or ran out of time) without asking for the reports: ask for them, so what it did run is judged.
                 log.LogWarning("the client did not ask for the reports (updateReports); the tool asks for them");
-                using var ask = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                ask.CancelAfter(o.CaseTimeout);
-                await SuiteControl.UpdateReportsAsync(baseUri, agent, ask.Token).ConfigureAwait(false);
+                await SuiteControl.WithTimeout(o.CaseTimeout, ct, t => SuiteControl.UpdateReportsAsync(baseUri, agent, t)).ConfigureAwait(false);
             }
         }
         if (!File.Exists(index) || File.GetLastWriteTimeUtc(index) <= before)
             throw new RunnerException("the client ran no case: no report was written (is it pointed at " + baseUri + "?)");
-        var written = SuiteIndex.Load(run.Outdir);
-        var reported = o.Agent ?? (o.Exec is not null ? agent : NewestAgent(written, run.Outdir) ?? agent);
+        var reported = o.Agent ?? (o.Exec is not null ? agent : NewestAgent(SuiteIndex.Load(run.Outdir), run.Outdir) ?? agent);
         var outcome = run.Publish(engine, reported, null, claimsCompression);
         var missing = count - outcome.Report.Cases.Count;
         return missing > 0 ? outcome with { NotRun = missing } : outcome;

@@ -25,7 +25,7 @@ public static class ReportCommand
             var infos = RunInfo.LoadAll(dir);
             foreach (var agent in SuiteIndex.Load(dir).Agents)
             {
-                var run = new RunOutcome(folder, dir, agent, policy.Evaluate(agent), policy, infos.GetValueOrDefault(agent.Agent));
+                var run = new RunOutcome(folder, agent, policy.Evaluate(agent), policy, infos.GetValueOrDefault(agent.Agent));
                 RunOutputs.Explain(run, Console.Out, log);
                 runs.Add(run);
             }

@@ -32,7 +32,7 @@ public static class ReportPublisher
         var info = new RunInfo(agent, engine.Name, engine.Image, DateTimeOffset.UtcNow, target, o.Profile.Name(),
             o.Shard is { } s ? $"{s.Index}/{s.Count}" : null);
         info.Save(outdir);
-        var outcome = new RunOutcome(folder, outdir, report, policy.Evaluate(report), policy, info);
+        var outcome = new RunOutcome(folder, report, policy.Evaluate(report), policy, info);
         RunOutputs.Explain(outcome, Console.Out, log);
         return outcome;
     }

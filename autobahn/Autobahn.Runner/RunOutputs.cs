@@ -15,15 +15,12 @@ public static class RunOutputs
 
     public const string StepSummaryVariable = "GITHUB_STEP_SUMMARY";
 
-    public static AgentRun AsAgentRun(RunOutcome run) =>
-        new(run.Report, run.Folder, run.Info?.Engine ?? "unknown", run.Info?.Profile ?? "autobahn", run.Info?.Target);
-
     /// <summary>Right after a mode's run: explanations into the case pages, then the table, the verdict and each failure in words.</summary>
     public static void Explain(RunOutcome run, TextWriter console, ILogger log)
     {
-        DetailPage.ExplainAll(run.Outdir, run.Report);
-        var agentRun = AsAgentRun(run);
-        ReportPublisher.Print(console, $"{run.Report.Agent} ({run.Outdir}, {agentRun.Profile} profile)", run.Report, run.Verdict);
+        DetailPage.ExplainAll(run.Run);
+        var agentRun = run.Run;
+        ReportPublisher.Print(console, $"{run.Report.Agent} ({run.Report.Directory}, {agentRun.Profile} profile)", run.Report, run.Verdict);
         foreach (var (c, reason) in run.Verdict.Failures.Take(ConsoleLimit))
         {
             console.WriteLine($"FAILED {c.Id.Text} ({reason})");
@@ -37,7 +34,7 @@ public static class RunOutputs
     /// <summary>Writes the CI outputs of every run and returns the exit status: with --expect, 1 only when a verdict changed.</summary>
     public static int Write(OutputOptions o, IReadOnlyList<RunOutcome> runs, TextWriter console, ILogger log)
     {
-        var agentRuns = runs.Select(AsAgentRun).ToList();
+        var agentRuns = runs.Select(r => r.Run).ToList();
         var policy = runs[0].Policy;
         Dictionary<string, ExpectationComparison>? comparisons = null;
         var code = runs.All(r => r.Passed) ? RunnerApp.Passed : RunnerApp.CasesFailed;
@@ -72,7 +69,7 @@ public static class RunOutputs
         {
             var run = runs[0];
             if (runs.Count > 1) log.LogWarning("--write-expect saves the baseline of {Agent} ({Mode}) only", run.Report.Agent, run.Folder);
-            Expectations.From(run.Report, run.Folder, AsAgentRun(run).Profile).Save(writePath);
+            Expectations.From(run.Report, run.Folder, run.Run.Profile).Save(writePath);
             log.LogInformation("baseline of {Count} verdicts written to {Path}", run.Report.Cases.Count, writePath);
         }
         if (o.JUnit is { } junit)

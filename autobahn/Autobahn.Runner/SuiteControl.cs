@@ -44,6 +44,24 @@ public static class SuiteControl
         }
     }
 
+    /// <summary>Runs a control request with its own deadline; missing it means the suite cannot be driven, so the run cannot go on.</summary>
+    public static async Task<T> WithTimeout<T>(TimeSpan timeout, CancellationToken ct, Func<CancellationToken, Task<T>> action)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        try
+        {
+            return await action(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new RunnerException($"the suite's control endpoint did not answer within {timeout.TotalSeconds:0}s");
+        }
+    }
+
+    public static Task WithTimeout(TimeSpan timeout, CancellationToken ct, Func<CancellationToken, Task> action) =>
+        WithTimeout(timeout, ct, async t => { await action(t).ConfigureAwait(false); return true; });
+
     public static async Task<int> GetCaseCountAsync(Uri baseUri, CancellationToken ct)
     {
         var text = await ReceiveUntilCloseAsync(new Uri(baseUri, "getCaseCount"), ct).ConfigureAwait(false);
