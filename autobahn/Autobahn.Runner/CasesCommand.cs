@@ -24,7 +24,7 @@ public static class CasesCommand
                 chapter = Autobahn.Runner.Reports.Chapters.For(Autobahn.Runner.Reports.CaseId.Parse(c.Id)).Title,
                 description = c.Description,
                 expectation = c.Expectation,
-                timingSensitive = c.Serial,
+                timingSensitive = c.TimingSensitive,
             }), Indented));
             return RunnerApp.Passed;
         }
