@@ -80,7 +80,7 @@ public static class ReportMerge
         }
     }
 
-    /// <summary>runs.json of every input, the latest run kept when two inputs know the same agent.</summary>
+    /// <summary>runs.json of every input, the latest run kept when two inputs know the same agent; the merged report is no longer one shard.</summary>
     private static void MergeRuns(IReadOnlyList<string> inputs, string target)
     {
         var all = new Dictionary<string, RunInfo>(StringComparer.Ordinal);
@@ -88,6 +88,6 @@ public static class ReportMerge
         {
             if (!all.TryGetValue(run.Agent, out var known) || run.Date > known.Date) all[run.Agent] = run;
         }
-        foreach (var run in all.Values) run.Save(target);
+        foreach (var run in all.Values) (run with { Shard = null }).Save(target);
     }
 }

@@ -30,7 +30,7 @@ public class ReportMergeTests
         var index = new JsonObject { ["UnknownServer"] = cases };
         change?.Invoke(index);
         File.WriteAllText(Path.Combine(servers, "index.json"), index.ToJsonString());
-        new RunInfo("UnknownServer", "docker", "crossbario/autobahn-testsuite", new DateTimeOffset(2026, 1, 1 + name.Length, 0, 0, 0, TimeSpan.Zero), null).Save(servers);
+        new RunInfo("UnknownServer", "docker", "crossbario/autobahn-testsuite", new DateTimeOffset(2026, 1, 1 + name.Length, 0, 0, 0, TimeSpan.Zero), null, "autobahn", "1/2").Save(servers);
         return Path.Combine(reports.Root, name);
     }
 
@@ -58,6 +58,7 @@ public class ReportMergeTests
         Assert.True(File.Exists(Path.Combine(outDir, "index.html")));
         // runs.json keeps the later run of the agent ("even-shard" is dated later).
         Assert.Equal(new DateTimeOffset(2026, 1, 11, 0, 0, 0, TimeSpan.Zero), RunInfo.LoadAll(Path.Combine(outDir, "servers"))["UnknownServer"].Date);
+        Assert.Null(RunInfo.LoadAll(Path.Combine(outDir, "servers"))["UnknownServer"].Shard); // the merge is the whole run, not a shard
     }
 
     [Fact]
