@@ -20,12 +20,9 @@ public sealed partial class Conn
     private bool _readBufRented;
     private int _readPos;
     private int _readEnd;
-    private FrameDecoder _decoder;
-    private Utf8Validator _utf8;
-    private readonly byte[] _controlIn = new byte[FrameHeader.MaxControlPayload];
-    private int _controlLen;
-    private bool _inControl;
-    // The data message being read: open from its first frame header, done after its last byte.
+    // The protocol state of the receiving side (frames, limit, UTF-8, control frames, inflation).
+    private readonly MessageReceiver _receiver;
+    // Where the reader is: a data message open since its start, done once its last byte was handed out.
     private bool _messageOpen;
     private bool _messageDone;
     private MessageType _messageType;
@@ -45,7 +42,11 @@ public sealed partial class Conn
     /// <see cref="ConnectionOptions.ReadLimit"/>. Applies from the next frame header, and to a
     /// compressed message being read from its next inflated byte.
     /// </summary>
-    public void SetReadLimit(long limit) => ApplyReadLimit(limit);
+    public void SetReadLimit(long limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        _receiver.ReadLimit = limit == 0 ? long.MaxValue : limit;
+    }
 
     /// <summary>
     /// Sets the time after which pending and future reads fail with <see cref="TimeoutException"/>
@@ -129,8 +130,18 @@ public sealed partial class Conn
             await OpenNextMessageAsync(token).ConfigureAwait(false);
             while (true)
             {
-                int hint = (int)Math.Clamp(_decoder.PayloadRemaining, 256, 1 << 20);
-                int n = await PumpAsync(destination.GetMemory(hint), token).ConfigureAwait(false);
+                long room = _receiver.ReadLimit - _receiver.MessageLength;
+                if (room <= 0)
+                {
+                    // At the limit: the message must end here, or it fails; no need to grow for that.
+                    if (!await PumpAtLimitAsync(destination, token).ConfigureAwait(false)) return _messageType;
+                    continue;
+                }
+                int hint = GrowthHint(room);
+                var memory = destination is ArrayPoolBufferWriter pooled
+                    ? pooled.GetMemory(hint, pooled.WrittenCount + room)
+                    : destination.GetMemory(hint);
+                int n = await PumpAsync(memory, token).ConfigureAwait(false);
                 if (n == 0) return _messageType;
                 destination.Advance(n);
             }
@@ -139,40 +150,6 @@ public sealed partial class Conn
         {
             EndRead(link);
         }
-    }
-
-    // The fast path for the common case: a whole one-frame data message already in the read buffer is
-    // decoded, unmasked and checked without going async. It works on a copy of the decoder and commits
-    // nothing unless it takes the whole message; anything else (a control frame first, a fragment,
-    // compression, a frame not all here, a protocol error, invalid UTF-8) leaves every piece of state
-    // as it was for the general path, which also answers errors with the right close code.
-    private bool TryReadBufferedMessage(IBufferWriter<byte> destination, out MessageType type)
-    {
-        type = default;
-        if (_compression is not null || _inControl || (_messageOpen && !_messageDone) || _readBuf is null) return false;
-        var input = _readBuf.AsSpan(_readPos, _readEnd - _readPos);
-        if (input.Length < 2) return false;
-        var decoder = _decoder;
-        if (decoder.Decode(input, default, out int used, out _) != FrameEvent.Header) return false;
-        var header = decoder.Header;
-        if (!header.Fin || header.IsControl || header.Opcode == Opcode.Continuation || header.PayloadLength > input.Length - used) return false;
-        int length = (int)header.PayloadLength;
-        var payload = length == 0 ? default : destination.GetSpan(length)[..length];
-        if (length > 0)
-        {
-            if (decoder.Decode(input[used..], payload, out int consumed, out int written) != FrameEvent.Payload || written != length) return false;
-            used += consumed;
-        }
-        if (decoder.Decode(input[used..], default, out int endUsed, out _) != FrameEvent.FrameEnd) return false;
-        used += endUsed;
-        if (header.Opcode == Opcode.Text && !Utf8Validator.IsValid(payload)) return false;
-        _decoder = decoder;
-        _readPos += used;
-        _messageOpen = _messageDone = true;
-        _messageType = type = (MessageType)header.Opcode;
-        _readGeneration++;
-        if (length > 0) destination.Advance(length);
-        return true;
     }
 
     /// <summary>
@@ -260,110 +237,99 @@ public sealed partial class Conn
         await PumpAsync(default, token).ConfigureAwait(false);
     }
 
+    // The fast path for the common case: a whole one-frame data message already in the read buffer is
+    // taken without going async; anything else is left untouched for the general path.
+    private bool TryReadBufferedMessage(IBufferWriter<byte> destination, out MessageType type)
+    {
+        type = default;
+        if (_messageOpen && !_messageDone || _readBuf is null) return false;
+        if (!_receiver.TryReceiveWholeMessage(_readBuf.AsSpan(_readPos, _readEnd - _readPos), destination, out int used, out type)) return false;
+        _readPos += used;
+        _messageOpen = _messageDone = true;
+        _messageType = type;
+        _readGeneration++;
+        return true;
+    }
+
+    // How much room to ask of the caller's buffer writer for the next piece of a message. It grows
+    // with the bytes that have actually arrived (those buffered, and the message so far), never with
+    // the length a header declares: a 14-byte header claiming 32 MiB reserves nothing much.
+    private int GrowthHint(long room)
+    {
+        long arrived = Math.Max(_readEnd - _readPos, _receiver.MessageLength);
+        return (int)Math.Min(room, Math.Clamp(arrived, 256, 1 << 20));
+    }
+
+    // The message has all the bytes the limit allows: read on until it ends (false), or fails for
+    // going past the limit, through a small probe instead of room asked of the caller's buffer.
+    // Only a limit lowered in the middle of a frame lets bytes through (true): they are passed on.
+    private async ValueTask<bool> PumpAtLimitAsync(IBufferWriter<byte> destination, CancellationToken token)
+    {
+        var probe = ArrayPool<byte>.Shared.Rent(16);
+        try
+        {
+            int n = await PumpAsync(probe, token).ConfigureAwait(false);
+            if (n == 0) return false;
+            probe.AsSpan(0, n).CopyTo(destination.GetSpan(n));
+            destination.Advance(n);
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(probe);
+        }
+    }
+
     // The read loop. With no message open it runs until a data message starts and returns 0.
     // With one open it returns the next payload bytes put in dest, or 0 once the message is done.
+    // The protocol is the receiver's; this only feeds it bytes and acts on its events.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> PumpAsync(Memory<byte> dest, CancellationToken token)
     {
         while (true)
         {
             if (_messageOpen && _messageDone) return 0;
-            if (_inflating)
+            var input = _readBuf.AsSpan(_readPos, _readEnd - _readPos); // empty when the buffer is released
+            var ev = _receiver.Receive(input, dest.Span, out int used, out int written);
+            _readPos += used;
+            if (ev == ReceiveEvent.NeedMoreData)
             {
-                int produced = InflateStep(dest.Span, out var inflateError);
-                if (inflateError != ProtocolError.None) throw await FailProtocolAsync(inflateError).ConfigureAwait(false);
-                if (produced > 0) return await DeliverAsync(dest.Span[..produced]).ConfigureAwait(false);
-                if (produced < 0)
+                // Straight into the caller's memory only when the rest of the payload is at least a
+                // read buffer's worth: a shorter rest is better fetched with the frames behind it in
+                // one buffered read than by one system call for the rest and another for the next header.
+                int direct = _receiver.DirectPayloadLength;
+                if (direct >= DirectReadThreshold && dest.Length >= DirectReadMinimum)
                 {
-                    EndInflate();
-                    if (_messageType == MessageType.Text && !_utf8.IsComplete)
-                        throw await FailProtocolAsync(ProtocolError.InvalidUtf8).ConfigureAwait(false);
-                    _messageDone = true;
-                    return 0;
+                    int got = await ReceiveAsync(dest[..Math.Min(dest.Length, direct)], token).ConfigureAwait(false);
+                    ev = _receiver.Receive(dest.Span[..got], dest.Span, out used, out written);
+                    Debug.Assert(used == got);
                 }
-            }
-            // Compressed payload goes to the inflater's input, plain payload to the caller.
-            var target = _inflating ? _inflateIn.AsMemory() : dest;
-            var step = Step(target.Span, out int written);
-            switch (step)
-            {
-                case FrameEvent.NeedMoreData:
-                    // Straight into the caller's memory only when the rest of the payload is at least a
-                    // read buffer's worth: a shorter rest is better fetched with the frames behind it in
-                    // one buffered read than by one system call for the rest and another for the next header.
-                    if (_messageOpen && !_inControl && _decoder.PayloadRemaining >= DirectReadThreshold && target.Length >= DirectReadMinimum)
-                    {
-                        int want = (int)Math.Min(target.Length, _decoder.PayloadRemaining);
-                        int got = await ReceiveAsync(target[..want], token).ConfigureAwait(false);
-                        var ev = _decoder.Decode(target.Span[..got], target.Span, out _, out int unmasked);
-                        Debug.Assert(ev == FrameEvent.Payload && unmasked == got);
-                        if (_inflating)
-                        {
-                            InflateInputArrived(unmasked);
-                            continue;
-                        }
-                        return await DeliverAsync(dest.Span[..unmasked]).ConfigureAwait(false);
-                    }
+                else
+                {
                     _readPos = _readEnd = 0;
                     _readEnd = await ReceiveAsync(await ReadBufferAsync(token).ConfigureAwait(false), token).ConfigureAwait(false);
                     continue;
-                case FrameEvent.Header:
-                    var h = _decoder.Header;
-                    if (h.IsControl)
-                    {
-                        _inControl = true;
-                        _controlLen = 0;
-                    }
-                    else if (h.Opcode != Opcode.Continuation)
-                    {
-                        // A new data message; with RSV1 (permessage-deflate) its payload is inflated.
-                        _messageOpen = true;
-                        _messageDone = false;
-                        _messageType = (MessageType)h.Opcode;
-                        _utf8.Reset();
-                        if (!BeginMessagePayload()) throw await FailProtocolAsync(ProtocolError.MessageTooBig).ConfigureAwait(false);
-                        return 0;
-                    }
-                    else if (!CountPlainFrame())
-                    {
-                        throw await FailProtocolAsync(ProtocolError.MessageTooBig).ConfigureAwait(false);
-                    }
+                }
+            }
+            switch (ev)
+            {
+                case ReceiveEvent.Data:
+                    return written;
+                case ReceiveEvent.MessageStart:
+                    _messageOpen = true;
+                    _messageDone = false;
+                    _messageType = _receiver.MessageType;
+                    return 0;
+                case ReceiveEvent.MessageEnd:
+                    _messageDone = true;
+                    return 0;
+                case ReceiveEvent.NeedMoreData:
                     continue;
-                case FrameEvent.Payload:
-                    if (_inControl)
-                    {
-                        _controlLen += written;
-                        continue;
-                    }
-                    if (_inflating)
-                    {
-                        InflateInputArrived(written);
-                        continue;
-                    }
-                    return await DeliverAsync(dest.Span[..written]).ConfigureAwait(false);
-                case FrameEvent.FrameEnd:
-                    if (_inControl)
-                    {
-                        _inControl = false;
-                        await HandleControlAsync().ConfigureAwait(false);
-                        continue;
-                    }
-                    if (_decoder.Header.Fin)
-                    {
-                        if (_inflating)
-                        {
-                            // The payload is all in; the inflater still has the tail to read.
-                            _inflatePhase = InflatePhase.Finishing;
-                            continue;
-                        }
-                        if (_messageType == MessageType.Text && !_utf8.IsComplete)
-                            throw await FailProtocolAsync(ProtocolError.InvalidUtf8).ConfigureAwait(false);
-                        _messageDone = true;
-                        return 0;
-                    }
-                    continue;
+                case ReceiveEvent.Error:
+                    throw await FailProtocolAsync(_receiver.Error).ConfigureAwait(false);
                 default:
-                    throw await FailProtocolAsync(_decoder.Error).ConfigureAwait(false);
+                    await HandleControlAsync(ev).ConfigureAwait(false);
+                    continue;
             }
         }
     }
@@ -381,25 +347,6 @@ public sealed partial class Conn
         _readBufRented = true;
         return _readBuf = ArrayPool<byte>.Shared.Rent(_options.ReadBufferSize);
     }
-
-    private FrameEvent Step(Span<byte> dest, out int written)
-    {
-        var input = _readBuf.AsSpan(_readPos, _readEnd - _readPos); // empty when the buffer is released
-        var target = _inControl ? _controlIn.AsSpan(_controlLen) : dest;
-        var ev = _decoder.Decode(input, target, out int consumed, out written);
-        _readPos += consumed;
-        return ev;
-    }
-
-    // Hands payload bytes to the caller, checking text as it streams (fail fast, RFC 6455 section 8.1).
-    private ValueTask<int> DeliverAsync(ReadOnlySpan<byte> payload)
-    {
-        if (_messageType == MessageType.Text && !_utf8.Append(payload))
-            return FailAsThrow(ProtocolError.InvalidUtf8);
-        return ValueTask.FromResult(payload.Length);
-    }
-
-    private async ValueTask<int> FailAsThrow(ProtocolError error) => throw await FailProtocolAsync(error).ConfigureAwait(false);
 
     // One read from the stream. End of stream and I/O errors become a 1006 CloseException; a
     // deadline becomes a TimeoutException; either way the read side is failed from then on.
@@ -451,22 +398,21 @@ public sealed partial class Conn
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask HandleControlAsync()
+    private async ValueTask HandleControlAsync(ReceiveEvent ev)
     {
-        var payload = _controlIn.AsMemory(0, _controlLen);
-        switch (_decoder.Header.Opcode)
+        var payload = _receiver.ControlPayload;
+        switch (ev)
         {
-            case Opcode.Ping:
+            case ReceiveEvent.Ping:
                 if (_pingHandler is { } ping) await ping(payload).ConfigureAwait(false);
                 else await TryWriteControlAsync(MessageType.Pong, payload).ConfigureAwait(false);
                 break;
-            case Opcode.Pong:
+            case ReceiveEvent.Pong:
                 if (_pongHandler is { } pong) await pong(payload).ConfigureAwait(false);
                 break;
-            case Opcode.Close:
-                var error = ClosePayload.Parse(payload.Span, out ushort code, out var reasonBytes);
-                if (error != ProtocolError.None) throw await FailProtocolAsync(error).ConfigureAwait(false);
-                string reason = CloseMessages.DecodeReason(reasonBytes);
+            case ReceiveEvent.Close:
+                int code = _receiver.CloseCode;
+                string reason = CloseMessages.DecodeReason(_receiver.CloseReason);
                 var closed = new CloseException(code, reason);
                 _peerClosed = true;
                 ReadFailed(closed);

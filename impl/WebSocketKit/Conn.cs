@@ -75,8 +75,7 @@ public sealed partial class Conn : IAsyncDisposable
         }
         _readEnd = bufferedInput.Length;
         _compression = compression;
-        _readLimit = options.ReadLimit;
-        _decoder = new FrameDecoder(role, WireLimit(options.ReadLimit), compressionNegotiated: compression is not null);
+        _receiver = new MessageReceiver(role, options.ReadLimit, compression);
         if (compression is not null) _compressionLevel = compression.Level;
         _writeBufferSize = options.WriteBufferSize;
         var socket = FindSocket(stream);

@@ -57,8 +57,8 @@ public struct FrameDecoder
     }
 
     /// <summary>
-    /// The read limit. It may change between frames; it applies from the next frame header on,
-    /// counting the bytes the open message already has.
+    /// The read limit. It may change at any time; it applies from the next frame header on (and to
+    /// the rest of a header being read), counting the bytes the open message already has.
     /// </summary>
     public long MaxMessageSize
     {
@@ -67,6 +67,9 @@ public struct FrameDecoder
         {
             ArgumentOutOfRangeException.ThrowIfNegative(value);
             _maxMessageSize = value;
+            // The header decoder checks lengths as their bytes arrive, against what it was last
+            // told; tell it now, so the next header (even one already begun) obeys the new limit.
+            if (_state != State.Failed) _headerDecoder.ExpectNext(_inMessage, value, value - (_inMessage ? _messageLength : 0));
         }
     }
 

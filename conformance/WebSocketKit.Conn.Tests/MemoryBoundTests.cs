@@ -1,0 +1,147 @@
+using Xunit;
+using System.Buffers;
+using WebSocketKit.Protocol;
+
+namespace WebSocketKit.ConnTests;
+
+/// <summary>
+/// What a stranger's bytes may make a server hold. Memory follows the bytes that actually arrive,
+/// never the length a header declares, and a message refused at the read limit costs at most the limit.
+/// </summary>
+public class MemoryBoundTests
+{
+    private const int Peers = 100;
+
+    [Fact]
+    public async Task A_header_declaring_32_MiB_reserves_no_more_than_the_bytes_that_arrived()
+    {
+        // Each peer sends a 14-byte header declaring 32 MiB, then 100 bytes, and stops.
+        using var listener = Loopback.Listen();
+        var writers = new List<ArrayPoolBufferWriter>();
+        var peers = new List<RawPeer>();
+        var reads = new List<Task>();
+        var header = RawPeer.Frame(0x82, new byte[100], declaredLength: 32L << 20);
+        try
+        {
+            for (int i = 0; i < Peers; i++)
+            {
+                var accept = Loopback.AcceptAsync(listener);
+                var peer = await RawPeer.UpgradedAsync(listener.Port());
+                peers.Add(peer);
+                var server = await accept;
+                var writer = new ProgressWriter(100);
+                reads.Add(server.ReadMessageAsync(writer).AsTask());
+                await peer.SendAsync(header);
+                await writer.Arrived.WaitAsync(Loopback.Bound);
+                writers.Add(writer.Inner);
+                server.Abort();
+            }
+            long held = writers.Sum(w => (long)w.Capacity);
+            // Before: every reader asked for 1 MiB at the header (100 MiB for 100 peers).
+            Assert.True(held <= Peers * 8192L, $"{Peers} peers that sent 114 bytes each made the server hold {held:N0} bytes");
+        }
+        finally
+        {
+            foreach (var peer in peers) await peer.DisposeAsync();
+            await Task.WhenAll(reads.Select(r => r.ContinueWith(_ => { })));
+            foreach (var w in writers) w.Dispose();
+        }
+    }
+
+    [Theory]
+    [InlineData(1 << 20)]
+    [InlineData(1_500_000)]
+    public async Task A_compression_bomb_refused_at_the_limit_costs_at_most_the_limit(int limit)
+    {
+        var (client, server) = await CompressedPairAsync(limit);
+        await using (client)
+        await using (server)
+        {
+            using var writer = new ArrayPoolBufferWriter();
+            var read = server.ReadMessageAsync(writer).AsTask();
+            await client.WriteMessageAsync(MessageType.Binary, new byte[8 << 20]); // inflates 8 MiB from a few KiB
+            var e = await Assert.ThrowsAsync<WebSocketProtocolException>(() => read.WaitAsync(Loopback.Bound));
+            Assert.Equal(CloseStatus.MessageTooBig, e.CloseCode);
+            Assert.True(writer.Capacity <= limit, $"refusing a bomb at a {limit:N0}-byte limit held {writer.Capacity:N0} bytes");
+        }
+    }
+
+    [Fact]
+    public async Task A_compressed_message_of_exactly_the_limit_is_read_into_no_more_than_the_limit()
+    {
+        const int limit = 1 << 20;
+        var (client, server) = await CompressedPairAsync(limit);
+        await using (client)
+        await using (server)
+        {
+            using var writer = new ArrayPoolBufferWriter();
+            var payload = new byte[limit];
+            new Random(7).NextBytes(payload.AsSpan(0, 1000));
+            var read = server.ReadMessageAsync(writer).AsTask();
+            await client.WriteMessageAsync(MessageType.Binary, payload);
+            Assert.Equal(MessageType.Binary, await read.WaitAsync(Loopback.Bound));
+            Assert.True(writer.WrittenSpan.SequenceEqual(payload));
+            // Before: the full buffer was doubled to ask for room that the message could not use.
+            Assert.True(writer.Capacity <= limit, $"a {limit:N0}-byte message held {writer.Capacity:N0} bytes");
+        }
+    }
+
+    [Fact]
+    public async Task A_lowered_read_limit_applies_to_the_very_next_message()
+    {
+        using var listener = Loopback.Listen();
+        var accept = Loopback.AcceptAsync(listener);
+        await using var client = await Loopback.DialAsync(listener.Port());
+        await using var server = await accept;
+        await client.WriteMessageAsync(MessageType.Binary, new byte[10]);
+        var (_, first) = await server.ReadMessageAsync().AsTask().WaitAsync(Loopback.Bound);
+        Assert.Equal(10, first.Length);
+        server.SetReadLimit(50);
+        await client.WriteMessageAsync(MessageType.Binary, new byte[100]);
+        // Before: the limit reached the frame decoder only after the next header had been checked.
+        var e = await Assert.ThrowsAsync<WebSocketProtocolException>(() => server.ReadMessageAsync().AsTask().WaitAsync(Loopback.Bound));
+        Assert.Equal(CloseStatus.MessageTooBig, e.CloseCode);
+    }
+
+    [Fact]
+    public async Task SetReadLimit_zero_means_no_limit_as_in_gorilla()
+    {
+        using var listener = Loopback.Listen();
+        var accept = Loopback.AcceptAsync(listener);
+        await using var client = await Loopback.DialAsync(listener.Port());
+        await using var server = await accept;
+        server.SetReadLimit(0);
+        await client.WriteMessageAsync(MessageType.Binary, new byte[100_000]);
+        var (_, data) = await server.ReadMessageAsync().AsTask().WaitAsync(Loopback.Bound);
+        Assert.Equal(100_000, data.Length);
+    }
+
+    private static async Task<(Conn Client, Conn Server)> CompressedPairAsync(long readLimit)
+    {
+        using var listener = Loopback.Listen();
+        var upgrader = new Upgrader { EnableCompression = true, ConnectionOptions = new ConnectionOptions { ReadLimit = readLimit } };
+        var accept = Loopback.AcceptAsync(listener, upgrader);
+        var dialer = new Dialer { EnableCompression = true };
+        var (client, _) = await dialer.DialAsync(new Uri($"ws://127.0.0.1:{listener.Port()}/"));
+        var server = await accept;
+        Assert.NotNull(server.Compression);
+        return (client, server);
+    }
+
+    // Passes everything to an ArrayPoolBufferWriter and says when a number of bytes has arrived.
+    private sealed class ProgressWriter(int expected) : IBufferWriter<byte>
+    {
+        private readonly TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public ArrayPoolBufferWriter Inner { get; } = new();
+        public Task Arrived => _arrived.Task;
+
+        public void Advance(int count)
+        {
+            Inner.Advance(count);
+            if (Inner.WrittenCount >= expected) _arrived.TrySetResult();
+        }
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => Inner.GetMemory(sizeHint);
+        public Span<byte> GetSpan(int sizeHint = 0) => Inner.GetSpan(sizeHint);
+    }
+}
