@@ -30,45 +30,15 @@ namespace WebSocketKit;
 public sealed partial class Conn
 {
     private readonly PerMessageDeflateParameters? _compression;
-    private MessageDeflater? _keptDeflater;
 
     /// <summary>The permessage-deflate parameters agreed in the handshake, or null when compression is off.</summary>
     public PerMessageDeflateParameters? Compression => _compression;
-
-    private bool WriteTakeover => _compression!.WriteContextTakeover(_role);
-
-    // Whether a data message of this length goes out compressed.
-    private bool ShouldCompress(int length) => _compression is { } c && _writeCompression && length >= c.Threshold;
-
-    // Whether a streamed message (NextWriter) may be compressed; its threshold is applied when it ends.
-    internal bool CompressesStreams => _compression is not null && _writeCompression;
-
-    internal int CompressionThreshold => _compression?.Threshold ?? 0;
-
-    // zlib's numbering: -1 is the default level; -2 (Huffman only) is not offered by our
-    // compressors and runs at level 1, the cheapest that still compresses.
-    private int EffectiveLevel => _compressionLevel switch { -1 => 6, -2 => 1, var l => l };
-
-    internal MessageDeflater AcquireDeflater()
-    {
-        var c = _compression!;
-        var deflater = WriteTakeover
-            ? _keptDeflater ??= c.CreateDeflater(_role, EffectiveLevel, c.MemoryLevel)
-            : CompressionPool.RentDeflater(c.WriteWindowBits(_role), c.MemoryLevel);
-        deflater.Level = EffectiveLevel;
-        return deflater;
-    }
-
-    internal void ReleaseDeflater(MessageDeflater deflater)
-    {
-        if (!deflater.ContextTakeover) CompressionPool.Return(deflater, _compression!.MemoryLevel);
-    }
 
     // With context takeover the deflater has taken in a message the peer may never see; any later
     // message could refer back into it, so a failed compressed write ends the write side for good.
     internal void NoteCompressedWriteFailure(Exception e)
     {
-        if (_compression is not null && WriteTakeover && e is not ConnectionClosedException) WriteFailed(e);
+        if (_sender.ContextTakeover && e is not ConnectionClosedException) WriteFailed(e);
     }
 
     // One whole message, deflated into a pooled buffer and sent as one frame with RSV1.
@@ -78,16 +48,7 @@ public sealed partial class Conn
         var buffer = ArrayPool<byte>.Shared.Rent(HeaderRoom + MessageDeflater.GetMaxCompressedLength(data.Length));
         try
         {
-            int n;
-            var deflater = AcquireDeflater();
-            try
-            {
-                n = deflater.Compress(data.Span, buffer.AsSpan(HeaderRoom));
-            }
-            finally
-            {
-                ReleaseDeflater(deflater);
-            }
+            int n = _sender.CompressMessage(data.Span, buffer.AsSpan(HeaderRoom));
             await SendBufferedFrameAsync(buffer, n, opcode, fin: true, token, rsv1: true).ConfigureAwait(false);
         }
         catch (Exception e)
@@ -106,17 +67,14 @@ public sealed partial class Conn
     // own window must take the message in, so it is compressed afresh.
     private ValueTask SendPreparedCompressedAsync(PreparedMessage message, CancellationToken token)
     {
-        if (WriteTakeover) return SendCompressedAsync((Opcode)message.Type, message.Data, token);
-        var frame = message.CompressedFrame(_compression!.WriteWindowBits(_role), EffectiveLevel, _compression.MemoryLevel, out int headerSize);
+        if (_sender.ContextTakeover) return SendCompressedAsync((Opcode)message.Type, message.Data, token);
+        var frame = message.CompressedFrame(_sender.WindowBits, _sender.EffectiveLevel, _sender.MemoryLevel, out int headerSize);
         return _role == Role.Server
             ? SendRawFrameAsync(frame, token)
             : SendFrameAsync((Opcode)message.Type, fin: true, frame[headerSize..], token, rsv1: true);
     }
 
-    private void DisposeCompression()
-    {
-        // The kept zlib stream is native memory; a writer still inside it keeps it alive until it
-        // returns (SafeHandle), and then fails as the connection is closed.
-        _keptDeflater?.Dispose();
-    }
+    // The kept zlib stream is native memory; a writer still inside it keeps it alive until it
+    // returns (SafeHandle), and then fails as the connection is closed.
+    private void DisposeCompression() => _sender.Dispose();
 }

@@ -11,7 +11,7 @@ public sealed partial class Conn
 {
     // Room kept in front of buffered payload for the largest frame header, so header and payload
     // leave in one write.
-    internal const int HeaderRoom = FrameHeader.MaxSize;
+    internal const int HeaderRoom = MessageSender.HeaderRoom;
 
     private readonly int _writeBufferSize;
     private byte[]? _ownWriteBuffer;
@@ -20,11 +20,12 @@ public sealed partial class Conn
     private byte[]? _controlOut;
     private int _writeBusy;
     private Exception? _writeFailure;
-    private bool _closeSent;
     private Deadline? _writeDeadline;
     private CancellationToken _writeCallerToken;
-    private bool _writeCompression = true;
-    private int _compressionLevel = DefaultCompressionLevel;
+    // The protocol state of the sending side (framing, masking, close sent, compression).
+    private readonly MessageSender _sender;
+
+    internal MessageSender Sender => _sender;
 
     /// <summary>
     /// The compression level a connection without negotiated parameters reports: 2, zlib's fastest
@@ -47,7 +48,7 @@ public sealed partial class Conn
     /// messages may be better sent plain. Messages shorter than the negotiated threshold are always
     /// sent plain.
     /// </summary>
-    public void EnableWriteCompression(bool enable) => _writeCompression = enable;
+    public void EnableWriteCompression(bool enable) => _sender.CompressionEnabled = enable;
 
     /// <summary>
     /// Sets the deflate level for the messages written next: -2 (Huffman only), -1 (default), 0
@@ -60,14 +61,14 @@ public sealed partial class Conn
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(level, -2);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(level, 9);
-        _compressionLevel = level;
+        _sender.CompressionLevel = level;
     }
 
     /// <summary>Whether the next messages would be compressed, were compression negotiated.</summary>
-    public bool WriteCompressionEnabled => _writeCompression;
+    public bool WriteCompressionEnabled => _sender.CompressionEnabled;
 
     /// <summary>The level set with <see cref="SetCompressionLevel"/>.</summary>
-    public int CompressionLevel => _compressionLevel;
+    public int CompressionLevel => _sender.CompressionLevel;
 
     /// <summary>
     /// Sends one whole message (gorilla's <c>WriteMessage</c>). Data messages go out as a single
@@ -91,7 +92,7 @@ public sealed partial class Conn
         var token = BeginWrite(cancellationToken, out var link);
         try
         {
-            if (ShouldCompress(data.Length)) await SendCompressedAsync((Opcode)type, data, token).ConfigureAwait(false);
+            if (_sender.ShouldCompress(data.Length)) await SendCompressedAsync((Opcode)type, data, token).ConfigureAwait(false);
             else await SendFrameAsync((Opcode)type, fin: true, data, token).ConfigureAwait(false);
         }
         finally
@@ -130,7 +131,7 @@ public sealed partial class Conn
         var token = BeginWrite(cancellationToken, out var link);
         try
         {
-            if (ShouldCompress(message.Data.Length)) await SendPreparedCompressedAsync(message, token).ConfigureAwait(false);
+            if (_sender.ShouldCompress(message.Data.Length)) await SendPreparedCompressedAsync(message, token).ConfigureAwait(false);
             else if (_role == Role.Server) await SendRawFrameAsync(message.ServerFrame, token).ConfigureAwait(false);
             else await SendFrameAsync((Opcode)message.Type, fin: true, message.Data, token).ConfigureAwait(false);
         }
@@ -168,11 +169,9 @@ public sealed partial class Conn
             await _wire.WaitAsync(cts.Token).ConfigureAwait(false);
             entered = true;
             ThrowIfWriteFailed();
-            if (_closeSent) throw new ConnectionClosedException("websocket: a close frame was already sent; no frame may follow it.");
+            if (_sender.CloseSent) throw new ConnectionClosedException("websocket: a close frame was already sent; no frame may follow it.");
             var buf = _controlOut ??= new byte[FrameHeader.MaxSize + FrameHeader.MaxControlPayload];
-            bool masked = _role == Role.Client;
-            int n = FrameEncoder.WriteFrame(buf, true, (Opcode)type, data.Span, masked, masked ? MaskKeys.Next() : 0);
-            if (type == MessageType.Close) _closeSent = true;
+            int n = _sender.WriteControl(buf, (Opcode)type, data.Span);
             started = true;
             await _stream.WriteAsync(buf.AsMemory(0, n), cts.Token).ConfigureAwait(false);
             await _stream.FlushAsync(cts.Token).ConfigureAwait(false);
@@ -272,13 +271,8 @@ public sealed partial class Conn
     // just in front of it and the frame leaves in one write.
     internal ValueTask SendBufferedFrameAsync(byte[] buffer, int count, Opcode opcode, bool fin, CancellationToken token, bool rsv1 = false)
     {
-        bool masked = _role == Role.Client;
-        int headerSize = FrameHeader.SizeFor(count, masked);
-        int start = HeaderRoom - headerSize;
-        uint key = masked ? MaskKeys.Next() : 0;
-        FrameEncoder.WriteHeader(buffer.AsSpan(start), fin, opcode, count, masked, key, rsv1);
-        if (masked) Masking.Apply(buffer.AsSpan(HeaderRoom, count), key, 0);
-        return SendRawFrameAsync(buffer.AsMemory(start, headerSize + count), token);
+        int start = _sender.FrameInPlace(buffer, count, opcode, fin, rsv1);
+        return SendRawFrameAsync(buffer.AsMemory(start, HeaderRoom + count - start), token);
     }
 
     // Sends one frame with any payload. Small payloads are copied behind the header (one write);
@@ -296,7 +290,7 @@ public sealed partial class Conn
                 await SendBufferedFrameAsync(buffer, payload.Length, opcode, fin, token, rsv1).ConfigureAwait(false);
                 return;
             }
-            bool masked = _role == Role.Client;
+            bool masked = _sender.Masks;
             // A masked payload must be copied to be masked. Staging it through the small write buffer
             // costs one system call per 4 KiB on both ends, so large masked frames go through a
             // larger pooled buffer, held only for this write.
@@ -305,8 +299,7 @@ public sealed partial class Conn
             await AcquireWireAsync(token).ConfigureAwait(false);
             try
             {
-                uint key = masked ? MaskKeys.Next() : 0;
-                int pos = FrameEncoder.WriteHeader(chunkBuffer, fin, opcode, payload.Length, masked, key, rsv1);
+                int pos = _sender.WriteHeader(chunkBuffer, opcode, fin, payload.Length, out uint key, rsv1);
                 int maskOffset = 0;
                 var rest = payload;
                 while (!rest.IsEmpty)
@@ -375,7 +368,7 @@ public sealed partial class Conn
     {
         ThrowIfWriteFailed();
         await _wire.WaitAsync(token).ConfigureAwait(false);
-        if (_closeSent || _writeFailure is not null)
+        if (_sender.CloseSent || _writeFailure is not null)
         {
             _wire.Release();
             ThrowIfWriteFailed();

@@ -76,7 +76,7 @@ public sealed partial class Conn : IAsyncDisposable
         _readEnd = bufferedInput.Length;
         _compression = compression;
         _receiver = new MessageReceiver(role, options.ReadLimit, compression);
-        if (compression is not null) _compressionLevel = compression.Level;
+        _sender = new MessageSender(role, compression);
         _writeBufferSize = options.WriteBufferSize;
         var socket = FindSocket(stream);
         try

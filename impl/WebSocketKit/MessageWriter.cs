@@ -27,6 +27,7 @@ internal sealed class MessageWriter : Stream
     private Utf8Validator _utf8;
     private readonly bool _text;
     private bool _done;
+    private int _busy;
     // Compression: allowed for this message, decided at the first frame, and its context and output.
     private const int CompressedChunk = 32 * 1024;
     private readonly bool _mayCompress;
@@ -43,7 +44,7 @@ internal sealed class MessageWriter : Stream
         _conn = conn;
         _opcode = opcode;
         _text = opcode == Opcode.Text;
-        _mayCompress = conn.CompressesStreams;
+        _mayCompress = conn.Sender.CompressesStreams;
         _buffer = _mayCompress ? ArrayPool<byte>.Shared.Rent(Conn.HeaderRoom + CompressedChunk) : conn.RentWriteBuffer();
     }
 
@@ -54,6 +55,27 @@ internal sealed class MessageWriter : Stream
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_done, this);
+        Enter();
+        try
+        {
+            await WriteCoreAsync(data, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    // One call at a time: a second write (or the end of the message) while one is under way would
+    // interleave their bytes, or send the final frame in the middle of the message.
+    private void Enter()
+    {
+        if (Interlocked.Exchange(ref _busy, 1) != 0)
+            throw new InvalidOperationException("websocket: concurrent use of a message writer. Await each write (and the last one before disposing); nothing of this call was sent.");
+    }
+
+    private async ValueTask WriteCoreAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
         if (_text)
         {
             var check = _utf8;
@@ -78,7 +100,7 @@ internal sealed class MessageWriter : Stream
         var token = _conn.BeginWriterCall(cancellationToken, out var link);
         try
         {
-            if (_mayCompress && _compressing is null) _compressing = !fin || _count >= _conn.CompressionThreshold;
+            if (_mayCompress && _compressing is null) _compressing = !fin || _count >= _conn.Sender.CompressionThreshold;
             if (_compressing == true) await CompressAsync(fin, token).ConfigureAwait(false);
             else
             {
@@ -99,7 +121,7 @@ internal sealed class MessageWriter : Stream
     {
         try
         {
-            _deflater ??= _conn.AcquireDeflater();
+            _deflater ??= _conn.Sender.AcquireDeflater();
             _compressed ??= ArrayPool<byte>.Shared.Rent(Conn.HeaderRoom + CompressedChunk);
             var input = _buffer.AsMemory(Conn.HeaderRoom, _count);
             while (true)
@@ -143,6 +165,7 @@ internal sealed class MessageWriter : Stream
     public override async ValueTask DisposeAsync()
     {
         if (_done) return;
+        Enter();
         _done = true;
         try
         {
@@ -164,7 +187,7 @@ internal sealed class MessageWriter : Stream
             {
                 // A pooled context left mid-message (a failed send) must not carry that message to its next user.
                 if (!_finished && !_deflater.ContextTakeover) _deflater.Reset();
-                _conn.ReleaseDeflater(_deflater);
+                _conn.Sender.ReleaseDeflater(_deflater);
             }
             if (_compressed is not null) ArrayPool<byte>.Shared.Return(_compressed);
             _conn.ExitWrite();
