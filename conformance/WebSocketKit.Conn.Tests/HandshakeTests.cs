@@ -59,7 +59,35 @@ public class HandshakeTests
         { Request(key: "AAAAAAAAAAAAAAAAAAAA"), 400, null },          // 15 bytes
         { Request(key: "AAAAAAAAAAAAAAAAAAAAAAAAAAA="), 400, null },  // 20 bytes
         { Request(extra: $"Sec-WebSocket-Key: {Key}\r\n"), 400, null },
+        { Request(host: "a b"), 400, null },
+        { Request(host: "a:b"), 400, null },
+        { Request(host: "a:80:80"), 400, null },
+        { Request(host: "user@a"), 400, null },
+        { Request(host: "a/b"), 400, null },
+        { Request(host: "[::1"), 400, null },
+        { Request(host: "[zz::1]"), 400, null },
+        { Request(host: ":80"), 400, null },
+        { Request(extra: "Content-Length: 3\r\n"), 400, null },
+        { Request(extra: "Content-Length: 0\r\nContent-Length: 3\r\n"), 400, null },
+        { Request(extra: "Transfer-Encoding: chunked\r\n"), 400, null },
     };
+
+    [Theory]
+    [InlineData("server.example.com")]
+    [InlineData("server.example.com:8080")]
+    [InlineData("127.0.0.1:9001")]
+    [InlineData("[::1]:9001")]
+    [InlineData("[2001:db8::7]")]
+    [InlineData("[v1.fe80::a+en1]")]
+    [InlineData("xn--bcher-kva.example")]
+    [InlineData("a%20b")]
+    [InlineData("host:")]
+    public void Hosts_that_are_authorities_are_accepted(string host)
+        => Assert.True(ServerHandshake.Validate(Parse(Request(host: host))).Accepted, host);
+
+    [Fact]
+    public void A_request_announcing_an_empty_body_is_accepted()
+        => Assert.True(ServerHandshake.Validate(Parse(Request(extra: "Content-Length: 0\r\n"))).Accepted);
 
     [Theory, MemberData(nameof(Rejected))]
     public void Each_broken_rule_is_refused_with_its_status(string request, int status, string? header)

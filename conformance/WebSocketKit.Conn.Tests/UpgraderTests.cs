@@ -94,7 +94,7 @@ public class UpgraderTests
     }
 
     [Fact]
-    public async Task A_client_that_stalls_mid_request_is_dropped_after_the_handshake_timeout()
+    public async Task A_client_that_stalls_mid_request_gets_408_after_the_handshake_timeout()
     {
         using var listener = Loopback.Listen();
         var accept = Loopback.AcceptAsync(listener, new Upgrader { HandshakeTimeout = TimeSpan.FromMilliseconds(300) });
@@ -102,7 +102,28 @@ public class UpgraderTests
         await peer.SendAsync("GET /ws HTTP/1.1\r\nHost: a\r\n");
         var e = await Assert.ThrowsAsync<HandshakeException>(() => accept.WaitAsync(Loopback.Bound));
         Assert.Equal(408, e.Status);
-        Assert.Empty(await peer.ReadToEndAsync()); // the test's AcceptAsync disposed the stream: EOF, no hang
+        var (head, _) = await Loopback.ReadResponseAsync(peer.Stream);
+        Assert.Equal(408, head.StatusCode);
+        Assert.Equal("close", head.Headers.Get("Connection"));
+        Assert.Empty(await peer.ReadToEndAsync()); // after the 408 body, the test's AcceptAsync disposed the stream: EOF, no hang
+    }
+
+    [Theory]
+    [InlineData("Content-Length: 5\r\n\r\nhello")]
+    [InlineData("Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")]
+    public async Task A_request_with_a_body_is_refused_not_read_as_frames(string tail)
+    {
+        var (head, error) = await SendRawRequestAsync(Good + tail, new Upgrader());
+        Assert.Equal(400, head.StatusCode);
+        Assert.Equal(400, Assert.IsType<HandshakeException>(error).Status);
+    }
+
+    [Fact]
+    public async Task A_Host_that_is_not_an_authority_is_refused()
+    {
+        var (head, error) = await SendRawRequestAsync(Good.Replace("Host: 127.0.0.1", "Host: a b") + "\r\n", new Upgrader());
+        Assert.Equal(400, head.StatusCode);
+        Assert.Contains("Host", Assert.IsType<HandshakeException>(error).Reason);
     }
 
     [Fact]

@@ -1,9 +1,6 @@
+using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using WebSocketKit.Protocol;
-using WebSocketKit.Protocol.Compression;
 using WebSocketKit.Protocol.Handshake;
 
 namespace WebSocketKit.AspNetCore;
@@ -31,45 +28,41 @@ public static class HttpContextUpgrade
     /// <see cref="HandshakeException"/> is thrown; <see cref="Upgrader.Error"/> and
     /// <see cref="Upgrader.HandshakeTimeout"/> do not apply here, since the host owns the
     /// response and already read the request. <paramref name="responseHeaders"/> are added to
-    /// the 101 (handshake-owned fields are skipped).
+    /// the 101 (handshake-owned fields are skipped). Invalid <see cref="Upgrader.ConnectionOptions"/>
+    /// throw <see cref="ArgumentException"/> before the response starts (ASP.NET Core then answers
+    /// 500). The connection's <see cref="Conn.LocalEndPoint"/> and <see cref="Conn.RemoteEndPoint"/>
+    /// come from <see cref="HttpContext.Connection"/>; Kestrel's socket transport already turns
+    /// Nagle's algorithm off (its NoDelay option defaults to true).
     /// </summary>
     public static async ValueTask<Conn> UpgradeAsync(this Upgrader upgrader, HttpContext context,
         IEnumerable<KeyValuePair<string, string>>? responseHeaders = null)
     {
         ArgumentNullException.ThrowIfNull(upgrader);
         ArgumentNullException.ThrowIfNull(context);
-        var logger = upgrader.ConnectionOptions.Logger ?? NullLogger.Instance;
+        var options = upgrader.ConnectionOptions.Snapshot();
         var upgrade = context.Features.Get<IHttpUpgradeFeature>();
         var request = ToRequestHead(context.Request);
-        var verdict = ServerHandshake.Validate(request);
-        if (verdict.Accepted && upgrade is not { IsUpgradableRequest: true })
+        var result = upgrader.Negotiate(request, responseHeaders);
+        var verdict = result.Verdict;
+        if (result.Accepted && upgrade is not { IsUpgradableRequest: true })
             verdict = new HandshakeVerdict(400, "this connection cannot be upgraded (HTTP/2, or a request with a body)");
-        if (verdict.Accepted && !(upgrader.CheckOrigin ?? ServerHandshake.SameOrigin)(request))
-            verdict = new HandshakeVerdict(403, "origin not allowed");
         if (!verdict.Accepted)
         {
-            logger.LogInformation("websocket: handshake refused with {Status}: {Reason}", verdict.Status, verdict.Reason);
+            Upgrader.LogRefusal(options, verdict);
             await RefuseAsync(context.Response, verdict, responseHeaders).ConfigureAwait(false);
             throw new HandshakeException(verdict.Status, verdict.Reason);
         }
 
-        string? subprotocol = ServerHandshake.SelectSubprotocol(request, upgrader.Subprotocols);
-        PerMessageDeflateParameters? compression = null;
-        string? extensions = null;
-        if (upgrader.EnableCompression)
-            PerMessageDeflateNegotiation.TryAcceptOffer(request.Headers.Where(h => IsExtensions(h.Key)).Select(h => h.Value),
-                upgrader.CompressionOptions, out compression, out extensions);
-
         // The same 101 head the stream Upgrader writes, applied through the host's response.
-        var accept = ServerHandshake.AcceptHeaders(verdict.Key!, subprotocol, extensions, responseHeaders);
         var headers = context.Response.Headers;
-        foreach (var (name, value) in accept) headers.Append(name, value);
+        foreach (var (name, value) in result.ResponseHeaders) headers.Append(name, value);
         var stream = await upgrade!.UpgradeAsync().ConfigureAwait(false);
-        logger.LogDebug("websocket: upgraded {Target}{Protocol}", request.Target, subprotocol is null ? "" : " with subprotocol " + subprotocol);
-        return new Conn(stream, Role.Server, upgrader.ConnectionOptions, subprotocol, default, compression);
+        var connection = context.Connection;
+        return Upgrader.Accepted(stream, request, result, options, default,
+            EndPoint(connection.LocalIpAddress, connection.LocalPort), EndPoint(connection.RemoteIpAddress, connection.RemotePort));
     }
 
-    private static bool IsExtensions(string name) => string.Equals(name, "Sec-WebSocket-Extensions", StringComparison.OrdinalIgnoreCase);
+    private static IPEndPoint? EndPoint(IPAddress? address, int port) => address is null ? null : new IPEndPoint(address, port);
 
     /// <summary>The request as the Sans-IO handshake sees it: method, target, version, every header field.</summary>
     internal static HttpRequestHead ToRequestHead(HttpRequest request)

@@ -20,6 +20,11 @@ public sealed class EchoServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly HashSet<Conn> _open = new();
     private Task? _acceptLoop;
+    // Tasks that may still read _stop's token: one per connection being served, plus one held by
+    // the server itself until DisposeAsync; _stop is disposed only after the count reaches zero.
+    private int _serving = 1;
+    private readonly TaskCompletionSource _served = NewSignal();
+    private int _disposed;
     private TaskCompletionSource _openChanged = NewSignal();
     private long _handshakes;
 
@@ -94,36 +99,51 @@ public sealed class EchoServer : IAsyncDisposable
                 continue;
             }
             socket.NoDelay = true;
+            Interlocked.Increment(ref _serving);
             _ = ServeAsync(socket);
         }
     }
 
     private async Task ServeAsync(Socket socket)
     {
-        await Task.Yield();
-        var stream = new NetworkStream(socket, ownsSocket: true);
-        Conn conn;
         try
         {
-            conn = await _upgrader.UpgradeAsync(stream, cancellationToken: _stop.Token).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            _logger.LogDebug("handshake failed: {Message}", e.Message);
-            await stream.DisposeAsync().ConfigureAwait(false);
-            return;
-        }
-        Interlocked.Increment(ref _handshakes);
-        ChangeOpen(conn, add: true);
-        try
-        {
-            await EchoAsync(conn, _stop.Token).ConfigureAwait(false);
+            await Task.Yield();
+            var stream = new NetworkStream(socket, ownsSocket: true);
+            Conn conn;
+            try
+            {
+                conn = await _upgrader.UpgradeAsync(stream, cancellationToken: _stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                _logger.LogDebug("handshake failed: {Message}", e.Message);
+                await stream.DisposeAsync().ConfigureAwait(false);
+                return;
+            }
+            Interlocked.Increment(ref _handshakes);
+            ChangeOpen(conn, add: true);
+            // DisposeAsync aborts the connections open when it looks; one added after that sees the stop here.
+            if (_stop.IsCancellationRequested) conn.Abort();
+            try
+            {
+                await EchoAsync(conn, _stop.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                ChangeOpen(conn, add: false);
+                await conn.DisposeAsync().ConfigureAwait(false);
+            }
         }
         finally
         {
-            ChangeOpen(conn, add: false);
-            await conn.DisposeAsync().ConfigureAwait(false);
+            ServingEnded();
         }
+    }
+
+    private void ServingEnded()
+    {
+        if (Interlocked.Decrement(ref _serving) == 0) _served.TrySetResult();
     }
 
     /// <summary>
@@ -179,15 +199,21 @@ public sealed class EchoServer : IAsyncDisposable
         return done;
     }
 
-    /// <summary>Stops accepting and closes every open connection at once.</summary>
+    /// <summary>
+    /// Stops accepting, closes every open connection at once, and waits for every connection's
+    /// task (handshakes in progress included) to end before releasing the rest.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _stop.Cancel();
         _listener.Stop();
         if (_acceptLoop is not null) await _acceptLoop.ConfigureAwait(false);
         Conn[] open;
         lock (_open) open = [.. _open];
         foreach (var c in open) c.Abort();
+        ServingEnded();
+        await _served.Task.ConfigureAwait(false);
         _stop.Dispose();
     }
 }

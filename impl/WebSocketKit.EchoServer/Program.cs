@@ -14,7 +14,8 @@ Usage: WebSocketKit.EchoServer [options]
   --read-buffer N     read buffer bytes per connection (default 4096)
   --write-buffer N    write buffer bytes, pooled while idle (default 4096)
   --hold-read-buffer     keep a read buffer for the connection's life, as gorilla does (default: idle connections hold none)
-  --handshake-timeout S  seconds a client has to finish its request (default 10)
+  --handshake-timeout S  seconds a client has to finish its request (default 10; 0 = none)
+  --write-timeout S      seconds every write may take before the connection is closed (default 30; 0 = none)
   --log-level L       Trace, Debug, Information (default), Warning, Error
   --help              this text
 Stops on Ctrl+C.
@@ -22,7 +23,8 @@ Stops on Ctrl+C.
 
 int port = 9002;
 bool compress = false;
-var connection = new ConnectionOptions();
+// A peer that stops reading must not hold a connection (and its buffers) forever.
+var connection = new ConnectionOptions { WriteTimeout = TimeSpan.FromSeconds(30) };
 var upgrader = new Upgrader();
 var level = LogLevel.Information;
 try
@@ -38,12 +40,15 @@ try
             case "--read-buffer": connection.ReadBufferSize = int.Parse(Next()); break;
             case "--write-buffer": connection.WriteBufferSize = int.Parse(Next()); break;
             case "--hold-read-buffer": connection.ReleaseReadBufferWhenIdle = false; break;
-            case "--handshake-timeout": upgrader.HandshakeTimeout = TimeSpan.FromSeconds(double.Parse(Next())); break;
+            case "--handshake-timeout": upgrader.HandshakeTimeout = Seconds(Next()); break;
+            case "--write-timeout": connection.WriteTimeout = Seconds(Next()); break;
             case "--log-level": level = Enum.Parse<LogLevel>(Next(), ignoreCase: true); break;
             case "--help" or "-h": Console.WriteLine(Help); return 0;
             default: throw new ArgumentException($"unknown option {args[i]}");
         }
     }
+    // Bad numbers are refused here, with the usage text, rather than on the first connection.
+    connection.Validate();
 }
 catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
 {
@@ -71,3 +76,11 @@ await stopped.Task;
 logger.LogInformation("stopping");
 await server.ShutdownAsync(TimeSpan.FromSeconds(5));
 return 0;
+
+
+static TimeSpan Seconds(string text)
+{
+    double seconds = double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+    if (!(seconds >= 0)) throw new ArgumentException($"a timeout is a number of seconds, 0 or more (got {text})");
+    return TimeSpan.FromSeconds(seconds);
+}

@@ -53,16 +53,30 @@ public sealed partial class Conn : IAsyncDisposable
     /// <summary>
     /// Wraps <paramref name="stream"/>, whose opening handshake is complete, as a connection playing
     /// <paramref name="role"/>. <paramref name="bufferedInput"/> holds bytes already read past the
-    /// handshake (the start of the WebSocket stream). <paramref name="options"/> is copied.
-    /// <paramref name="compression"/> holds the permessage-deflate parameters the handshake agreed
-    /// (null: compression off, and RSV1 from the peer is a protocol error).
+    /// handshake (the start of the WebSocket stream). The connection runs with a validated,
+    /// read-only copy of <paramref name="options"/> (see <see cref="Options"/>); an invalid value
+    /// throws <see cref="ArgumentOutOfRangeException"/>. <paramref name="compression"/> holds the
+    /// permessage-deflate parameters the handshake agreed (null: compression off, and RSV1 from the
+    /// peer is a protocol error).
     /// </summary>
     public Conn(Stream stream, Role role, ConnectionOptions? options = null, string? subprotocol = null,
         ReadOnlySpan<byte> bufferedInput = default, PerMessageDeflateParameters? compression = null)
+        : this(stream, role, options ?? new ConnectionOptions(), subprotocol, bufferedInput, compression, null, null)
+    {
+    }
+
+    /// <summary>
+    /// The constructor behind the public one, for the Upgrader, the Dialer and the ASP.NET Core
+    /// glue: <paramref name="options"/> is normally a snapshot already taken (and validated) before
+    /// the handshake answered; <paramref name="localEndPoint"/> and <paramref name="remoteEndPoint"/>,
+    /// when given, are the addresses a host knows (Kestrel's connection info) where the stream hides
+    /// its socket.
+    /// </summary>
+    internal Conn(Stream stream, Role role, ConnectionOptions options, string? subprotocol, ReadOnlySpan<byte> bufferedInput,
+        PerMessageDeflateParameters? compression, EndPoint? localEndPoint, EndPoint? remoteEndPoint)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        options ??= new ConnectionOptions();
-        options.Validate();
+        options = options.Snapshot();
         _stream = stream;
         _role = role;
         _options = options;
@@ -78,15 +92,17 @@ public sealed partial class Conn : IAsyncDisposable
         _receiver = new MessageReceiver(role, options.ReadLimit, compression);
         _sender = new MessageSender(role, compression);
         _writeBufferSize = options.WriteBufferSize;
-        var socket = FindSocket(stream);
+        LocalEndPoint = localEndPoint;
+        RemoteEndPoint = remoteEndPoint;
+        var socket = StreamSockets.Find(stream);
         try
         {
             // Frames leave in whole writes, so Nagle's algorithm only adds delay (a header write
             // followed by a payload write can wait for the peer's delayed ACK). Go, and so
             // gorilla, turns it off on every TCP connection; we do the same.
             if (socket is { ProtocolType: ProtocolType.Tcp }) socket.NoDelay = true;
-            LocalEndPoint = socket?.LocalEndPoint;
-            RemoteEndPoint = socket?.RemoteEndPoint;
+            LocalEndPoint ??= socket?.LocalEndPoint;
+            RemoteEndPoint ??= socket?.RemoteEndPoint;
         }
         catch (Exception e) when (e is ObjectDisposedException or SocketException) { }
     }
@@ -97,10 +113,14 @@ public sealed partial class Conn : IAsyncDisposable
     /// <summary>The subprotocol chosen in the handshake, or "" when none was.</summary>
     public string Subprotocol { get; }
 
-    /// <summary>The local address, when the stream is a <see cref="NetworkStream"/>.</summary>
+    /// <summary>
+    /// The local address: the socket's, when the stream is a <see cref="NetworkStream"/> or wraps
+    /// one (<see cref="System.Net.Security.SslStream"/>, <see cref="BufferedStream"/>), or the host's
+    /// connection info (ASP.NET Core); null when neither is known.
+    /// </summary>
     public EndPoint? LocalEndPoint { get; }
 
-    /// <summary>The peer's address, when the stream is a <see cref="NetworkStream"/>.</summary>
+    /// <summary>The peer's address, found the same way as <see cref="LocalEndPoint"/>; null when unknown.</summary>
     public EndPoint? RemoteEndPoint { get; }
 
     /// <summary>
@@ -109,10 +129,12 @@ public sealed partial class Conn : IAsyncDisposable
     /// </summary>
     public Stream UnderlyingStream => _stream;
 
-    /// <summary>The options this connection runs with.</summary>
+    /// <summary>
+    /// The options this connection runs with: its own validated, read-only copy, taken when it was
+    /// created (zero values replaced by what they stand for; see <see cref="ConnectionOptions"/>).
+    /// Changing the Upgrader's or Dialer's options later does not change it.
+    /// </summary>
     public ConnectionOptions Options => _options;
-
-    private static Socket? FindSocket(Stream s) => s is NetworkStream ns ? ns.Socket : null;
 
     /// <summary>
     /// Closes the underlying stream at once, without a close handshake (gorilla's <c>Close</c>).

@@ -54,11 +54,19 @@ public sealed class Dialer
 
     /// <summary>
     /// Time for the whole dial: connect, proxy, TLS and handshake (default 45 s, gorilla's
-    /// DefaultDialer value; <see cref="Timeout.InfiniteTimeSpan"/> for none). Exceeding it throws <see cref="TimeoutException"/>.
+    /// DefaultDialer value). <see cref="TimeSpan.Zero"/> (gorilla's zero value) and
+    /// <see cref="Timeout.InfiniteTimeSpan"/> mean none; another negative value makes
+    /// <see cref="DialAsync"/> throw <see cref="ArgumentOutOfRangeException"/> before connecting.
+    /// Exceeding it throws <see cref="TimeoutException"/>.
     /// </summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(45);
 
-    /// <summary>Options for the connections this Dialer creates: ReadBufferSize, WriteBufferSize, WriteBufferPool, read limit, logger.</summary>
+    /// <summary>
+    /// Options for the connections this Dialer creates: ReadBufferSize, WriteBufferSize,
+    /// WriteBufferPool, read limit, timeouts, logger. Each dial takes its own validated copy before
+    /// connecting (an invalid value throws <see cref="ArgumentException"/> then), so a later change
+    /// affects only later connections.
+    /// </summary>
     public ConnectionOptions ConnectionOptions { get; set; } = new();
 
     /// <summary>The subprotocols to offer, most preferred first (Sec-WebSocket-Protocol).</summary>
@@ -97,13 +105,17 @@ public sealed class Dialer
     /// <see cref="EnableCompression"/>). Returns the connection and the server's 101 response.
     /// Throws <see cref="BadHandshakeException"/> when the server or proxy refuses or answers
     /// wrongly, <see cref="TimeoutException"/> past <see cref="HandshakeTimeout"/>,
-    /// <see cref="System.Security.Authentication.AuthenticationException"/> when TLS fails, and
-    /// <see cref="SocketException"/> when nothing listens.
+    /// <see cref="System.Security.Authentication.AuthenticationException"/> when TLS fails,
+    /// <see cref="SocketException"/> when nothing listens, and <see cref="ArgumentException"/>,
+    /// before connecting, when <see cref="ConnectionOptions"/> or <see cref="HandshakeTimeout"/>
+    /// holds an invalid value.
     /// </summary>
     public async ValueTask<(Conn Conn, HttpResponseHead Response)> DialAsync(Uri uri,
         IEnumerable<KeyValuePair<string, string>>? headers = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(uri);
+        var options = ConnectionOptions.Snapshot();
+        var handshakeTimeout = ConnectionOptions.NormaliseTimeout(HandshakeTimeout, nameof(HandshakeTimeout));
         if (!uri.IsAbsoluteUri || uri.Scheme is not ("ws" or "wss"))
             throw new ArgumentException("websocket: the URI must be absolute with scheme ws or wss.", nameof(uri));
         if (!string.IsNullOrEmpty(uri.Fragment))
@@ -134,7 +146,7 @@ public sealed class Dialer
             key, Subprotocols, offer, extra);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (HandshakeTimeout != Timeout.InfiniteTimeSpan) timeout.CancelAfter(HandshakeTimeout);
+        timeout.CancelAfter(handshakeTimeout);
         var token = timeout.Token;
         Stream? stream = null;
         try
@@ -161,13 +173,13 @@ public sealed class Dialer
                 if (error != ExtensionNegotiationError.None)
                     throw new BadHandshakeException(101, $"the server's Sec-WebSocket-Extensions '{verdict.Extensions}' does not fit our offer: {error}", head, extensionError: error);
             }
-            var conn = new Conn(stream, Role.Client, ConnectionOptions, verdict.Subprotocol, reader.After, compression);
+            var conn = new Conn(stream, Role.Client, options, verdict.Subprotocol, reader.After, compression);
             return (conn, head);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             if (stream is not null) await stream.DisposeAsync().ConfigureAwait(false);
-            throw new TimeoutException($"websocket: dialing {uri} took longer than the handshake timeout ({HandshakeTimeout.TotalSeconds:0.###} s)", e);
+            throw new TimeoutException($"websocket: dialing {uri} took longer than the handshake timeout ({handshakeTimeout.TotalSeconds:0.###} s)", e);
         }
         catch
         {

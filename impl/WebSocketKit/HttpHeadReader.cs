@@ -1,4 +1,3 @@
-using System.Buffers;
 using WebSocketKit.Protocol.Handshake;
 
 namespace WebSocketKit;
@@ -9,39 +8,26 @@ namespace WebSocketKit;
 /// </summary>
 internal sealed class HttpHeadReader : IDisposable
 {
-    private readonly byte[] _buffer;
-    private readonly HttpParseLimits _limits;
-    private int _filled;
+    private readonly HttpHeadBuffer _head;
 
-    public HttpHeadReader(HttpParseLimits limits)
-    {
-        _limits = limits;
-        _buffer = ArrayPool<byte>.Shared.Rent(limits.MaxHeadBytes + 1);
-    }
+    public HttpHeadReader(HttpParseLimits limits) => _head = new HttpHeadBuffer(limits);
 
     /// <summary>Bytes received after the head (the start of the body, or of the WebSocket stream).</summary>
-    public ReadOnlySpan<byte> After => _buffer.AsSpan(Consumed, _filled - Consumed);
-
-    private int Consumed { get; set; }
+    public ReadOnlySpan<byte> After => _head.After;
 
     /// <summary>Reads until a whole response head has arrived; throws <see cref="BadHandshakeException"/> on garbage.</summary>
     public async ValueTask<HttpResponseHead> ReadHeadAsync(Stream stream, bool fromProxy, CancellationToken token)
     {
-        int window = Math.Min(_buffer.Length, _limits.MaxHeadBytes + 1);
         while (true)
         {
-            var status = HttpHeadParser.ParseResponse(_buffer.AsSpan(0, _filled), _limits, out var head, out int consumed, out var error);
-            if (status == HttpParseStatus.Complete)
-            {
-                Consumed = consumed;
-                return head!;
-            }
+            var status = _head.ParseResponse(out var head, out var error);
+            if (status == HttpParseStatus.Complete) return head!;
             if (status == HttpParseStatus.Invalid)
                 throw new BadHandshakeException(0, "the response is not valid HTTP/1.1: " + HttpParseErrors.Describe(error), fromProxy: fromProxy);
-            int n = await stream.ReadAsync(_buffer.AsMemory(_filled, window - _filled), token).ConfigureAwait(false);
+            int n = await stream.ReadAsync(_head.Free, token).ConfigureAwait(false);
             if (n == 0)
                 throw new BadHandshakeException(0, "the connection closed before a complete response head arrived", fromProxy: fromProxy);
-            _filled += n;
+            _head.Commit(n);
         }
     }
 
@@ -83,7 +69,7 @@ internal sealed class HttpHeadReader : IDisposable
         return body.ToArray();
     }
 
-    public void Dispose() => ArrayPool<byte>.Shared.Return(_buffer);
+    public void Dispose() => _head.Dispose();
 
     // Bytes of a body: first those already received after the head, then the stream's.
     private sealed class BodySource(Stream stream, byte[] pending, CancellationToken token)

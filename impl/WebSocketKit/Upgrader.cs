@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using WebSocketKit.Protocol;
@@ -26,8 +26,11 @@ public sealed record HandshakeFailure(Stream Stream, HttpRequestHead? Request, i
 public sealed class Upgrader
 {
     /// <summary>
-    /// How long the client has to send its whole request (default 10 s). gorilla applies none by
-    /// default, so a client that sends one byte a minute holds a slot forever.
+    /// How long the client has to send its whole request, and the server to write its answer
+    /// (default 10 s); a client too slow gets <c>408 Request Timeout</c>. <see cref="TimeSpan.Zero"/>
+    /// and <see cref="Timeout.InfiniteTimeSpan"/> mean no timeout (gorilla's zero value, and gorilla's
+    /// default, under which a client that sends one byte a minute holds a slot forever); another
+    /// negative value makes <see cref="UpgradeAsync"/> throw <see cref="ArgumentOutOfRangeException"/>.
     /// </summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -64,7 +67,11 @@ public sealed class Upgrader
     /// </summary>
     public PerMessageDeflateOptions CompressionOptions { get; set; } = new();
 
-    /// <summary>Options for the connections this Upgrader creates (buffers, pool, read limit, logger).</summary>
+    /// <summary>
+    /// Options for the connections this Upgrader creates (buffers, pool, read limit, timeouts,
+    /// logger). Each upgrade takes its own validated copy before answering, so a change affects
+    /// only later connections.
+    /// </summary>
     public ConnectionOptions ConnectionOptions { get; set; } = new();
 
     /// <summary>gorilla's field: same as <see cref="ConnectionOptions.ReadBufferSize"/>.</summary>
@@ -79,83 +86,90 @@ public sealed class Upgrader
     /// <summary>
     /// Reads the opening handshake from <paramref name="stream"/>, answers it, and returns the
     /// connection. <paramref name="responseHeaders"/> are added to the 101 (or to a refusal); CR,
-    /// LF and other control characters in them are replaced by spaces. On refusal the response is
-    /// written and <see cref="HandshakeException"/> thrown; the caller still owns, and closes, the stream.
+    /// LF and other control characters in them are replaced by spaces. On refusal (including
+    /// <c>408</c> when the request does not arrive within <see cref="HandshakeTimeout"/>) the
+    /// response is written and <see cref="HandshakeException"/> thrown; the caller still owns, and
+    /// closes, the stream. Invalid settings (a <see cref="ConnectionOptions"/> value or
+    /// <see cref="HandshakeTimeout"/> out of range) throw <see cref="ArgumentException"/> before
+    /// anything is read from or written to the stream: the misconfiguration is the server's, and the
+    /// caller decides what the client gets (closing the stream, or a 500 of its own).
     /// </summary>
     public async ValueTask<Conn> UpgradeAsync(Stream stream, IEnumerable<KeyValuePair<string, string>>? responseHeaders = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var logger = ConnectionOptions.Logger ?? NullLogger.Instance;
+        var options = ConnectionOptions.Snapshot();
+        var handshakeTimeout = ConnectionOptions.NormaliseTimeout(HandshakeTimeout, nameof(HandshakeTimeout));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(HandshakeTimeout);
-        var limits = Limits;
-        var buffer = ArrayPool<byte>.Shared.Rent(limits.MaxHeadBytes + 1);
-        try
+        timeout.CancelAfter(handshakeTimeout);
+        using var head = new HttpHeadBuffer(Limits);
+        HttpRequestHead? request;
+        while (true)
         {
-            int filled = 0;
-            HttpRequestHead? request;
-            int consumed;
-            while (true)
-            {
-                var status = HttpHeadParser.ParseRequest(buffer.AsSpan(0, filled), limits, out request, out consumed, out var error);
-                if (status == HttpParseStatus.Complete) break;
-                if (status == HttpParseStatus.Invalid)
-                    throw await RefuseAsync(stream, null, new HandshakeVerdict(HttpParseErrors.Status(error), HttpParseErrors.Describe(error)), responseHeaders, timeout.Token).ConfigureAwait(false);
-                int n;
-                try
-                {
-                    n = await stream.ReadAsync(buffer.AsMemory(filled, Math.Min(buffer.Length, limits.MaxHeadBytes + 1) - filled), timeout.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-                {
-                    throw new HandshakeException(408, "the client did not send its request within the handshake timeout", e);
-                }
-                if (n == 0) throw new HandshakeException(400, "the client closed the connection during the handshake");
-                filled += n;
-            }
-
-            var verdict = ServerHandshake.Validate(request!);
-            if (verdict.Accepted && !(CheckOrigin ?? ServerHandshake.SameOrigin)(request!))
-                verdict = new HandshakeVerdict(403, "origin not allowed");
-            if (!verdict.Accepted)
-                throw await RefuseAsync(stream, request, verdict, responseHeaders, timeout.Token).ConfigureAwait(false);
-
-            string? subprotocol = ServerHandshake.SelectSubprotocol(request!, Subprotocols);
-            PerMessageDeflateParameters? compression = null;
-            string? extensions = null;
-            if (EnableCompression)
-                PerMessageDeflateNegotiation.TryAcceptOffer(ExtensionOffers(request!), CompressionOptions, out compression, out extensions);
-            var response = ServerHandshake.BuildAccept(verdict.Key!, subprotocol, extensions, responseHeaders);
+            var status = head.ParseRequest(out request, out var error);
+            if (status == HttpParseStatus.Complete) break;
+            if (status == HttpParseStatus.Invalid)
+                throw await RefuseAsync(stream, null, new HandshakeVerdict(HttpParseErrors.Status(error), HttpParseErrors.Describe(error)),
+                    options, responseHeaders, timeout.Token).ConfigureAwait(false);
+            int n;
             try
             {
-                await stream.WriteAsync(response, timeout.Token).ConfigureAwait(false);
-                await stream.FlushAsync(timeout.Token).ConfigureAwait(false);
+                n = await stream.ReadAsync(head.Free, timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new HandshakeException(408, "the 101 response could not be written within the handshake timeout", e);
+                // The handshake's time is up, so the 408 gets a short time of its own.
+                using var late = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                late.CancelAfter(RefusalWriteTimeout);
+                throw await RefuseAsync(stream, null, new HandshakeVerdict(408, "the client did not send its request within the handshake timeout"),
+                    options, responseHeaders, late.Token, e).ConfigureAwait(false);
             }
-            logger.LogDebug("websocket: upgraded {Target}{Protocol}", request!.Target, subprotocol is null ? "" : " with subprotocol " + subprotocol);
-            // Bytes after the request already belong to the WebSocket stream; gorilla refuses them.
-            return new Conn(stream, Role.Server, ConnectionOptions, subprotocol, buffer.AsSpan(consumed, filled - consumed), compression);
+            if (n == 0) throw new HandshakeException(400, "the client closed the connection during the handshake");
+            head.Commit(n);
         }
-        finally
+
+        var result = Negotiate(request!, responseHeaders);
+        if (!result.Accepted)
+            throw await RefuseAsync(stream, request, result.Verdict, options, responseHeaders, timeout.Token).ConfigureAwait(false);
+        try
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            await stream.WriteAsync(ServerHandshake.BuildSwitchingProtocols(result.ResponseHeaders), timeout.Token).ConfigureAwait(false);
+            await stream.FlushAsync(timeout.Token).ConfigureAwait(false);
         }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HandshakeException(408, "the 101 response could not be written within the handshake timeout", e);
+        }
+        // Bytes after the request already belong to the WebSocket stream; gorilla refuses them.
+        return Accepted(stream, request!, result, options, head.After, null, null);
     }
 
-    private static IEnumerable<string> ExtensionOffers(HttpRequestHead request)
+    // How long a refusal may take to write once the handshake timeout has passed.
+    private static readonly TimeSpan RefusalWriteTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>What the negotiation reads from this Upgrader.</summary>
+    internal ServerHandshakeSettings HandshakeSettings => new(Subprotocols, CheckOrigin, EnableCompression ? CompressionOptions : null);
+
+    /// <summary>The one negotiation both hosts run: the stream path above and the ASP.NET Core glue.</summary>
+    internal ServerNegotiationResult Negotiate(HttpRequestHead request, IEnumerable<KeyValuePair<string, string>>? responseHeaders)
+        => ServerNegotiation.Negotiate(request, HandshakeSettings, responseHeaders);
+
+    internal static void LogRefusal(ConnectionOptions options, HandshakeVerdict verdict)
+        => (options.Logger ?? NullLogger.Instance).LogInformation("websocket: handshake refused with {Status}: {Reason}", verdict.Status, verdict.Reason);
+
+    /// <summary>The connection, once the host has sent the acceptance.</summary>
+    internal static Conn Accepted(Stream stream, HttpRequestHead request, ServerNegotiationResult result, ConnectionOptions options,
+        ReadOnlySpan<byte> bufferedInput, EndPoint? localEndPoint, EndPoint? remoteEndPoint)
     {
-        foreach (var (name, value) in request.Headers)
-            if (string.Equals(name, "Sec-WebSocket-Extensions", StringComparison.OrdinalIgnoreCase)) yield return value;
+        (options.Logger ?? NullLogger.Instance).LogDebug("websocket: upgraded {Target}{Protocol}", request.Target,
+            result.Subprotocol is null ? "" : " with subprotocol " + result.Subprotocol);
+        return new Conn(stream, Role.Server, options, result.Subprotocol, bufferedInput, result.Compression, localEndPoint, remoteEndPoint);
     }
 
-    private async ValueTask<HandshakeException> RefuseAsync(Stream stream, HttpRequestHead? request, HandshakeVerdict verdict,
-        IEnumerable<KeyValuePair<string, string>>? responseHeaders, CancellationToken token)
+    private async ValueTask<HandshakeException> RefuseAsync(Stream stream, HttpRequestHead? request, HandshakeVerdict verdict, ConnectionOptions options,
+        IEnumerable<KeyValuePair<string, string>>? responseHeaders, CancellationToken token, Exception? cause = null)
     {
-        (ConnectionOptions.Logger ?? NullLogger.Instance).LogInformation("websocket: handshake refused with {Status}: {Reason}", verdict.Status, verdict.Reason);
+        LogRefusal(options, verdict);
         var response = ServerHandshake.BuildRefusal(verdict, responseHeaders);
         try
         {
@@ -169,8 +183,8 @@ public sealed class Upgrader
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
         {
-            return new HandshakeException(verdict.Status, verdict.Reason + " (the refusal could not be written)", e);
+            return new HandshakeException(verdict.Status, verdict.Reason + " (the refusal could not be written)", cause ?? e);
         }
-        return new HandshakeException(verdict.Status, verdict.Reason);
+        return new HandshakeException(verdict.Status, verdict.Reason, cause);
     }
 }

@@ -32,6 +32,13 @@ public sealed class HttpHeaderList : IEnumerable<KeyValuePair<string, string>>
         return null;
     }
 
+    /// <summary>The values of every field named <paramref name="name"/>, in wire order.</summary>
+    public IEnumerable<string> Values(string name)
+    {
+        foreach (var f in _fields)
+            if (string.Equals(f.Key, name, StringComparison.OrdinalIgnoreCase)) yield return f.Value;
+    }
+
     /// <summary>How many fields are named <paramref name="name"/>.</summary>
     public int CountOf(string name)
     {

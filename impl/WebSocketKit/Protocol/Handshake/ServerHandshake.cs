@@ -4,15 +4,15 @@ namespace WebSocketKit.Protocol.Handshake;
 /// The verdict on an opening handshake request: 101 with the client's key, or the HTTP status to
 /// refuse with, a plain reason, and at most one header field the refusal must carry.
 /// </summary>
-/// <param name="Status">101 when the request is a valid upgrade, else 400, 403, 405 or 426.</param>
+/// <param name="Status">101 when the request is a valid upgrade (200 for an HTTP/2 extended CONNECT), else 400, 403, 405 or 426.</param>
 /// <param name="Reason">Why, in plain words, for the response body and logs.</param>
-/// <param name="Key">The validated Sec-WebSocket-Key (only when <paramref name="Status"/> is 101).</param>
+/// <param name="Key">The validated Sec-WebSocket-Key (only when <paramref name="Status"/> is 101; HTTP/2 has none).</param>
 /// <param name="HeaderName">A field the refusal must carry (e.g. Sec-WebSocket-Version with 426), or null.</param>
 /// <param name="HeaderValue">That field's value.</param>
 public readonly record struct HandshakeVerdict(int Status, string Reason, string? Key = null, string? HeaderName = null, string? HeaderValue = null)
 {
     /// <summary>True when the request may be upgraded.</summary>
-    public bool Accepted => Status == 101;
+    public bool Accepted => Status is 101 or 200;
 }
 
 /// <summary>
@@ -26,9 +26,12 @@ public static class ServerHandshake
     public const string Version = "13";
 
     /// <summary>
-    /// Checks the request against section 4.2.1: GET, HTTP/1.1 or later, a Host, Upgrade holding
-    /// "websocket", Connection holding "upgrade" (both token lists, any case), Sec-WebSocket-Version
-    /// 13 and a Sec-WebSocket-Key that is Base64 for 16 bytes. The origin is not checked here.
+    /// Checks an HTTP/1.1 request against section 4.2.1: GET, HTTP/1.1 or later, one Host that is
+    /// a valid authority (<see cref="HostAuthority"/>), no body (no Transfer-Encoding, no
+    /// Content-Length other than 0: bytes after the head are WebSocket frames, so a body would be
+    /// read as frames), Upgrade holding "websocket", Connection holding "upgrade" (both token lists,
+    /// any case), Sec-WebSocket-Version 13 and a Sec-WebSocket-Key that is Base64 for 16 bytes. The
+    /// origin is not checked here (see <see cref="ServerNegotiation"/>).
     /// </summary>
     public static HandshakeVerdict Validate(HttpRequestHead request)
     {
@@ -39,6 +42,10 @@ public static class ServerHandshake
         var h = request.Headers;
         if (h.CountOf("Host") != 1 || string.IsNullOrWhiteSpace(h.Get("Host")))
             return new(400, "exactly one Host header is required");
+        if (!HostAuthority.IsValid(h.Get("Host")!.AsSpan().Trim()))
+            return new(400, "the Host header is not a valid host[:port]");
+        if (h.Contains("Transfer-Encoding") || h.Values("Content-Length").Any(v => v.Trim() != "0"))
+            return new(400, "a WebSocket handshake request has no body (Transfer-Encoding or Content-Length)");
         // 426 tells a plain HTTP client which protocol this resource speaks (RFC 7231 section 6.5.15).
         if (!h.ContainsToken("Upgrade", "websocket"))
             return new(426, "the 'Upgrade: websocket' header is missing", HeaderName: "Upgrade", HeaderValue: "websocket");
@@ -92,25 +99,32 @@ public static class ServerHandshake
     /// </summary>
     public static byte[] BuildAccept(string key, string? subprotocol, string? extensions,
         IEnumerable<KeyValuePair<string, string>>? extraHeaders = null)
+        => BuildSwitchingProtocols(AcceptHeaders(key, subprotocol, extensions, extraHeaders));
+
+    /// <summary>A 101 response head with <paramref name="fields"/> (as <see cref="ServerNegotiationResult.ResponseHeaders"/> holds them).</summary>
+    public static byte[] BuildSwitchingProtocols(IEnumerable<KeyValuePair<string, string>> fields)
     {
         var w = HttpHeadWriter.Response(101, "Switching Protocols");
-        foreach (var (name, value) in AcceptHeaders(key, subprotocol, extensions, extraHeaders)) w.Header(name, value);
+        foreach (var (name, value) in fields) w.Header(name, value);
         return w.ToBytes();
     }
 
     /// <summary>
     /// The header fields of the 101 response, in order, values neutralised (see
     /// <see cref="BuildAccept"/>); for hosts such as ASP.NET Core that write the head themselves.
+    /// Without a <paramref name="key"/> (HTTP/2 extended CONNECT, RFC 8441) there is no Upgrade,
+    /// Connection or Sec-WebSocket-Accept field.
     /// </summary>
-    public static List<KeyValuePair<string, string>> AcceptHeaders(string key, string? subprotocol, string? extensions,
+    public static List<KeyValuePair<string, string>> AcceptHeaders(string? key, string? subprotocol, string? extensions,
         IEnumerable<KeyValuePair<string, string>>? extraHeaders = null)
     {
-        var fields = new List<KeyValuePair<string, string>>
+        var fields = new List<KeyValuePair<string, string>>();
+        if (key is not null)
         {
-            new("Upgrade", "websocket"),
-            new("Connection", "Upgrade"),
-            new("Sec-WebSocket-Accept", WebSocketKey.ComputeAccept(key)),
-        };
+            fields.Add(new("Upgrade", "websocket"));
+            fields.Add(new("Connection", "Upgrade"));
+            fields.Add(new("Sec-WebSocket-Accept", WebSocketKey.ComputeAccept(key)));
+        }
         if (subprotocol is not null) fields.Add(new("Sec-WebSocket-Protocol", HttpHeadWriter.Neutralise(subprotocol)));
         if (extensions is not null) fields.Add(new("Sec-WebSocket-Extensions", HttpHeadWriter.Neutralise(extensions)));
         foreach (var (name, value) in extraHeaders ?? [])
