@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Autobahn.Vocabulary;
 
 namespace Autobahn.Runner.Reports;
 

@@ -1,3 +1,5 @@
+using Autobahn.Vocabulary;
+
 namespace Autobahn.Runner.Reports;
 
 /// <summary>One case's line in the suite's index.json.</summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using Autobahn.Vocabulary;
 
 namespace Autobahn.Runner.Reports;
 

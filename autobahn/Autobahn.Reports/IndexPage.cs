@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Autobahn.Vocabulary;
 
 namespace Autobahn.Runner.Reports;
 
@@ -15,8 +16,6 @@ public sealed record ModeSection(string Title, string Folder, SuiteIndex? Index,
 /// </summary>
 public static class IndexPage
 {
-    public const string FileName = "index.html";
-
     public static readonly IReadOnlyList<(string Folder, string Title)> Modes =
     [
         ("clients", "Client mode: the suite's fuzzingserver drives a client"),
@@ -29,10 +28,11 @@ public static class IndexPage
         var sections = Modes.Select(m =>
         {
             var dir = Path.Combine(reportsDirectory, m.Folder);
-            var index = File.Exists(Path.Combine(dir, SuiteIndex.FileName)) ? SuiteIndex.Load(dir) : null;
+            var index = File.Exists(Path.Combine(dir, ReportFileNames.IndexJson)) ? SuiteIndex.Load(dir) : null;
             return new ModeSection(m.Title, m.Folder, index, RunInfo.LoadAll(dir));
         }).ToList();
-        var path = Path.Combine(reportsDirectory, FileName);
+        // Named like the suite's own overview in each mode folder, so a browser opens it first here too.
+        var path = Path.Combine(reportsDirectory, ReportFileNames.IndexHtml);
         File.WriteAllText(path, Render(sections, generated));
         return path;
     }
@@ -58,7 +58,7 @@ public static class IndexPage
             sb.Append("<p class=\"none\">No report in ").Append(E(s.Folder)).Append("/ yet.</p>\n</section>\n");
             return;
         }
-        sb.Append("<p><a href=\"").Append(E(s.Folder)).Append("/index.html\">The suite's own report</a></p>\n");
+        sb.Append("<p><a href=\"").Append(E(s.Folder + "/" + ReportFileNames.IndexHtml)).Append("\">The suite's own report</a></p>\n");
         foreach (var agent in s.Index.Agents) AppendAgent(sb, s, agent);
         sb.Append("</section>\n");
     }

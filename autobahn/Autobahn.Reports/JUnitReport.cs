@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Xml;
 using System.Xml.Linq;
 using System.Xml.Schema;
+using Autobahn.Vocabulary;
 
 namespace Autobahn.Runner.Reports;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Autobahn.Vocabulary;
 
 namespace Autobahn.Runner.Reports;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Autobahn.Vocabulary;
 
 namespace Autobahn.Runner.Reports;
 
@@ -14,13 +15,13 @@ public static class ReportMerge
     {
         foreach (var (folder, title) in IndexPage.Modes)
         {
-            var inputs = reportDirs.Select(d => Path.Combine(d, folder)).Where(d => File.Exists(Path.Combine(d, SuiteIndex.FileName))).ToList();
+            var inputs = reportDirs.Select(d => Path.Combine(d, folder)).Where(d => File.Exists(Path.Combine(d, ReportFileNames.IndexJson))).ToList();
             if (inputs.Count == 0) continue;
             var target = Path.Combine(outDir, folder);
             Directory.CreateDirectory(target);
             MergeIndex(inputs, target);
             MergeRuns(inputs, target);
-            File.WriteAllText(Path.Combine(target, IndexPage.FileName), ModeIndexPage.Render(SuiteIndex.Load(target), title));
+            File.WriteAllText(Path.Combine(target, ReportFileNames.IndexHtml), ModeIndexPage.Render(SuiteIndex.Load(target), title));
         }
         IndexPage.Write(outDir, DateTimeOffset.UtcNow);
     }
@@ -32,7 +33,7 @@ public static class ReportMerge
         var agentOrder = new List<string>();
         foreach (var input in inputs)
         {
-            var path = Path.Combine(input, SuiteIndex.FileName);
+            var path = Path.Combine(input, ReportFileNames.IndexJson);
             var root = JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new InvalidDataException($"{path} is not an object");
             foreach (var (agent, cases) in root)
             {
@@ -65,7 +66,7 @@ public static class ReportMerge
             foreach (var id in agents[agent].Keys.Select(CaseId.Parse).Order()) cases[id.Text] = agents[agent][id.Text].Entry;
             index[agent] = cases;
         }
-        File.WriteAllText(Path.Combine(target, SuiteIndex.FileName), index.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(Path.Combine(target, ReportFileNames.IndexJson), index.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
     private static string Verdicts(JsonNode entry) => $"{(string?)entry["behavior"]}/{(string?)entry["behaviorClose"]}";

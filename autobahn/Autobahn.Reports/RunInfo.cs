@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Autobahn.Vocabulary;
 
 namespace Autobahn.Runner.Reports;
 
@@ -40,7 +41,7 @@ public static class IndexMerge
 {
     public static string? ReadBefore(string directory)
     {
-        var path = Path.Combine(directory, SuiteIndex.FileName);
+        var path = Path.Combine(directory, ReportFileNames.IndexJson);
         return File.Exists(path) ? File.ReadAllText(path) : null;
     }
 
@@ -48,7 +49,7 @@ public static class IndexMerge
     public static void KeepOtherAgents(string directory, string? before)
     {
         if (before is null) return;
-        var path = Path.Combine(directory, SuiteIndex.FileName);
+        var path = Path.Combine(directory, ReportFileNames.IndexJson);
         if (!File.Exists(path)) return;
         var latest = JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new FormatException($"{path} is not an object");
         var previous = JsonNode.Parse(before)?.AsObject();

@@ -1,12 +1,11 @@
 using System.Text.Json;
+using Autobahn.Vocabulary;
 
 namespace Autobahn.Runner.Reports;
 
 /// <summary>The suite's outdir/index.json: agent -> case id -> verdicts, duration, close code and report file.</summary>
 public sealed class SuiteIndex
 {
-    public const string FileName = "index.json";
-
     private SuiteIndex(string directory, IReadOnlyList<AgentReport> agents)
     {
         Directory = directory;
@@ -19,18 +18,18 @@ public sealed class SuiteIndex
 
     public AgentReport this[string agent] =>
         Agents.FirstOrDefault(a => a.Agent == agent)
-        ?? throw new KeyNotFoundException($"agent '{agent}' is not in {Path.Combine(Directory, FileName)}");
+        ?? throw new KeyNotFoundException($"agent '{agent}' is not in {Path.Combine(Directory, ReportFileNames.IndexJson)}");
 
     /// <summary>Reads index.json from the suite's output folder.</summary>
     public static SuiteIndex Load(string directory)
     {
-        var path = Path.Combine(directory, FileName);
+        var path = Path.Combine(directory, ReportFileNames.IndexJson);
         using var stream = File.OpenRead(path);
         using var doc = JsonDocument.Parse(stream);
         return Parse(directory, doc.RootElement, path);
     }
 
-    public static SuiteIndex Parse(string directory, JsonElement root, string source = FileName)
+    public static SuiteIndex Parse(string directory, JsonElement root, string source = ReportFileNames.IndexJson)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {

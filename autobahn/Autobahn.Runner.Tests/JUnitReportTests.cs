@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using Autobahn.Runner.Reports;
+using Autobahn.Vocabulary;
 using Xunit;
 
 namespace Autobahn.Runner.Tests;

@@ -1,4 +1,5 @@
 using Autobahn.Runner.Reports;
+using Autobahn.Vocabulary;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 

@@ -1,22 +1,12 @@
 using Autobahn.Runner.Reports;
+using Autobahn.Vocabulary;
 using Xunit;
 
 namespace Autobahn.Runner.Tests;
 
-/// <summary>Case report files are named: agent lowercased, non [a-z0-9] as '_', "_case_", id with dots as '_'.</summary>
+/// <summary>The naming rule of <see cref="ReportFileNames"/> (tested on its own in Autobahn.Vocabulary.Tests) against real reports.</summary>
 public class ReportFileNameTests
 {
-    [Theory]
-    [InlineData("ws-node", "1.1.1", "ws_node_case_1_1_1")]
-    [InlineData("UnknownServer", "7.13.2", "unknownserver_case_7_13_2")]
-    [InlineData("My Server/2.0 (x)", "12.1.10", "my_server_2_0__x__case_12_1_10")]
-    public void The_stem_follows_the_suites_rule(string agent, string id, string stem)
-    {
-        Assert.Equal(stem, ReportFileNames.Stem(agent, id));
-        Assert.Equal(stem + ".json", ReportFileNames.Json(agent, id));
-        Assert.Equal(stem + ".html", ReportFileNames.Html(agent, id));
-    }
-
     [Fact]
     public void Every_reportfile_in_the_real_indexes_matches_the_rule()
     {

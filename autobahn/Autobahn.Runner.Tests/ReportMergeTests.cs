@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Autobahn.Runner.Reports;
+using Autobahn.Vocabulary;
 using Xunit;
 
 namespace Autobahn.Runner.Tests;

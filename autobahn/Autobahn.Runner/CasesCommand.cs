@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Autobahn.Engine.Cases;
+using Autobahn.Vocabulary;
 
 namespace Autobahn.Runner;
 
@@ -21,7 +22,7 @@ public static class CasesCommand
             output.WriteLine(JsonSerializer.Serialize(selected.Select(c => new
             {
                 id = c.Id,
-                chapter = Autobahn.Runner.Reports.Chapters.For(Autobahn.Runner.Reports.CaseId.Parse(c.Id)).Title,
+                chapter = Chapters.For(CaseId.Parse(c.Id)).Title,
                 description = c.Description,
                 expectation = c.Expectation,
                 timingSensitive = c.TimingSensitive,
@@ -31,7 +32,7 @@ public static class CasesCommand
         string? chapter = null;
         foreach (var c in selected)
         {
-            var title = Autobahn.Runner.Reports.Chapters.For(Autobahn.Runner.Reports.CaseId.Parse(c.Id));
+            var title = Chapters.For(CaseId.Parse(c.Id));
             if (title.Key != chapter)
             {
                 chapter = title.Key;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Autobahn.Engine.Cases;
 using Autobahn.Runner.Reports;
+using Autobahn.Vocabulary;
 using Microsoft.Extensions.Logging;
 
 namespace Autobahn.Runner;

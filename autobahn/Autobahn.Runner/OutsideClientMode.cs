@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Autobahn.Runner.Reports;
+using Autobahn.Vocabulary;
 using Microsoft.Extensions.Logging;
 
 namespace Autobahn.Runner;
@@ -23,7 +24,7 @@ public static partial class OutsideClientMode
             throw new RunnerException($"agent '{agent}' is placed on the client's command line: use letters, digits, '.', '_' and '-' only");
         var run = new ModeRun(ClientMode.Folder, "client-mode", o, logs);
         var log = run.Log;
-        var index = Path.Combine(run.Outdir, SuiteIndex.FileName);
+        var index = Path.Combine(run.Outdir, ReportFileNames.IndexJson);
         var before = File.Exists(index) ? File.GetLastWriteTimeUtc(index) : DateTime.MinValue;
 
         var (suite, baseUri, count) = await run.StartFuzzingServerAsync(engine, configDir, ct).ConfigureAwait(false);
@@ -107,7 +108,7 @@ public static partial class OutsideClientMode
     {
         var dir = Path.GetDirectoryName(index)!;
         Directory.CreateDirectory(dir);
-        using var watcher = new FileSystemWatcher(dir, SuiteIndex.FileName) { EnableRaisingEvents = true, NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size };
+        using var watcher = new FileSystemWatcher(dir, ReportFileNames.IndexJson) { EnableRaisingEvents = true, NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size };
         var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         watcher.Changed += (_, _) => changed.TrySetResult();
         watcher.Created += (_, _) => changed.TrySetResult();

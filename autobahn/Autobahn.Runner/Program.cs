@@ -2,6 +2,7 @@ using System.CommandLine;
 using Autobahn.Engine.Cases;
 using Autobahn.Runner;
 using Autobahn.Runner.Reports;
+using Autobahn.Vocabulary;
 using Microsoft.Extensions.Logging;
 
 // wsconform: the Autobahn TestSuite's cases against any WebSocket server or client, with CI outputs.

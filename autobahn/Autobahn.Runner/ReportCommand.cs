@@ -1,4 +1,5 @@
 using Autobahn.Runner.Reports;
+using Autobahn.Vocabulary;
 using Microsoft.Extensions.Logging;
 
 namespace Autobahn.Runner;
@@ -21,7 +22,7 @@ public static class ReportCommand
         foreach (var (folder, _) in IndexPage.Modes)
         {
             var dir = Path.Combine(reportsDirectory, folder);
-            if (!File.Exists(Path.Combine(dir, SuiteIndex.FileName))) continue;
+            if (!File.Exists(Path.Combine(dir, ReportFileNames.IndexJson))) continue;
             var infos = RunInfo.LoadAll(dir);
             foreach (var agent in SuiteIndex.Load(dir).Agents)
             {

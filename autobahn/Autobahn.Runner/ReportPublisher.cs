@@ -1,5 +1,6 @@
 using Autobahn.Engine.Cases;
 using Autobahn.Runner.Reports;
+using Autobahn.Vocabulary;
 using Microsoft.Extensions.Logging;
 
 namespace Autobahn.Runner;
@@ -22,13 +23,13 @@ public static class ReportPublisher
     public static RunOutcome Publish(string folder, string outdir, string agent, ISuiteEngine engine, string? target, RunnerOptions o, VerdictPolicy policy, string? indexBefore, ILogger log)
     {
         IndexMerge.KeepOtherAgents(outdir, indexBefore);
-        if (!File.Exists(Path.Combine(outdir, SuiteIndex.FileName)))
+        if (!File.Exists(Path.Combine(outdir, ReportFileNames.IndexJson)))
         {
-            throw new RunnerException($"the suite wrote no {SuiteIndex.FileName} into {outdir}");
+            throw new RunnerException($"the suite wrote no {ReportFileNames.IndexJson} into {outdir}");
         }
         var index = SuiteIndex.Load(outdir);
         var report = index.Agents.FirstOrDefault(a => a.Agent == agent)
-            ?? throw new RunnerException($"{Path.Combine(outdir, SuiteIndex.FileName)} has no results for agent '{agent}'");
+            ?? throw new RunnerException($"{Path.Combine(outdir, ReportFileNames.IndexJson)} has no results for agent '{agent}'");
         var info = new RunInfo(agent, engine.Name, engine.Image, DateTimeOffset.UtcNow, target, o.Profile.Name(),
             o.Shard is { } s ? $"{s.Index}/{s.Count}" : null);
         info.Save(outdir);

@@ -1,4 +1,5 @@
 using Autobahn.Runner.Reports;
+using Autobahn.Vocabulary;
 
 namespace Autobahn.Runner;
 

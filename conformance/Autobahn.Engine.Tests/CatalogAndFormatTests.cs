@@ -3,6 +3,7 @@ using Autobahn.Engine.Cases;
 using Autobahn.Engine.Modes;
 using Autobahn.Engine.Reports;
 using Autobahn.Engine.Wire;
+using Autobahn.Vocabulary;
 using Xunit;
 
 namespace Autobahn.Engine.Tests;
@@ -31,6 +32,19 @@ public sealed class CatalogAndFormatTests
         Assert.Equal("13.7.18", ids[^1]);
     }
 
+    [Fact]
+    public void The_official_index_keys_are_in_index_key_order_and_our_catalog_in_suite_order()
+    {
+        var root = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Data", "official-node-ws", "servers-index.json")))!;
+        var keys = root["ws-node"]!.AsObject().Select(p => p.Key).ToList();
+        Assert.Equal(keys.Order(CaseId.IndexKeyOrder), keys);
+        Assert.Equal(keys.Order(CaseId.SuiteOrder), CaseCatalog.All.Select(c => c.Id));
+    }
+
+    [Fact]
+    public void Every_case_of_either_profile_has_a_row_in_the_chapter_table() =>
+        Assert.DoesNotContain(CaseCatalog.For(SuiteProfile.Rfc).Concat(CaseCatalog.All), c => !Chapters.All.Contains(Chapters.For(CaseId.Parse(c.Id))));
+
     [Theory]
     [InlineData("6.*", "6.4.1", true)]
     [InlineData("6.*", "16.1", false)]
@@ -57,7 +71,7 @@ public sealed class CatalogAndFormatTests
 
     [Fact]
     public void Case_report_files_are_named_as_the_official_ones() =>
-        Assert.Equal("my_server_1_0_case_6_4_1.json", ReportWriter.FileName("My Server/1.0", "6.4.1", "json"));
+        Assert.Equal("my_server_1_0_case_6_4_1.json", ReportFileNames.Json("My Server/1.0", "6.4.1"));
 
     [Fact]
     public void A_case_report_has_every_field_of_an_official_one()

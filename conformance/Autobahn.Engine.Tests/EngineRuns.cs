@@ -1,5 +1,6 @@
 using Autobahn.Engine.Engine;
 using Autobahn.Engine.Modes;
+using Autobahn.Vocabulary;
 
 namespace Autobahn.Engine.Tests;
 
@@ -14,10 +15,10 @@ public static class EngineRuns
         try
         {
             var results = await new FuzzingClient(spec).RunAsync();
-            if (!File.Exists(Path.Combine(outdir, "index.json")) || !File.Exists(Path.Combine(outdir, "index.html")))
+            if (!File.Exists(Path.Combine(outdir, ReportFileNames.IndexJson)) || !File.Exists(Path.Combine(outdir, ReportFileNames.IndexHtml)))
                 throw new InvalidOperationException("the engine did not write index.json and index.html");
             foreach (var r in results.Take(3))
-                if (!File.Exists(Path.Combine(outdir, Reports.ReportWriter.FileName(agent, r.Case.Id, "json"))))
+                if (!File.Exists(Path.Combine(outdir, ReportFileNames.Json(agent, r.Case.Id))))
                     throw new InvalidOperationException($"no case report for {r.Case.Id}");
             return results;
         }

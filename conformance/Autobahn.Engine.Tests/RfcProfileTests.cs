@@ -1,6 +1,7 @@
 using Autobahn.Engine.Cases;
 using Autobahn.Engine.Engine;
 using Autobahn.Engine.Modes;
+using Autobahn.Vocabulary;
 using Xunit;
 
 namespace Autobahn.Engine.Tests;
@@ -62,7 +63,7 @@ public sealed class RfcProfileTests(NodeWsServer node) : IClassFixture<NodeWsSer
                 Assert.True((r.Behavior, r.BehaviorClose) == ("OK", "OK"), $"{id}: {r.Behavior}/{r.BehaviorClose} {r.Result} {r.ResultClose}");
             }
             Assert.Equal(1013, results.Single(x => x.Case.Id == "7.7.15").RemoteCloseCode);
-            Assert.Contains("\"profile\": \"rfc\"", File.ReadAllText(Path.Combine(outdir, Reports.ReportWriter.FileName("ws-node", "7.7.15", "json"))));
+            Assert.Contains("\"profile\": \"rfc\"", File.ReadAllText(Path.Combine(outdir, ReportFileNames.Json("ws-node", "7.7.15"))));
         }
         finally
         {

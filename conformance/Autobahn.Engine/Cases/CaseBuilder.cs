@@ -1,4 +1,5 @@
 using System.Text;
+using Autobahn.Vocabulary;
 using Autobahn.Engine.Wire;
 
 namespace Autobahn.Engine.Cases;
@@ -26,9 +27,9 @@ public static class Build
     /// <summary>The engine's last resort for a bulk case still moving octets: ten minutes past the suite's own time limit.</summary>
     public static TimeSpan BulkHardLimit(int suiteWaitSeconds) => TimeSpan.FromSeconds(suiteWaitSeconds + 600);
 
-    public static Outcome Ok(params PeerEvent[] events) => new(Verdicts.Ok, events);
-    public static Outcome NonStrict(params PeerEvent[] events) => new(Verdicts.NonStrict, events);
-    public static Outcome Informational(params PeerEvent[] events) => new(Verdicts.Informational, events);
+    public static Outcome Ok(params PeerEvent[] events) => new(VerdictWords.Ok, events);
+    public static Outcome NonStrict(params PeerEvent[] events) => new(VerdictWords.NonStrict, events);
+    public static Outcome Informational(params PeerEvent[] events) => new(VerdictWords.Informational, events);
 
     /// <summary>The peer must fail the connection with <paramref name="code"/> and nothing else must come back.</summary>
     public static CaseDefinition MustFail(string id, string description, string expectation, int code, params Step[] steps) =>
@@ -37,17 +38,4 @@ public static class Build
     /// <summary>The peer must answer with <paramref name="events"/>; we close normally afterwards.</summary>
     public static CaseDefinition MustAnswer(string id, string description, string expectation, PeerEvent[] events, params Step[] steps) =>
         new(id, description, expectation) { Steps = steps, Expected = [Ok(events)], Close = ExpectedClose.Normal };
-}
-
-/// <summary>The verdict words, exactly as the official reports spell them.</summary>
-public static class Verdicts
-{
-    public const string Ok = "OK";
-    public const string NonStrict = "NON-STRICT";
-    public const string Informational = "INFORMATIONAL";
-    public const string Unimplemented = "UNIMPLEMENTED";
-    public const string Failed = "FAILED";
-    public const string WrongCode = "WRONG CODE";
-    public const string Unclean = "UNCLEAN";
-    public const string FailedByClient = "FAILED BY CLIENT";
 }

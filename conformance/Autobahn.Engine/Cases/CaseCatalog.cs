@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Autobahn.Vocabulary;
 
 namespace Autobahn.Engine.Cases;
 
@@ -26,7 +27,7 @@ public static class CaseCatalog
             all.AddRange(Chapter7Close.RfcCases());
             all = all.Select(c => c with { Profile = profile }).ToList();
         }
-        all.Sort((a, b) => CompareIds(a.Id, b.Id));
+        all.Sort((a, b) => CaseId.Compare(a.Id, b.Id));
         return all;
     }
 
@@ -35,18 +36,6 @@ public static class CaseCatalog
 
     /// <summary>Every case a profile runs, in suite order.</summary>
     public static IReadOnlyList<CaseDefinition> For(SuiteProfile profile) => profile == SuiteProfile.Rfc ? AllRfcCases.Value : AllCases.Value;
-
-    /// <summary>Orders ids numerically part by part (1.2.10 after 1.2.9), as the official suite lists them.</summary>
-    public static int CompareIds(string a, string b)
-    {
-        var pa = a.Split('.'); var pb = b.Split('.');
-        for (int i = 0; i < Math.Min(pa.Length, pb.Length); i++)
-        {
-            int c = int.Parse(pa[i]).CompareTo(int.Parse(pb[i]));
-            if (c != 0) return c;
-        }
-        return pa.Length.CompareTo(pb.Length);
-    }
 
     /// <summary>True when <paramref name="id"/> matches the pattern; '*' stands for any run of characters (e.g. "6.*", "12.2.*").</summary>
     public static bool Matches(string pattern, string id) =>

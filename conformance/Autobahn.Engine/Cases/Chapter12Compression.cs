@@ -1,4 +1,5 @@
 using Autobahn.Engine.Wire;
+using Autobahn.Vocabulary;
 
 namespace Autobahn.Engine.Cases;
 
@@ -69,7 +70,7 @@ public static class Chapter12Compression
             {
                 if (ctx.Deflate is null)
                 {
-                    (ctx.Verdict, ctx.Result) = (Verdicts.Unimplemented, "The peer did not accept permessage-deflate.");
+                    (ctx.Verdict, ctx.Result) = (VerdictWords.Unimplemented, "The peer did not accept permessage-deflate.");
                     return [new SendClose(1000)];
                 }
                 // Stays the result unless every echo arrives: the peer may drop the connection early, or be slow.
@@ -83,7 +84,7 @@ public static class Chapter12Compression
                 int count = (int)ctx.Bag["count"];
                 if (e.Binary != data.Binary || !e.Data.AsSpan().SequenceEqual(sent))
                 {
-                    (ctx.Verdict, ctx.Result) = (Verdicts.Failed, e.Binary != data.Binary ? "An echo came back with the wrong message type."
+                    (ctx.Verdict, ctx.Result) = (VerdictWords.Failed, e.Binary != data.Binary ? "An echo came back with the wrong message type."
                         : e.Data.Length != sent.Length ? $"An echo came back with {e.Data.Length} octets instead of {sent.Length}."
                         : "An echo came back with different content.");
                     return [new SetWireLog(true, Mark: true), new SendClose(1000)];
@@ -94,7 +95,7 @@ public static class Chapter12Compression
                     ctx.Result = $"Only {count} of {s.Count} messages came back before the connection ended (or {Build.IdleSeconds} s passed without one).";
                     return [Next(ctx, data, s)];
                 }
-                (ctx.Verdict, ctx.Result) = (Verdicts.Ok, "All messages came back exactly, in time.");
+                (ctx.Verdict, ctx.Result) = (VerdictWords.Ok, "All messages came back exactly, in time.");
                 return [new SetWireLog(true, Mark: true), new SendClose(1000)];
             },
         };

@@ -1,4 +1,5 @@
 using Autobahn.Engine.Wire;
+using Autobahn.Vocabulary;
 using static Autobahn.Engine.Cases.Build;
 
 namespace Autobahn.Engine.Cases;
@@ -72,7 +73,7 @@ public static class Chapter9Limits
                 ctx.Result = e.Binary != binary ? $"A {(e.Binary ? "binary" : "text")} message came back instead of a {(binary ? "binary" : "text")} one."
                            : e.Data.Length != length ? $"A message of {e.Data.Length} octets came back instead of {length}."
                            : $"The message came back whole ({length} octets).";
-                ctx.Verdict = e.Binary == binary && e.Data.Length == length ? Verdicts.Ok : Verdicts.Failed;
+                ctx.Verdict = e.Binary == binary && e.Data.Length == length ? VerdictWords.Ok : VerdictWords.Failed;
                 return [new SetWireLog(true), new SendClose(1000)];
             },
         };
@@ -91,11 +92,11 @@ public static class Chapter9Limits
                 int got = ctx.Received.Count(r => r.Kind == "message");
                 if (e.Binary != binary || e.Data.Length != length)
                 {
-                    (ctx.Verdict, ctx.Result) = (Verdicts.Failed, $"Message {got} came back changed (binary = {e.Binary}, {e.Data.Length} octets).");
+                    (ctx.Verdict, ctx.Result) = (VerdictWords.Failed, $"Message {got} came back changed (binary = {e.Binary}, {e.Data.Length} octets).");
                     return [new SetWireLog(true, Mark: true), new SendClose(1000)];
                 }
                 if (got < count) return [one];
-                (ctx.Verdict, ctx.Result) = (Verdicts.Ok, "All messages came back in time.");
+                (ctx.Verdict, ctx.Result) = (VerdictWords.Ok, "All messages came back in time.");
                 return [new SetWireLog(true, Mark: true), new SendClose(1000)];
             },
         };

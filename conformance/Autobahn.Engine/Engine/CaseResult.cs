@@ -1,5 +1,6 @@
 using Autobahn.Engine.Cases;
 using Autobahn.Engine.Wire;
+using Autobahn.Vocabulary;
 
 namespace Autobahn.Engine.Engine;
 
@@ -12,8 +13,8 @@ public sealed class CaseResult
     public string Agent { get; set; } = "";
     public string Started { get; set; } = "";
     public long DurationMs { get; set; }
-    public string Behavior { get; set; } = Verdicts.Failed;
-    public string BehaviorClose { get; set; } = Verdicts.Failed;
+    public string Behavior { get; set; } = VerdictWords.Failed;
+    public string BehaviorClose { get; set; } = VerdictWords.Failed;
     public string Result { get; set; } = "Actual events differ from any expected.";
     public string ResultClose { get; set; } = "TCP connection was dropped without close handshake";
     public List<PeerEvent> Received { get; init; } = [];

@@ -6,6 +6,7 @@ using System.Text;
 using System.Threading.Channels;
 using Autobahn.Engine.Cases;
 using Autobahn.Engine.Wire;
+using Autobahn.Vocabulary;
 
 namespace Autobahn.Engine.Engine;
 
@@ -497,7 +498,7 @@ public sealed class CaseSession
         _result.Received.AddRange(_context.Received);
         if (_case.Expected.Count == 0)
         {
-            _result.Behavior = _context.Verdict ?? Verdicts.Failed;
+            _result.Behavior = _context.Verdict ?? VerdictWords.Failed;
             _result.Result = _context.Result ?? _result.Result;
         }
         foreach (var outcome in _case.Expected)
@@ -509,30 +510,30 @@ public sealed class CaseSession
         }
         var expected = _case.Close;
         if (expected.ClosedByMe != _result.ClosedByMe)
-            (_result.BehaviorClose, _result.ResultClose) = (Verdicts.Failed, "The connection was failed by the wrong endpoint");
+            (_result.BehaviorClose, _result.ResultClose) = (VerdictWords.Failed, "The connection was failed by the wrong endpoint");
         else if (expected.RequireClean && !_result.WasClean)
-            (_result.BehaviorClose, _result.ResultClose) = (Verdicts.Unclean, "The spec requires the connection to be failed cleanly here");
+            (_result.BehaviorClose, _result.ResultClose) = (VerdictWords.Unclean, "The spec requires the connection to be failed cleanly here");
         else if (_result.RemoteCloseCode is int code && !expected.Codes.Contains(code))
-            (_result.BehaviorClose, _result.ResultClose) = (Verdicts.WrongCode, $"The close code should have been {string.Join(',', expected.Codes)} or empty");
+            (_result.BehaviorClose, _result.ResultClose) = (VerdictWords.WrongCode, $"The close code should have been {string.Join(',', expected.Codes)} or empty");
         else if (!_isServer && _result.DroppedByMe)
-            (_result.BehaviorClose, _result.ResultClose) = (Verdicts.FailedByClient, "It is preferred that the server close the TCP connection");
+            (_result.BehaviorClose, _result.ResultClose) = (VerdictWords.FailedByClient, "It is preferred that the server close the TCP connection");
         else
-            (_result.BehaviorClose, _result.ResultClose) = (Verdicts.Ok, "Connection was properly closed");
+            (_result.BehaviorClose, _result.ResultClose) = (VerdictWords.Ok, "Connection was properly closed");
         // A peer that never noticed the fault it was sent (we had to close instead) failed the case itself.
-        if (expected.WrongEndpointIsFatal && expected.ClosedByMe != _result.ClosedByMe) _result.Behavior = Verdicts.Failed;
+        if (expected.WrongEndpointIsFatal && expected.ClosedByMe != _result.ClosedByMe) _result.Behavior = VerdictWords.Failed;
         switch (_case.Judging)
         {
-            case Judging.WrongCodeFails when _result.BehaviorClose == Verdicts.WrongCode:
-                (_result.Behavior, _result.Result) = (Verdicts.Failed, _result.ResultClose);
+            case Judging.WrongCodeFails when _result.BehaviorClose == VerdictWords.WrongCode:
+                (_result.Behavior, _result.Result) = (VerdictWords.Failed, _result.ResultClose);
                 break;
             case Judging.Informational:
                 _result.Result = _result.Behavior switch
                 {
-                    Verdicts.Ok => "The peer's answer was the first expected one.",
-                    Verdicts.NonStrict => "The peer's answer was the second expected one.",
+                    VerdictWords.Ok => "The peer's answer was the first expected one.",
+                    VerdictWords.NonStrict => "The peer's answer was the second expected one.",
                     _ => "What the peer does here is not defined by the spec.",
                 };
-                (_result.Behavior, _result.BehaviorClose) = (Verdicts.Informational, Verdicts.Informational);
+                (_result.Behavior, _result.BehaviorClose) = (VerdictWords.Informational, VerdictWords.Informational);
                 break;
         }
     }

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Autobahn.Engine.Cases;
 using Autobahn.Engine.Engine;
 using Autobahn.Engine.Wire;
+using Autobahn.Vocabulary;
 
 namespace Autobahn.Engine.Reports;
 
@@ -14,14 +15,6 @@ public static class ReportWriter
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>The official file name: agent lowercased, anything outside a-z0-9 as '_', then _case_ and the id with '_' for '.'.</summary>
-    public static string FileName(string agent, string caseId, string ext)
-    {
-        var clean = new StringBuilder();
-        foreach (char ch in agent.ToLowerInvariant()) clean.Append(ch is (>= 'a' and <= 'z') or (>= '0' and <= '9') ? ch : '_');
-        return $"{clean}_case_{caseId.Replace('.', '_')}.{ext}";
-    }
-
     public static void Write(string outdir, IReadOnlyList<CaseResult> results)
     {
         Directory.CreateDirectory(outdir);
@@ -29,7 +22,7 @@ public static class ReportWriter
         foreach (var byAgent in results.GroupBy(r => r.Agent).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var cases = new JsonObject();
-            foreach (var r in byAgent.OrderBy(r => r.Case.Id, StringComparer.Ordinal))
+            foreach (var r in byAgent.OrderBy(r => r.Case.Id, CaseId.IndexKeyOrder))
             {
                 cases[r.Case.Id] = new JsonObject
                 {
@@ -37,15 +30,15 @@ public static class ReportWriter
                     ["behaviorClose"] = r.BehaviorClose,
                     ["duration"] = r.DurationMs,
                     ["remoteCloseCode"] = r.RemoteCloseCode,
-                    ["reportfile"] = FileName(r.Agent, r.Case.Id, "json"),
+                    ["reportfile"] = ReportFileNames.Json(r.Agent, r.Case.Id),
                 };
-                File.WriteAllText(Path.Combine(outdir, FileName(r.Agent, r.Case.Id, "json")), CaseJson(r).ToJsonString(Json));
-                File.WriteAllText(Path.Combine(outdir, FileName(r.Agent, r.Case.Id, "html")), CaseHtml(r));
+                File.WriteAllText(Path.Combine(outdir, ReportFileNames.Json(r.Agent, r.Case.Id)), CaseJson(r).ToJsonString(Json));
+                File.WriteAllText(Path.Combine(outdir, ReportFileNames.Html(r.Agent, r.Case.Id)), CaseHtml(r));
             }
             index[byAgent.Key] = cases;
         }
-        File.WriteAllText(Path.Combine(outdir, "index.json"), index.ToJsonString(Json));
-        File.WriteAllText(Path.Combine(outdir, "index.html"), IndexHtml(results));
+        File.WriteAllText(Path.Combine(outdir, ReportFileNames.IndexJson), index.ToJsonString(Json));
+        File.WriteAllText(Path.Combine(outdir, ReportFileNames.IndexHtml), IndexHtml(results));
     }
 
     private static JsonArray Events(IEnumerable<PeerEvent> events) => new(events.Select(e => (JsonNode)(e.Kind switch
@@ -133,8 +126,8 @@ public static class ReportWriter
         foreach (var byAgent in results.GroupBy(r => r.Agent))
         {
             sb.Append($"<h2>{WebUtility.HtmlEncode(byAgent.Key)}</h2><table><tr><th>Case</th><th>Behavior</th><th>Close</th><th>ms</th><th>Close code</th></tr>");
-            foreach (var r in byAgent.OrderBy(r => r.Case.Id, Comparer<string>.Create(CaseCatalog.CompareIds)))
-                sb.Append($"<tr><td><a href=\"{FileName(r.Agent, r.Case.Id, "html")}\">{r.Case.Id}</a></td>{Cell(r.Behavior)}{Cell(r.BehaviorClose)}<td>{r.DurationMs}</td><td>{r.RemoteCloseCode}</td></tr>");
+            foreach (var r in byAgent.OrderBy(r => r.Case.Id, CaseId.SuiteOrder))
+                sb.Append($"<tr><td><a href=\"{ReportFileNames.Html(r.Agent, r.Case.Id)}\">{r.Case.Id}</a></td>{Cell(r.Behavior)}{Cell(r.BehaviorClose)}<td>{r.DurationMs}</td><td>{r.RemoteCloseCode}</td></tr>");
             sb.Append("</table>");
         }
         return sb.Append("</body></html>").ToString();
