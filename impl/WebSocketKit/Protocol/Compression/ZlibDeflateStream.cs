@@ -16,16 +16,19 @@ internal sealed unsafe class ZlibDeflateStream : ZlibDeflateEngine
         try
         {
             var s = _handle.Stream;
-            s->NextIn = input;
-            s->AvailIn = (uint)inputLength;
             s->NextOut = output;
             s->AvailOut = (uint)outputLength;
             if (newLevel >= 0)
             {
-                // deflateParams may flush into the output, so it runs with the buffers set.
+                // deflateParams first deflates (Z_BLOCK) whatever input it is given at the old level, so it sees none of
+                // this message; after the last message's sync flush nothing is pending and the change is immediate.
+                s->NextIn = input;
+                s->AvailIn = 0;
                 int prc = ZlibNative.DeflateParams(s, newLevel, ZlibNative.Z_DEFAULT_STRATEGY);
                 if (prc != ZlibNative.Z_OK) throw new InvalidOperationException($"zlib deflateParams failed (rc {prc})");
             }
+            s->NextIn = input;
+            s->AvailIn = (uint)inputLength;
             int rc = ZlibNative.Deflate(s, flush);
             consumed = inputLength - (int)s->AvailIn;
             produced = (int)(s->NextOut - output);
