@@ -41,7 +41,7 @@ public class DeflateEngineTests
     public static TheoryData<string, int, bool> Engines()
     {
         var data = new TheoryData<string, int, bool>();
-        foreach (var engine in new[] { "zlib", "managed" })
+        foreach (var engine in new[] { "zlib", "deflatestream", "managed" })
             for (int bits = 8; bits <= 15; bits++)
             {
                 data.Add(engine, bits, true);
@@ -59,19 +59,44 @@ public class DeflateEngineTests
     public void Each_engine_round_trips_every_window_takeover_and_level(string engine, int windowBits, bool takeover)
     {
         using var d = new MessageDeflater(Selector(engine), windowBits, takeover);
-        var expected = engine == "zlib" && windowBits >= 9 ? DeflateEngineKind.SystemZlib : DeflateEngineKind.Managed;
+        var expected = engine == "zlib" && windowBits >= 9 ? DeflateEngineKind.SystemZlib
+            : engine != "managed" && windowBits == 15 ? DeflateEngineKind.DeflateStream
+            : DeflateEngineKind.Managed;
         Assert.Equal(expected, d.Engine);
         AssertRoundTrips(d);
     }
 
-    [Fact]
-    public void A_zlib_library_that_is_not_there_leaves_the_managed_deflater_which_still_compresses()
+    [Theory]
+    [InlineData(15, true, "DeflateStream")]
+    [InlineData(15, false, "DeflateStream")]
+    [InlineData(12, true, "Managed")]
+    [InlineData(9, false, "Managed")]
+    public void A_zlib_library_that_is_not_there_leaves_the_fallbacks_which_still_compress(int windowBits, bool takeover, string expected)
     {
         var selector = new DeflateEngineSelector(null, Missing);
-        using var d = new MessageDeflater(selector, 15, contextTakeover: true);
-        Assert.Equal(DeflateEngineKind.Managed, d.Engine);
-        Assert.Equal($"managed ({Missing[0]} not found)", selector.Status);
+        using var d = new MessageDeflater(selector, windowBits, takeover);
+        Assert.Equal(expected, d.Engine.ToString());
+        Assert.Equal($"DeflateStream at window 15, managed below ({Missing[0]} not found)", selector.Status);
         AssertRoundTrips(d);
+    }
+
+    [Theory]
+    [InlineData("zlib")]
+    [InlineData("deflatestream")]
+    [InlineData("managed")]
+    public void Each_engine_streams_into_small_output_spans_sharing_the_window(string engine)
+    {
+        using var d = new MessageDeflater(Selector(engine), 15, contextTakeover: true);
+        var inflater = new Inflater();
+        var message = TestData.Text(3000);
+        // Output spans of 16..40 bytes end the flush at every offset; input comes in pieces of 700.
+        for (int outChunk = 16; outChunk <= 40; outChunk++)
+        {
+            var payload = StreamingDeflaterTests.CompressInPieces(d, message, 700, outChunk);
+            Assert.False(payload.AsSpan().EndsWith(PerMessageDeflate.Tail), $"output chunk {outChunk}");
+            Assert.Equal(message, InflateOk(inflater, payload));
+            Assert.Empty(InflateOk(inflater, StreamingDeflaterTests.CompressInPieces(d, [], 1, outChunk)));
+        }
     }
 
     [Fact]
@@ -86,14 +111,15 @@ public class DeflateEngineTests
     }
 
     [Theory]
-    [InlineData("managed", "managed (WEBSOCKETKIT_DEFLATE_ENGINE=managed)")]
-    [InlineData(" Managed ", "managed (WEBSOCKETKIT_DEFLATE_ENGINE=managed)")]
-    [InlineData("fast", "managed (WEBSOCKETKIT_DEFLATE_ENGINE=fast is neither zlib nor managed)")]
-    public void The_environment_switch_can_keep_zlib_out(string request, string status)
+    [InlineData("managed", "Managed", "managed (WEBSOCKETKIT_DEFLATE_ENGINE=managed)")]
+    [InlineData(" Managed ", "Managed", "managed (WEBSOCKETKIT_DEFLATE_ENGINE=managed)")]
+    [InlineData("fast", "Managed", "managed (WEBSOCKETKIT_DEFLATE_ENGINE=fast is none of zlib, deflatestream, managed: ours only)")]
+    [InlineData("deflatestream", "DeflateStream", "DeflateStream at window 15, managed below (WEBSOCKETKIT_DEFLATE_ENGINE=deflatestream)")]
+    public void The_environment_switch_can_keep_zlib_out(string request, string expected, string status)
     {
         var selector = new DeflateEngineSelector(request, ZlibNative.SystemLibraryNames);
         using var d = new MessageDeflater(selector, 15);
-        Assert.Equal(DeflateEngineKind.Managed, d.Engine);
+        Assert.Equal(expected, d.Engine.ToString());
         Assert.Equal(status, selector.Status);
     }
 
@@ -118,6 +144,13 @@ public class DeflateEngineTests
                 using var engine = new ZlibDeflateStream(zlib, 6, bits, memLevel);
                 Assert.Null(DeflateEngineCheck.Run(engine, bits));
             }
+    }
+
+    [Fact]
+    public void DeflateStream_passes_the_known_answer_check()
+    {
+        using var engine = new DeflateStreamEngine();
+        Assert.Null(DeflateEngineCheck.Run(engine, 15));
     }
 
     [Fact]

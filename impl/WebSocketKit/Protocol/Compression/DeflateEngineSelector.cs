@@ -6,24 +6,30 @@ internal enum DeflateEngineKind
     /// <summary>The machine's zlib through its documented ABI (<see cref="ZlibDeflateStream"/>), for window bits 9..15.</summary>
     SystemZlib,
 
+    /// <summary>System.IO.Compression's public DeflateStream (<see cref="DeflateStreamEngine"/>), for window bits 15.</summary>
+    DeflateStream,
+
     /// <summary>Our <see cref="FixedHuffmanDeflater"/>: always there, honours every window 8..15.</summary>
     Managed,
 }
 
 /// <summary>
-/// Picks the compressor for each new deflater. In order: window bits 8, which zlib cannot produce, and deflaters
-/// that asked not to use zlib get the managed one; otherwise the system zlib when it loaded (zlib 1.x with all the
+/// Picks the compressor for each new deflater, in this order. Window bits 8, which zlib cannot produce, and deflaters
+/// that asked not to use zlib get the managed one. Otherwise the system zlib, when it loaded (zlib 1.x with all the
 /// entry points, accepting our <c>z_stream</c>) and passed <see cref="DeflateEngineCheck"/> for this window and memory
-/// level (run once per pair, on first use); otherwise the managed one. The first failure of a load or check is kept
-/// as <see cref="Status"/> and the system zlib is not used again by this selector, so the fallback happens once and
-/// stays. The environment variable WEBSOCKETKIT_DEFLATE_ENGINE, read once, can say <c>managed</c> (never load zlib)
-/// or <c>zlib</c> (the default). Nothing is logged here: <see cref="MessageDeflater.EngineStatus"/> carries the
-/// outcome for an application's logs.
+/// level (run once per pair, on first use). Otherwise, at window 15 only, System.IO.Compression's DeflateStream once it
+/// passed the same check. Otherwise the managed one. The first failure of a load or check is kept (see
+/// <see cref="Status"/>) and that compressor is not used again by this selector: the fallback happens once and stays.
+/// The environment variable WEBSOCKETKIT_DEFLATE_ENGINE, read once, narrows the choice: <c>zlib</c> (the default, all
+/// three), <c>deflatestream</c> (no system zlib) or <c>managed</c> (ours only). Nothing is logged here:
+/// <see cref="MessageDeflater.EngineStatus"/> carries the outcome for an application's logs.
 /// </summary>
 /// <remarks>
-/// The runtime's private System.IO.Compression.Native exports (CompressionNative_*) are no longer used at all: their
-/// record layout is an internal detail of .NET that a servicing update may change, and a changed layout corrupts
-/// native memory in the first call, before any check of the output could notice. zlib guards its own record instead.
+/// The system zlib comes first because it is the only documented way to every window size 9..15 and zlib's own memory
+/// levels; DeflateStream is faster at window 15 (zlib-ng) but ignores the memory level and restarts its stream on a
+/// level change. The runtime's private System.IO.Compression.Native exports (CompressionNative_*) are no longer used at
+/// all: their record layout is an internal detail of .NET that a servicing update may change, and a changed layout
+/// corrupts native memory in the first call, before any check of the output could notice. zlib guards its own record.
 /// </remarks>
 internal sealed class DeflateEngineSelector
 {
@@ -37,18 +43,24 @@ internal sealed class DeflateEngineSelector
     private readonly Lazy<ZlibNative?> _zlib;
     private readonly Lazy<string?>[] _checks;
     private string? _zlibFailure;
+    private readonly Lazy<string?> _streamCheck = new(() =>
+    {
+        using var engine = new DeflateStreamEngine();
+        return DeflateEngineCheck.Run(engine, DeflateConstants.MaxWindowBits) is { } wrong ? $"DeflateStream failed the known-answer check: {wrong}" : null;
+    });
+    private string? _streamFailure;
 
-    /// <param name="request"><c>managed</c>, <c>zlib</c> or nothing (the default, zlib when it passes its checks).</param>
+    /// <param name="request"><c>zlib</c> or nothing (the default: every compressor in order), <c>deflatestream</c> (no system
+    /// zlib) or <c>managed</c> (ours only).</param>
     /// <param name="libraryNames">The names to load the system zlib under, first found wins.</param>
     /// <param name="headerVersion">The zlib.h version our <c>z_stream</c> declaration stands for.</param>
     public DeflateEngineSelector(string? request, IReadOnlyList<string> libraryNames, string headerVersion = ZlibNative.HeaderVersion)
     {
-        string? refusal = request?.Trim().ToLowerInvariant() switch
-        {
-            null or "" or "zlib" => null,
-            "managed" => $"{EnvironmentVariable}=managed",
-            _ => $"{EnvironmentVariable}={request} is neither zlib nor managed",
-        };
+        string value = request?.Trim().ToLowerInvariant() ?? "";
+        string said = value is "" or "zlib" or "deflatestream" or "managed" ? $"{EnvironmentVariable}={value}"
+            : $"{EnvironmentVariable}={request} is none of zlib, deflatestream, managed: ours only";
+        string? refusal = value is "" or "zlib" ? null : said;
+        _streamFailure = value is "" or "zlib" or "deflatestream" ? null : said;
         _zlibFailure = refusal;
         _zlib = new(() =>
         {
@@ -69,9 +81,9 @@ internal sealed class DeflateEngineSelector
     public static DeflateEngineSelector Default => LazyDefault.Value;
 
     /// <summary>Which compressor new deflaters get for window 15 and memory level 8, and why when it is not zlib.</summary>
-    public string Status => ZlibFor(DeflateConstants.MaxWindowBits, 8) is { } zlib
-        ? $"system zlib {zlib.Version} ({zlib.Name})"
-        : $"managed ({_zlibFailure})";
+    public string Status => ZlibFor(DeflateConstants.MaxWindowBits, 8) is { } zlib ? $"system zlib {zlib.Version} ({zlib.Name})"
+        : StreamTrusted() ? $"DeflateStream at window 15, managed below ({_zlibFailure})"
+        : $"managed ({string.Join("; ", new[] { _zlibFailure, _streamFailure }.Distinct())})";
 
     /// <summary>A new compression context for these parameters, and which compressor it runs on.</summary>
     public IDeflateEngine Create(int windowBits, int level, int memLevel, bool preferZlib, out DeflateEngineKind kind)
@@ -81,16 +93,30 @@ internal sealed class DeflateEngineSelector
             kind = DeflateEngineKind.SystemZlib;
             return new ZlibDeflateStream(zlib, level, windowBits, memLevel);
         }
+        if (preferZlib && windowBits == DeflateConstants.MaxWindowBits && StreamTrusted())
+        {
+            kind = DeflateEngineKind.DeflateStream;
+            return new DeflateStreamEngine();
+        }
         kind = DeflateEngineKind.Managed;
         return new FixedHuffmanDeflater(windowBits);
     }
+
+    private bool StreamTrusted() => Passes(ref _streamFailure, _streamCheck);
 
     /// <summary>The system zlib when it loaded and passed the check for these parameters, and nothing has failed since.</summary>
     private ZlibNative? ZlibFor(int windowBits, int memLevel)
     {
         if (Volatile.Read(ref _zlibFailure) is not null || _zlib.Value is not { } zlib) return null;
-        if (_checks[(windowBits - MinZlibWindowBits) * MemLevels + memLevel - 1].Value is { } wrong) Fail(wrong);
-        return Volatile.Read(ref _zlibFailure) is null ? zlib : null;
+        return Passes(ref _zlibFailure, _checks[(windowBits - MinZlibWindowBits) * MemLevels + memLevel - 1]) ? zlib : null;
+    }
+
+    /// <summary>Whether nothing has failed yet and <paramref name="check"/> passes; its failure, the first one, is kept.</summary>
+    private static bool Passes(ref string? failure, Lazy<string?> check)
+    {
+        if (Volatile.Read(ref failure) is not null) return false;
+        if (check.Value is { } wrong) Interlocked.CompareExchange(ref failure, wrong, null);
+        return Volatile.Read(ref failure) is null;
     }
 
     private static string? Check(ZlibNative zlib, int windowBits, int memLevel)
