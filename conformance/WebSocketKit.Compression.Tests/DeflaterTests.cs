@@ -153,7 +153,7 @@ public class DeflaterTests
 /// <summary>Streaming compression: input and output in any chunking give a payload that inflates to the message.</summary>
 public class StreamingDeflaterTests
 {
-    private static byte[] CompressInPieces(MessageDeflater d, byte[] message, int inChunk, int outChunk)
+    internal static byte[] CompressInPieces(MessageDeflater d, byte[] message, int inChunk, int outChunk)
     {
         var payload = new MemoryStream();
         var output = new byte[outChunk];

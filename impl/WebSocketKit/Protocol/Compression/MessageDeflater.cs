@@ -5,9 +5,10 @@ namespace WebSocketKit.Protocol.Compression;
 /// <summary>
 /// Compresses outgoing messages for permessage-deflate (RFC 7692 section 7.2.1): each message is deflated with
 /// a sync flush and the trailing 00 00 FF FF removed. Back-references never reach further than 2^windowBits
-/// bytes; without context takeover every message is compressed on its own. Uses zlib for window bits 9-15 (the
-/// zlib-ng inside the .NET runtime, else the machine's libz) and our <see cref="FixedHuffmanDeflater"/> for 8
-/// (which zlib cannot honour) or when no zlib is there.
+/// bytes; without context takeover every message is compressed on its own. Uses the machine's zlib, through its
+/// documented ABI and only after it passed a known-answer check for these parameters, for window bits 9-15, and our
+/// <see cref="FixedHuffmanDeflater"/> for 8 (which zlib cannot honour) or when no trustworthy zlib is there
+/// (see <see cref="EngineStatus"/>).
 /// </summary>
 public sealed class MessageDeflater : IDisposable
 {
@@ -21,6 +22,11 @@ public sealed class MessageDeflater : IDisposable
     /// <param name="memoryLevel">zlib's memLevel, 1..9.</param>
     /// <param name="preferZlib">False forces our managed deflater for every window size.</param>
     public MessageDeflater(int windowBits = 15, bool contextTakeover = true, int level = 6, int memoryLevel = 8, bool preferZlib = true)
+        : this(DeflateEngineSelector.Default, windowBits, contextTakeover, level, memoryLevel, preferZlib)
+    {
+    }
+
+    internal MessageDeflater(DeflateEngineSelector engines, int windowBits = 15, bool contextTakeover = true, int level = 6, int memoryLevel = 8, bool preferZlib = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(windowBits, DeflateConstants.MinWindowBits);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(windowBits, DeflateConstants.MaxWindowBits);
@@ -29,12 +35,15 @@ public sealed class MessageDeflater : IDisposable
         Level = level;
         WindowBits = windowBits;
         ContextTakeover = contextTakeover;
-        UsesZlib = preferZlib && windowBits >= 9 && (BundledZlibDeflateStream.IsAvailable || ZlibNative.Version is not null);
-        // The runtime's own zlib-ng first (the fastest), the machine's libz second, ours for the rest.
-        _engine = !UsesZlib ? new FixedHuffmanDeflater(windowBits)
-            : BundledZlibDeflateStream.IsAvailable ? new BundledZlibDeflateStream(level, windowBits, memoryLevel)
-            : new ZlibDeflateStream(level, windowBits, memoryLevel);
+        _engine = engines.Create(windowBits, level, memoryLevel, preferZlib, out var kind);
+        Engine = kind;
     }
+
+    /// <summary>
+    /// Which compressor new deflaters of this process use (for window 15, memory level 8): the system zlib and its
+    /// version, or the managed deflater and why zlib is not used. For diagnostics; the library logs nothing itself.
+    /// </summary>
+    public static string EngineStatus => DeflateEngineSelector.Default.Status;
 
     /// <summary>The window our output stays within: no distance exceeds 2^WindowBits.</summary>
     public int WindowBits { get; }
@@ -42,8 +51,11 @@ public sealed class MessageDeflater : IDisposable
     /// <summary>Whether messages share the window.</summary>
     public bool ContextTakeover { get; }
 
-    /// <summary>True when compressing with zlib (the runtime's or the machine's), false with our managed deflater.</summary>
-    public bool UsesZlib { get; }
+    /// <summary>True when compressing with the machine's zlib, false with our managed deflater.</summary>
+    public bool UsesZlib => Engine == DeflateEngineKind.SystemZlib;
+
+    /// <summary>The compressor this deflater runs on.</summary>
+    internal DeflateEngineKind Engine { get; }
 
     /// <summary>The level used for the next message, 0..9.</summary>
     public int Level

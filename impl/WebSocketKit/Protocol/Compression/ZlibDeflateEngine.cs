@@ -3,9 +3,9 @@ using System.Buffers;
 namespace WebSocketKit.Protocol.Compression;
 
 /// <summary>
-/// The permessage-deflate logic shared by both zlib engines (the machine's libz and the runtime's zlib-ng):
-/// Z_NO_FLUSH within a message, Z_SYNC_FLUSH at its end with the 00 00 FF FF tail taken off, the tail held back
-/// across calls that run out of output. Subclasses only run zlib.
+/// The permessage-deflate logic over a zlib stream: Z_NO_FLUSH within a message, Z_SYNC_FLUSH at its end with the
+/// 00 00 FF FF tail taken off (a flush that does not end with it is an error), the tail held back across calls that
+/// run out of output. Subclasses only run zlib.
 /// </summary>
 internal abstract unsafe class ZlibDeflateEngine : IDeflateEngine
 {
