@@ -18,7 +18,7 @@ namespace WebSocketKit.Fuzz.Targets;
 /// </summary>
 public sealed class ConnTarget : IFuzzTarget
 {
-    private static readonly long[] ReadLimits = [ConnectionOptions.DefaultReadLimit, 0, 125, 65536];
+    private static readonly long[] ReadLimits = [ConnectionOptions.DefaultReadLimit, 1, 125, 65536];
     private static readonly int[] ReadBufferSizes = [4096, 128, 131, 1024];
     private static readonly int[] ReaderChunkSizes = [4096, 1, 7, 1500];
 

@@ -40,7 +40,11 @@ public sealed partial class Conn
     /// (null: no deadline). A write that times out may have sent part of a frame, so the write side
     /// is failed afterwards. Control frames have their own deadline.
     /// </summary>
-    public void SetWriteDeadline(DateTimeOffset? deadline) => (_writeDeadline ??= new Deadline()).At = deadline;
+    public void SetWriteDeadline(DateTimeOffset? deadline) => (_writeDeadline ??= NewWriteDeadline()).At = deadline;
+
+    // Writes are bounded by the deadline the application sets and by the options' write timeout.
+    private Deadline NewWriteDeadline()
+        => new() { PerOperation = _options.WriteTimeout == Timeout.InfiniteTimeSpan ? null : _options.WriteTimeout };
 
     /// <summary>
     /// Turns compression of the messages written next on or off (default on). It has an effect only
@@ -149,9 +153,13 @@ public sealed partial class Conn
     /// <see cref="CloseMessages.Format"/>); once a Close is sent, no data frame may follow.
     /// </summary>
     public ValueTask WriteControlAsync(MessageType type, ReadOnlyMemory<byte> data, DateTimeOffset deadline, CancellationToken cancellationToken = default)
-        => WriteControlAsync(type, data, deadline - DateTimeOffset.UtcNow, cancellationToken);
+        => WriteControlAsync(type, data, deadline == default ? Timeout.InfiniteTimeSpan : deadline - DateTimeOffset.UtcNow, cancellationToken);
 
-    /// <summary>Sends a control frame that must be on the wire within <paramref name="timeout"/>.</summary>
+    /// <summary>
+    /// Sends a control frame that must be on the wire within <paramref name="timeout"/>
+    /// (<see cref="Timeout.InfiniteTimeSpan"/>: no bound but the write timeout; zero or less: now).
+    /// The <see cref="DateTimeOffset"/> overload takes gorilla's zero time (<c>default</c>) as no deadline.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteControlAsync(MessageType type, ReadOnlyMemory<byte> data, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
@@ -162,7 +170,10 @@ public sealed partial class Conn
             throw new ArgumentException("websocket: invalid close payload; build it with CloseMessages.Format.", nameof(data));
         ThrowIfWriteFailed();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout <= TimeSpan.Zero ? TimeSpan.Zero : timeout);
+        // A control frame is a write too: the write timeout bounds it as well.
+        if (_options.WriteTimeout != Timeout.InfiniteTimeSpan && (timeout == Timeout.InfiniteTimeSpan || timeout > _options.WriteTimeout))
+            timeout = _options.WriteTimeout;
+        if (timeout != Timeout.InfiniteTimeSpan) cts.CancelAfter(timeout <= TimeSpan.Zero ? TimeSpan.Zero : timeout);
         bool entered = false, started = false;
         try
         {
@@ -204,7 +215,14 @@ public sealed partial class Conn
         {
             await WriteControlAsync(type, payload, _options.CloseTimeout).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is ConnectionClosedException or IOException or SocketException or ObjectDisposedException or TimeoutException)
+        catch (TimeoutException e)
+        {
+            // The peer is not taking our bytes: a reply it cannot get in time ends the connection
+            // rather than leaving it to wait on a write forever.
+            _logger.LogDebug("websocket: {Type} not sent in time: {Message}; closing", type, e.Message);
+            Fail(e);
+        }
+        catch (Exception e) when (e is ConnectionClosedException or IOException or SocketException or ObjectDisposedException)
         {
             _logger.LogDebug("websocket: {Type} not sent: {Message}", type, e.Message);
         }
@@ -253,12 +271,19 @@ public sealed partial class Conn
 
     internal void FailWrites(Exception e) => WriteFailed(e);
 
+    // A write that failed may have left part of a frame on the wire, after which nothing can be
+    // sent; so the write side is failed for good and the connection is closed. Closing also frees
+    // what a peer that stopped reading would otherwise pin (our buffers and the socket's) forever.
     private Exception WriteFailed(Exception e)
     {
-        if (e is OperationCanceledException && _writeDeadline?.At is not null && !_writeCallerToken.IsCancellationRequested)
-            e = new TimeoutException("websocket: write deadline exceeded", e);
-        Interlocked.CompareExchange(ref _writeFailure, e, null);
-        _logger.LogDebug("websocket write failed: {Message}", e.Message);
+        if (e is OperationCanceledException && _writeDeadline is { IsTimed: true } && !_writeCallerToken.IsCancellationRequested)
+            e = new TimeoutException("websocket: write deadline or write timeout exceeded", e);
+        if (Interlocked.CompareExchange(ref _writeFailure, e, null) is null)
+        {
+            _logger.LogDebug("websocket write failed: {Message}; closing", e.Message);
+            Interlocked.CompareExchange(ref _readFailure, new ConnectionClosedException($"websocket: the connection was closed after a write failed: {e.Message}", e), null);
+            Abort();
+        }
         return e;
     }
 

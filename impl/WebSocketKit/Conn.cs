@@ -91,6 +91,7 @@ public sealed partial class Conn : IAsyncDisposable
         _compression = compression;
         _receiver = new MessageReceiver(role, options.ReadLimit, compression);
         _sender = new MessageSender(role, compression);
+        if (_options.WriteTimeout != Timeout.InfiniteTimeSpan) _writeDeadline = NewWriteDeadline();
         _writeBufferSize = options.WriteBufferSize;
         LocalEndPoint = localEndPoint;
         RemoteEndPoint = remoteEndPoint;

@@ -12,6 +12,12 @@ internal sealed class Deadline
     /// <summary>The deadline, or null for none.</summary>
     public DateTimeOffset? At { get; set; }
 
+    /// <summary>How long any one operation may take (the write timeout), or null for no such bound.</summary>
+    public TimeSpan? PerOperation { get; init; }
+
+    /// <summary>True when an operation can run out of time (a deadline or a per-operation bound is set).</summary>
+    public bool IsTimed => At is not null || PerOperation is not null;
+
     /// <summary>The token for one operation under <paramref name="deadline"/>, which may be null (none).</summary>
     public static CancellationToken Begin(Deadline? deadline, CancellationToken user, out CancellationTokenRegistration link)
     {
@@ -27,13 +33,14 @@ internal sealed class Deadline
     public CancellationToken Begin(CancellationToken user, out CancellationTokenRegistration link)
     {
         link = default;
-        if (At is not { } at) return user;
+        if (!IsTimed) return user;
         if (_cts is null || !_cts.TryReset())
         {
             _cts?.Dispose();
             _cts = new CancellationTokenSource();
         }
-        var remaining = at - DateTimeOffset.UtcNow;
+        var remaining = At is { } at ? at - DateTimeOffset.UtcNow : TimeSpan.MaxValue;
+        if (PerOperation is { } bound && bound < remaining) remaining = bound;
         if (remaining <= TimeSpan.Zero) _cts.Cancel();
         else _cts.CancelAfter(remaining);
         if (user.CanBeCanceled)
