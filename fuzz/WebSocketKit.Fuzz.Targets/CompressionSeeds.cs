@@ -11,7 +11,7 @@ namespace WebSocketKit.Fuzz.Targets;
 /// </summary>
 internal static class CompressionSeeds
 {
-    private static readonly byte[][] Texts =
+    internal static readonly byte[][] Texts =
     [
         "Hello"u8.ToArray(),
         Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("WebSocket permessage-deflate κόσμε ", 12))),

@@ -53,7 +53,8 @@ internal static class FrameSeeds
 
     private static FuzzSeed Seed(string name, byte options, byte[] schedule, byte[] wire) => new(name, [options, .. schedule, .. wire]);
 
-    private static byte[] Frame(bool masked, bool fin, Opcode opcode, ReadOnlySpan<byte> payload, bool rsv1 = false)
+    /// <summary>One whole frame as it goes on the wire, masked with the RFC example key when <paramref name="masked"/>.</summary>
+    internal static byte[] Frame(bool masked, bool fin, Opcode opcode, ReadOnlySpan<byte> payload, bool rsv1 = false)
     {
         var buffer = new byte[FrameHeader.MaxSize + payload.Length];
         int n = FrameEncoder.WriteFrame(buffer, fin, opcode, payload, masked, Key, rsv1);
