@@ -51,8 +51,11 @@ public sealed class MessageDeflater : IDisposable
     /// <summary>Whether messages share the window.</summary>
     public bool ContextTakeover { get; }
 
-    /// <summary>True when compressing with the machine's zlib, false with our managed deflater.</summary>
-    public bool UsesZlib => Engine == DeflateEngineKind.SystemZlib;
+    /// <summary>
+    /// True when compressing with a zlib (the machine's, or the runtime's behind DeflateStream), false with our
+    /// managed deflater; <see cref="EngineStatus"/> says which.
+    /// </summary>
+    public bool UsesZlib => Engine != DeflateEngineKind.Managed;
 
     /// <summary>The compressor this deflater runs on.</summary>
     internal DeflateEngineKind Engine { get; }
