@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CI smoke fuzzing: every registered target for a short fixed budget; fails if any crash or hang
 # appears, printing each one as hex with the exception it raises.
-#   fuzz/ci-smoke.sh [seconds per target]     (or SECONDS=... in the environment; default 40: six targets stay within about 6 minutes with the builds)
+#   fuzz/ci-smoke.sh [seconds per target]     (or SECONDS=... in the environment; default 40: seven targets stay within about 7 minutes with the builds)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # SECONDS is a bash builtin counter: read the exported value, not the shell's own.
