@@ -69,7 +69,7 @@ public struct FrameDecoder
             _maxMessageSize = value;
             // The header decoder checks lengths as their bytes arrive, against what it was last
             // told; tell it now, so the next header (even one already begun) obeys the new limit.
-            if (_state != State.Failed) _headerDecoder.ExpectNext(_inMessage, value, value - (_inMessage ? _messageLength : 0));
+            if (_state != State.Failed) _headerDecoder.ExpectNext(_inMessage, value, ContinuationLimit());
         }
     }
 
@@ -163,6 +163,11 @@ public struct FrameDecoder
         }
         _messageLength += h.PayloadLength;
         _inMessage = !h.Fin;
-        _headerDecoder.ExpectNext(_inMessage, _maxMessageSize, _maxMessageSize - _messageLength);
+        _headerDecoder.ExpectNext(_inMessage, _maxMessageSize, ContinuationLimit());
     }
+
+    // What the next continuation frame may declare. A limit lowered below what the open message
+    // already holds leaves room for nothing (never a negative room, which the header checks would
+    // read as a huge unsigned one).
+    private readonly long ContinuationLimit() => _inMessage ? Math.Max(0, _maxMessageSize - _messageLength) : _maxMessageSize;
 }

@@ -64,6 +64,7 @@ public sealed class MessageReceiver
     // The compressed message being read.
     private bool _inflating;
     private bool _payloadComplete;
+    private bool _outputPending;
     private bool _inflateDone;
     private Inflater? _inflater;
     private Inflater? _keptInflater;
@@ -147,7 +148,8 @@ public sealed class MessageReceiver
         {
             if (!_inMessage || _inControl || _decoder.PayloadRemaining == 0) return 0;
             if (!_inflating) return (int)Math.Min(_decoder.PayloadRemaining, int.MaxValue);
-            return _inflatePos == _inflateEnd ? (int)Math.Min(_decoder.PayloadRemaining, InflateInputSize) : 0;
+            // In place only when nothing is staged or owed: the inflater writes before it reads more.
+            return _inflatePos == _inflateEnd && !_outputPending ? (int)Math.Min(_decoder.PayloadRemaining, InflateInputSize) : 0;
         }
     }
 
@@ -159,6 +161,13 @@ public sealed class MessageReceiver
     /// for at most <see cref="DirectPayloadLength"/> bytes of input.
     /// </summary>
     public ReceiveEvent Receive(ReadOnlySpan<byte> input, Span<byte> destination, out int consumed, out int written)
+    {
+        var ev = ReceiveOne(input, destination, out consumed, out written);
+        if (ev != ReceiveEvent.Data) written = 0;
+        return ev;
+    }
+
+    private ReceiveEvent ReceiveOne(ReadOnlySpan<byte> input, Span<byte> destination, out int consumed, out int written)
     {
         consumed = 0;
         written = 0;
@@ -318,6 +327,11 @@ public sealed class MessageReceiver
         return _terminal = ReceiveEvent.Error;
     }
 
+    // The inflater failed after writing some bytes: they are checked first, as they would have been
+    // had the destination been smaller, so the error does not depend on how the caller reads.
+    private ReceiveEvent FailAfter(ReadOnlySpan<byte> produced, ProtocolError error)
+        => !produced.IsEmpty && Deliver(produced) == ReceiveEvent.Error ? ReceiveEvent.Error : Fail(error);
+
     private void BeginInflate()
     {
         var c = _compression!;
@@ -327,7 +341,7 @@ public sealed class MessageReceiver
         _inflater.MaxMessageSize = _readLimit;
         _inflateIn = ArrayPool<byte>.Shared.Rent(InflateInputSize);
         _inflatePos = _inflateEnd = 0;
-        _payloadComplete = _inflateDone = false;
+        _payloadComplete = _inflateDone = _outputPending = false;
         _inflating = true;
     }
 
@@ -352,15 +366,20 @@ public sealed class MessageReceiver
             return EndMessage();
         }
         var inflater = _inflater!;
-        if (_inflatePos < _inflateEnd)
+        // The inflater may owe output with no input left (a long match cut by a full destination).
+        if (_inflatePos < _inflateEnd || _outputPending)
         {
             var status = inflater.Inflate(_inflateIn.AsSpan(_inflatePos, _inflateEnd - _inflatePos), destination, out int used, out written);
             _inflatePos += used;
-            if (status is InflateStatus.InvalidData or InflateStatus.MessageTooBig) return Fail(inflater.Error);
+            _outputPending = status == InflateStatus.OutputFull;
+            if (status is InflateStatus.InvalidData or InflateStatus.MessageTooBig)
+            {
+                return FailAfter(destination[..written], inflater.Error);
+            }
             if (_inflatePos == _inflateEnd) _inflatePos = _inflateEnd = 0;
             if (written > 0) return Deliver(destination[..written]);
         }
-        if (!_payloadComplete || _inflatePos < _inflateEnd) return ReceiveEvent.NeedMoreData;
+        if (!_payloadComplete || _inflatePos < _inflateEnd || _outputPending) return ReceiveEvent.NeedMoreData;
         switch (inflater.FinishMessage(destination, out written))
         {
             case InflateStatus.MessageComplete:
@@ -371,7 +390,7 @@ public sealed class MessageReceiver
             case InflateStatus.OutputFull:
                 return Deliver(destination[..written]);
             default:
-                return Fail(inflater.Error);
+                return FailAfter(destination[..written], inflater.Error);
         }
     }
 }
