@@ -82,6 +82,17 @@ autobahn: build
 pack-tool: restore
 	$(DOTNET) pack autobahn/Autobahn.Runner/Autobahn.Runner.csproj -c Release -o artifacts/packages
 
+# The library packages (WebSocketKit, WebSocketKit.AspNetCore: .nupkg and .snupkg, package validation on pack) and the
+# wsconform tool, in artifacts/packages. Reproducible: the zip entries carry the commit's time (SOURCE_DATE_EPOCH,
+# unless already set), and CI=true builds with ContinuousIntegrationBuild (impl/Package.props).
+# packaging/consumer-test.sh restores these packages in an app outside the solution and runs it.
+PACKAGES := impl/WebSocketKit/WebSocketKit.csproj impl/WebSocketKit.AspNetCore/WebSocketKit.AspNetCore.csproj
+.PHONY: pack pack-libs
+pack: pack-tool pack-libs
+pack-libs:
+	@export SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null)}; \
+	for p in $(PACKAGES); do $(DOTNET) pack $$p -c Release -o artifacts/packages || exit 1; done
+
 # The full suite (built-in engine, both modes) against our own server and client, timed: writes
 # bench/results/suite-times.md (wall times, commit, machine, load; the official image's time when it is present).
 .PHONY: suite-times
