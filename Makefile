@@ -19,6 +19,7 @@ build: restore
 test: build deps
 	./scripts/run-tests.sh $(CONFIG)
 	./scripts/tool-acceptance.sh
+	./packaging/consumer-test.sh
 
 # BenchmarkDotNet microbenchmarks (never part of the tests). FILTER narrows them, e.g. FILTER='*Mask*'.
 # BENCH_ARGS defaults to BenchmarkDotNet's short job with 200 ms iterations (a few minutes on a shared machine);
