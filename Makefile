@@ -19,6 +19,7 @@ build: restore
 test: build deps
 	./scripts/run-tests.sh $(CONFIG)
 	./scripts/tool-acceptance.sh
+	./packaging/consumer-test.sh
 
 # BenchmarkDotNet microbenchmarks (never part of the tests). FILTER narrows them, e.g. FILTER='*Mask*'.
 # BENCH_ARGS defaults to BenchmarkDotNet's short job with 200 ms iterations (a few minutes on a shared machine);
@@ -81,6 +82,17 @@ autobahn: build
 .PHONY: pack-tool
 pack-tool: restore
 	$(DOTNET) pack autobahn/Autobahn.Runner/Autobahn.Runner.csproj -c Release -o artifacts/packages
+
+# The library packages (WebSocketKit, WebSocketKit.AspNetCore: .nupkg and .snupkg, package validation on pack) and the
+# wsconform tool, in artifacts/packages. Reproducible: the zip entries carry the commit's time (SOURCE_DATE_EPOCH,
+# unless already set), and CI=true builds with ContinuousIntegrationBuild (impl/Package.props).
+# packaging/consumer-test.sh restores these packages in an app outside the solution and runs it.
+PACKAGES := impl/WebSocketKit/WebSocketKit.csproj impl/WebSocketKit.AspNetCore/WebSocketKit.AspNetCore.csproj
+.PHONY: pack pack-libs
+pack: pack-tool pack-libs
+pack-libs:
+	@export SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null)}; \
+	for p in $(PACKAGES); do $(DOTNET) pack $$p -c Release -o artifacts/packages || exit 1; done
 
 # The full suite (built-in engine, both modes) against our own server and client, timed: writes
 # bench/results/suite-times.md (wall times, commit, machine, load; the official image's time when it is present).
