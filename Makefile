@@ -19,6 +19,7 @@ build: restore
 test: build deps
 	./scripts/run-tests.sh $(CONFIG)
 	./scripts/tool-acceptance.sh
+	./scripts/check-workflows.sh
 	./scripts/check-pages.sh
 
 # BenchmarkDotNet microbenchmarks (never part of the tests). FILTER narrows them, e.g. FILTER='*Mask*'.
