@@ -20,13 +20,15 @@ test: build deps
 	./scripts/run-tests.sh $(CONFIG)
 	./scripts/tool-acceptance.sh
 	./packaging/consumer-test.sh
+	./scripts/check-workflows.sh
+	./scripts/check-pages.sh
 
 # BenchmarkDotNet microbenchmarks (never part of the tests). FILTER narrows them, e.g. FILTER='*Mask*'.
 # BENCH_ARGS defaults to BenchmarkDotNet's short job with 200 ms iterations (a few minutes on a shared machine);
 # BENCH_ARGS= gives the full default job.
 FILTER ?= *
 BENCH_ARGS ?= --job short --iterationTime 200
-# Then the echo tool (bench-echo) writes bench/results/latest.md and reports/bench.html, with the
+# Then the echo tool (bench-echo) writes bench/results/latest.md and artifacts/reports/bench.html, with the
 # microbenchmark tables of this run embedded.
 bench: restore bench-peers
 	rm -rf BenchmarkDotNet.Artifacts/results
@@ -58,7 +60,10 @@ bench-peers:
 # client. TARGET=ws://host:port/path tests ANY server (server mode only); AGENT= names it in the reports.
 # ENGINE=builtin|docker|auto, IMAGE= the suite's image, CASES= / EXCLUDE= the suite's case patterns.
 # RUNNER_ARGS= passes further wsconform options to both (e.g. --profile rfc --junit FILE --keep --verbose).
-# The exit status is the worse of the two runs: 0 passed, 1 failed, 2 could not run.
+# REPORTS= is the reports folder (default artifacts/reports, ignored by git: CI publishes the reports to GitHub
+# Pages; `make summary` writes the small summary kept in git). The exit status is the worse of the two runs:
+# 0 passed, 1 failed, 2 could not run.
+REPORTS ?= artifacts/reports
 TARGET ?=
 AGENT ?=
 ENGINE ?= builtin
@@ -68,7 +73,7 @@ EXCLUDE ?=
 RUNNER_ARGS ?=
 CLIENT ?= websocketkit
 WSCONFORM := $(DOTNET) autobahn/Autobahn.Runner/bin/$(CONFIG)/net10.0/wsconform.dll
-WSCONFORM_RUN := --engine $(ENGINE) --image '$(IMAGE)' $(if $(AGENT),--agent '$(AGENT)') \
+WSCONFORM_RUN := --engine $(ENGINE) --image '$(IMAGE)' --reports '$(REPORTS)' $(if $(AGENT),--agent '$(AGENT)') \
   $(if $(CASES),--cases '$(CASES)') $(if $(EXCLUDE),--exclude-cases '$(EXCLUDE)') $(RUNNER_ARGS)
 autobahn: build
 	@if [ "$(ENGINE)" = docker ]; then ./scripts/docker-engine.sh >/dev/null || exit 2; \
@@ -76,6 +81,14 @@ autobahn: build
 	@rc=0; $(WSCONFORM) server $(TARGET) $(WSCONFORM_RUN) || rc=$$?; \
 	if [ -z "$(TARGET)" ]; then $(WSCONFORM) client --client $(CLIENT) $(WSCONFORM_RUN) || { r=$$?; [ $$r -gt $$rc ] && rc=$$r; }; fi; \
 	exit $$rc
+
+# reports/summary.json, the part of a run kept in git: per mode the case counts by verdict (overall and per chapter),
+# the commit (-dirty when the tree has other changes) and the tool's version; from the reports of the last
+# `make autobahn` in REPORTS. Commit it with the change it describes.
+.PHONY: summary
+summary: build
+	$(WSCONFORM) summary --reports '$(REPORTS)' --out reports/summary.json \
+	  --commit "$$(git rev-parse HEAD)$$(git diff --quiet HEAD -- . ':!reports/summary.json' || echo -dirty)"
 
 # The wsconform tool as a NuGet package (a .NET tool) in artifacts/packages:
 #   dotnet tool install wsconform --tool-path DIR --add-source artifacts/packages

@@ -25,7 +25,7 @@ var failUnimplemented = new Option<bool>("--fail-unimplemented") { Description =
 var caseTimeout = new Option<int>("--case-timeout") { Description = "seconds one client-mode case, or one control request, may take", DefaultValueFactory = _ => 1800 };
 var suiteTimeout = new Option<int>("--suite-timeout") { Description = "minutes a server-mode run may take", DefaultValueFactory = _ => 60 };
 var keep = new Option<bool>("--keep") { Description = "leave the container after the run, for debugging" };
-var reports = new Option<string>("--reports") { Description = "reports folder (the official layout: servers/, clients/)", DefaultValueFactory = _ => "reports" };
+var reports = new Option<string>("--reports") { Description = $"reports folder (the official layout: servers/, clients/; default {RunnerOptions.DefaultReportsDirectory})", DefaultValueFactory = _ => RunnerOptions.DefaultReportsDirectory };
 var verbose = new Option<bool>("--verbose") { Description = "debug logging, including the suite's own output" };
 // ---- CI outputs ----
 var junit = new Option<string?>("--junit") { Description = "write JUnit XML here: one testcase per case, grouped by chapter" };
@@ -88,6 +88,36 @@ merge.SetAction(parse =>
     return ReportCommand.Merge(parse.GetValue(dirs)!, parse.GetValue(reports)!, Policy(parse), Outputs(parse), logs.CreateLogger("merge"));
 });
 
+// ---- summary ----
+var summaryOut = new Option<string>("--out") { Description = "where to write the summary (JSON, wsconform-summary/1)", Required = true };
+var commit = new Option<string>("--commit") { Description = "the commit the reports were produced from (a git commit id, optionally with -dirty)", Required = true };
+var summaryCommand = new Command("summary", "Write a small JSON summary of a reports folder (per mode and agent: case counts by verdict, overall and per chapter; the commit and this tool's version), the part of a run worth keeping in git.")
+{
+    reports, summaryOut, commit, verbose,
+};
+summaryCommand.SetAction(parse =>
+{
+    using var logs = Logs(parse.GetValue(verbose));
+    var log = logs.CreateLogger("summary");
+    try
+    {
+        var made = RunSummary.Build(parse.GetValue(reports)!, parse.GetValue(commit)!, ToolVersion.Current, DateTimeOffset.UtcNow);
+        if (made.Check() is { Count: > 0 } problems)
+        {
+            foreach (var p in problems) log.LogError("summary: {Problem}", p);
+            return RunnerApp.CannotRun;
+        }
+        made.Save(parse.GetValue(summaryOut)!);
+        log.LogInformation("summary of {Count} runs written to {Path}", made.Modes.Count, parse.GetValue(summaryOut));
+        return RunnerApp.Passed;
+    }
+    catch (Exception e) when (e is InvalidOperationException or IOException or FormatException or System.Text.Json.JsonException)
+    {
+        log.LogError("cannot summarise: {Message}", e.Message);
+        return RunnerApp.CannotRun;
+    }
+});
+
 // ---- pack-image ----
 var app = new Option<string>("--app") { Description = "a self-contained linux-x64 publish folder", Required = true };
 var executable = new Option<string>("--executable") { Description = "the app's executable in that folder", Required = true };
@@ -119,7 +149,7 @@ var root = new RootCommand(
     "wsconform: WebSocket conformance for any server or client (the Autobahn TestSuite's cases).\n" +
     "Exit status: 0 passed, 1 failed (with --expect: a verdict changed), 2 could not run.")
 {
-    server, clientCommand, casesCommand, report, merge, pack,
+    server, clientCommand, casesCommand, report, merge, summaryCommand, pack,
 };
 
 var parsed = root.Parse(args);

@@ -67,7 +67,13 @@ public sealed record RunnerOptions
 
     public bool Keep { get; init; }
 
-    public string ReportsDirectory { get; init; } = "reports";
+    /// <summary>
+    /// Where reports go unless told (--reports): under artifacts/, which a checkout ignores, so a run never rewrites
+    /// tracked files; CI publishes the folder (GitHub Pages, artifacts).
+    /// </summary>
+    public const string DefaultReportsDirectory = "artifacts/reports";
+
+    public string ReportsDirectory { get; init; } = DefaultReportsDirectory;
 
     /// <summary>
     /// The case patterns the suite is given: the selection itself, or, for a shard, the ids of that shard (the suite

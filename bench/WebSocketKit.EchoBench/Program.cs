@@ -111,7 +111,7 @@ internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bo
             !args.Contains("--no-peers"),
             Value("--peers-dir", "bench/peers"),
             Value("--md", "bench/results/latest.md"),
-            Value("--html", "reports/bench.html"),
+            Value("--html", "artifacts/reports/bench.html"),
             int.Parse(Value("--idle", "1000")),
             args.Contains("--micro") ? Value("--micro", "") : null,
             args.Contains("--only") ? Value("--only", "") : null,

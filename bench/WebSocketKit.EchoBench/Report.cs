@@ -6,7 +6,7 @@ using WebSocketKit.Protocol.Compression;
 namespace WebSocketKit.EchoBench;
 
 /// <summary>
-/// Writes the results as bench/results/latest.md (the ratio table) and reports/bench.html (the same
+/// Writes the results as bench/results/latest.md (the ratio table) and artifacts/reports/bench.html (the same
 /// table plus inline SVG bar charts; no external resources). Ratios compare figures from the same run.
 /// </summary>
 internal sealed class Report

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using WebSocketKit.Protocol;
@@ -9,7 +11,8 @@ namespace WebSocketKit.EchoServer;
 /// <summary>
 /// A WebSocket echo server on 127.0.0.1: upgrades every request (any path) and sends each text or
 /// binary message back unchanged, as one message. Used by the tests, the Autobahn runner and
-/// anyone who wants a peer (`make echo-server`).
+/// anyone who wants a peer (`make echo-server`). With a certificate it serves wss:// (TLS first,
+/// then the upgrade on the <see cref="SslStream"/>).
 /// </summary>
 public sealed class EchoServer : IAsyncDisposable
 {
@@ -27,14 +30,25 @@ public sealed class EchoServer : IAsyncDisposable
     private int _disposed;
     private TaskCompletionSource _openChanged = NewSignal();
     private long _handshakes;
+    private readonly SslStreamCertificateContext? _tls;
 
-    /// <summary>Creates a server on 127.0.0.1:<paramref name="port"/> (0 picks a free port); call <see cref="Start"/>.</summary>
-    public EchoServer(int port, Upgrader upgrader, ILogger? logger = null)
+    /// <summary>
+    /// Creates a server on 127.0.0.1:<paramref name="port"/> (0 picks a free port); call <see cref="Start"/>.
+    /// With <paramref name="certificate"/> (which must carry its private key) every connection starts with a TLS
+    /// handshake, bounded by the upgrader's <see cref="Upgrader.HandshakeTimeout"/>: the server speaks wss://.
+    /// </summary>
+    public EchoServer(int port, Upgrader upgrader, ILogger? logger = null, X509Certificate2? certificate = null)
     {
+        if (certificate is { HasPrivateKey: false })
+            throw new ArgumentException("the TLS certificate has no private key", nameof(certificate));
         _listener = new TcpListener(IPAddress.Loopback, port);
         _upgrader = upgrader;
         _logger = logger ?? NullLogger.Instance;
+        _tls = certificate is null ? null : SslStreamCertificateContext.Create(certificate, additionalCertificates: null);
     }
+
+    /// <summary>"wss" with a certificate, else "ws".</summary>
+    public string Scheme => _tls is null ? "ws" : "wss";
 
     /// <summary>The port listened on (after <see cref="Start"/>).</summary>
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
@@ -80,7 +94,7 @@ public sealed class EchoServer : IAsyncDisposable
     {
         _listener.Start(backlog: 4096);
         _acceptLoop = AcceptLoopAsync();
-        _logger.LogInformation("echo server listening on ws://127.0.0.1:{Port}/", Port);
+        _logger.LogInformation("echo server listening on {Scheme}://127.0.0.1:{Port}/", Scheme, Port);
     }
 
     private async Task AcceptLoopAsync()
@@ -109,10 +123,11 @@ public sealed class EchoServer : IAsyncDisposable
         try
         {
             await Task.Yield();
-            var stream = new NetworkStream(socket, ownsSocket: true);
+            Stream stream = new NetworkStream(socket, ownsSocket: true);
             Conn conn;
             try
             {
+                if (_tls is not null) stream = await AuthenticateAsync(stream).ConfigureAwait(false);
                 conn = await _upgrader.UpgradeAsync(stream, cancellationToken: _stop.Token).ConfigureAwait(false);
             }
             catch (Exception e)
@@ -138,6 +153,25 @@ public sealed class EchoServer : IAsyncDisposable
         finally
         {
             ServingEnded();
+        }
+    }
+
+    // TLS before the upgrade, within the same time a client has for its HTTP request.
+    private async Task<Stream> AuthenticateAsync(Stream stream)
+    {
+        var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        var limit = _upgrader.HandshakeTimeout;
+        if (limit > TimeSpan.Zero) timeout.CancelAfter(limit);
+        try
+        {
+            await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificateContext = _tls }, timeout.Token).ConfigureAwait(false);
+            return ssl;
+        }
+        catch
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using WebSocketKit;
 using WebSocketKit.EchoServer;
@@ -16,6 +17,14 @@ Usage: WebSocketKit.EchoServer [options]
   --hold-read-buffer     keep a read buffer for the connection's life, as gorilla does (default: idle connections hold none)
   --handshake-timeout S  seconds a client has to finish its request (default 10; 0 = none)
   --write-timeout S      seconds every write may take before the connection is closed (default 30; 0 = none)
+  --allow-origin P    also accept browser pages from origins matching P (repeatable); without it only
+                      same-origin pages (Origin's host:port = Host) and clients sending no Origin are
+                      accepted, others get 403. P is any (every origin), or [scheme://]host[:port]:
+                      https://example.com, http://localhost:* (any port), *.example.com (any subdomain),
+                      a port left out means the scheme's default
+  --cert FILE         serve wss:// (TLS) with this certificate: PKCS#12 (.pfx/.p12, no password), or PEM
+                      with its private key in the same file or in --key
+  --key FILE          the PEM private key for --cert
   --log-level L       Trace, Debug, Information (default), Warning, Error
   --help              this text
 Stops on Ctrl+C.
@@ -27,6 +36,9 @@ bool compress = false;
 var connection = new ConnectionOptions { WriteTimeout = TimeSpan.FromSeconds(30) };
 var upgrader = new Upgrader();
 var level = LogLevel.Information;
+var origins = new OriginPatterns();
+string? certFile = null, keyFile = null;
+X509Certificate2? certificate = null;
 try
 {
     for (int i = 0; i < args.Length; i++)
@@ -43,12 +55,17 @@ try
             case "--handshake-timeout": upgrader.HandshakeTimeout = Seconds(Next()); break;
             case "--write-timeout": connection.WriteTimeout = Seconds(Next()); break;
             case "--log-level": level = Enum.Parse<LogLevel>(Next(), ignoreCase: true); break;
+            case "--allow-origin": origins.Add(Next()); break;
+            case "--cert": certFile = Next(); break;
+            case "--key": keyFile = Next(); break;
             case "--help" or "-h": Console.WriteLine(Help); return 0;
             default: throw new ArgumentException($"unknown option {args[i]}");
         }
     }
     // Bad numbers are refused here, with the usage text, rather than on the first connection.
     connection.Validate();
+    if (keyFile is not null && certFile is null) throw new ArgumentException("--key needs --cert (the certificate the key belongs to)");
+    if (certFile is not null) certificate = Certificates.Load(certFile, keyFile);
 }
 catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
 {
@@ -62,8 +79,10 @@ var logger = loggerFactory.CreateLogger("echo");
 connection.Logger = logger;
 upgrader.ConnectionOptions = connection;
 upgrader.EnableCompression = compress;
+// Without --allow-origin the Upgrader's default stays: same-origin only.
+if (origins.Count > 0) upgrader.CheckOrigin = origins.Check;
 
-await using var server = new EchoServer(port, upgrader, logger);
+await using var server = new EchoServer(port, upgrader, logger, certificate);
 server.Start();
 // A machine-readable line for scripts and tests that start the server on port 0.
 Console.WriteLine($"listening 127.0.0.1:{server.Port}");
