@@ -62,7 +62,7 @@ public sealed class ChatTests(Chromium chromium)
         Assert.Equal(CloseStatus.MessageTooBig, CloseMessages.AsClose(await peer.EndAsync())?.Code);
     }
 
-    private static readonly ChatOptions FastKeepAlive = new() { PingPeriod = TimeSpan.FromMilliseconds(100), PongWait = TimeSpan.FromMilliseconds(400) };
+    private static readonly ChatOptions FastKeepAlive = new() { PingPeriod = TimeSpan.FromMilliseconds(100), PongWait = TimeSpan.FromMilliseconds(600) };
 
     [Fact]
     public async Task A_client_that_answers_pings_stays_past_the_pong_wait()
@@ -74,8 +74,8 @@ public sealed class ChatTests(Chromium chromium)
             Interlocked.Increment(ref pings);
             await conn.WriteControlAsync(MessageType.Pong, data, Limits.Step);
         }));
-        // Eight answered pings span twice the pong wait.
-        await Limits.UntilAsync(() => Volatile.Read(ref pings) >= 8, "eight pings arrived");
+        // Ten answered pings span more than the pong wait (a pong that extended nothing would show here).
+        await Limits.UntilAsync(() => Volatile.Read(ref pings) >= 10, "ten pings arrived");
         Assert.False(peer.Ended.IsCompleted, "the server dropped a client that answered every ping");
         await peer.SendAsync("still here");
         Assert.Equal("still here", await peer.NextAsync());
@@ -94,7 +94,7 @@ public sealed class ChatTests(Chromium chromium)
         }));
         await peer.EndAsync();
         Assert.True(clock.Elapsed >= FastKeepAlive.PongWait * 0.9, $"dropped after {clock.Elapsed}");
-        Assert.True(pings >= 2, $"{pings} pings before the drop");
+        Assert.True(pings >= 1, "no ping came before the drop");
     }
 
     [Fact]
