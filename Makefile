@@ -146,6 +146,10 @@ deps:
 	  echo "deps: installing tinyproxy (the HTTP CONNECT proxy of the client tests)"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tinyproxy; \
 	fi
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "deps: installing chromium (the gorilla examples' pages are tested in it through Playwright)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
 
 # Fuzzing (fuzz/): AFL++ campaigns on the SharpFuzz harness; fuzz/run.sh installs what it needs.
 # TARGET is shared with `make autobahn` (where it is a URL); the fuzz targets default to frame.
