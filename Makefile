@@ -151,16 +151,20 @@ deps:
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	fi
 
-# Fuzzing (fuzz/): AFL++ campaigns on the SharpFuzz harness; fuzz/run.sh installs what it needs.
+# Fuzzing (fuzz/): AFL++ or libFuzzer campaigns on the SharpFuzz harness; fuzz/run.sh installs what it needs.
 # TARGET is shared with `make autobahn` (where it is a URL); the fuzz targets default to frame.
+# ENGINE=afl (default: one -M and JOBS-1 -S instances) or libfuzzer (-fork=JOBS); JOBS defaults to the cores.
+# ENGINE is shared with `make autobahn` too (builtin|docker|auto there): the fuzz targets take it only when given.
 FUZZ_TARGET = $(or $(TARGET),frame)
+FUZZ_ENGINE = $(if $(filter file undefined,$(origin ENGINE)),afl,$(ENGINE))
 SECONDS ?= 600
-.PHONY: fuzz fuzz-all fuzz-replay fuzz-seeds fuzz-smoke
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+.PHONY: fuzz fuzz-all fuzz-replay fuzz-seeds fuzz-smoke fuzz-cflite-check
 fuzz:
-	./fuzz/run.sh fuzz '$(FUZZ_TARGET)' '$(SECONDS)'
+	FUZZ_ENGINE='$(FUZZ_ENGINE)' FUZZ_JOBS='$(JOBS)' ./fuzz/run.sh fuzz '$(FUZZ_TARGET)' '$(SECONDS)'
 
 fuzz-all:
-	./fuzz/run.sh all '$(SECONDS)'
+	FUZZ_ENGINE='$(FUZZ_ENGINE)' FUZZ_JOBS='$(JOBS)' ./fuzz/run.sh all '$(SECONDS)'
 
 # Replays FILE (a file or a folder) through TARGET without instrumentation and prints any exception.
 fuzz-replay:
@@ -173,6 +177,10 @@ fuzz-seeds:
 # Every target for a short budget; fails on any crash or hang (what CI runs).
 fuzz-smoke:
 	./fuzz/ci-smoke.sh
+
+# .clusterfuzzlite/build.sh under OSS-Fuzz's libFuzzer contract, then every built fuzzer on its seeds.
+fuzz-cflite-check:
+	./fuzz/cflite-check.sh
 
 # The WebSocketKit echo server in the foreground on 127.0.0.1 (Ctrl+C stops it).
 # PORT=9002 by default; COMPRESS=1 negotiates permessage-deflate (RFC 7692).

@@ -7,6 +7,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 # SECONDS is a bash builtin counter: read the exported value, not the shell's own.
 budget=${1:-$(printenv SECONDS || echo 40)}
 export FUZZ_WORK=${FUZZ_WORK:-$here/.work/smoke}
+# One AFL++ instance per target unless told otherwise (CI's machine is shared; the budget is per target).
+export FUZZ_ENGINE=afl FUZZ_JOBS=${FUZZ_JOBS:-1}
 export FUZZ_RESULTS=$FUZZ_WORK/results
 # Findings go to a scratch folder; a developer moves a real one into fuzz/regressions/ with its fix.
 export FUZZ_REGRESSIONS=$FUZZ_WORK/regressions
@@ -24,7 +26,7 @@ for json in "$FUZZ_RESULTS"/*.json; do
   echo "fuzz smoke: $target: ${budget}s, $execs execs/s, $paths paths, $crashes crashes, $hangs hangs"
   if [ "${crashes:-1}" != 0 ] || [ "${hangs:-1}" != 0 ]; then
     status=1
-    for f in "$FUZZ_WORK/findings/$target/default"/{crashes,hangs}/id:*; do
+    for f in "$FUZZ_WORK/findings/$target"/*/{crashes,hangs}/id:*; do
       [ -f "$f" ] || continue
       echo "--- $target finding $(basename "$f") ($(wc -c <"$f") bytes):"
       od -An -tx1 -v "$f"

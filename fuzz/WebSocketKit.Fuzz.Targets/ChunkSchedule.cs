@@ -38,6 +38,22 @@ public ref struct ChunkSchedule
         return Math.Min(size, remaining);
     }
 
+    /// <summary>
+    /// The non-empty pieces a stream of <paramref name="length"/> bytes is handed out in (what
+    /// <see cref="InMemoryDuplexStream"/> takes).
+    /// </summary>
+    public List<int> Pieces(int length)
+    {
+        var pieces = new List<int>();
+        for (int pos = 0; pos < length;)
+        {
+            int n = Next(length - pos);
+            if (n > 0) pieces.Add(n);
+            pos += n;
+        }
+        return pieces;
+    }
+
     /// <summary>Encodes a schedule (for seeds): the count byte then the entries.</summary>
     public static byte[] Encode(params byte[] entries)
     {

@@ -8,7 +8,7 @@ namespace WebSocketKit.Fuzz.Targets;
 /// A server-side <see cref="Conn"/> reading an arbitrary client byte stream from an
 /// <see cref="InMemoryDuplexStream"/> until it fails. Input: an option byte (bits 0-1 read limit,
 /// bits 2-3 read buffer size, bit 4 whole messages or <see cref="Conn.NextReaderAsync"/> streams,
-/// bits 5-6 the stream read size, bit 7 reserved for permessage-deflate), a
+/// bits 5-6 the stream read size, bit 7 unused: the compressed path is the conn-deflate target), a
 /// <see cref="ChunkSchedule"/> for the pieces the stream hands out, then the client's bytes.
 /// The outcome must be what <see cref="FrameReference"/> and the RFC's UTF-8 and close rules say:
 /// the same messages delivered (text valid UTF-8), a Pong for each Ping, then either the
@@ -37,18 +37,11 @@ public sealed class ConnTarget : IFuzzTarget
         int readBufferSize = ReadBufferSizes[(options >> 2) & 3];
         bool streaming = (options & 0x10) != 0;
         int readerChunk = ReaderChunkSizes[(options >> 5) & 3];
-        // Bit 7 is reserved: once Conn takes negotiated permessage-deflate parameters, it will build
-        // the Conn with compression and the model below will inflate RSV1 messages (issue 5).
+        // Bit 7 is unused: Conn with permessage-deflate negotiated is the conn-deflate target.
         input = input[1..];
         var schedule = ChunkSchedule.Read(ref input);
         var wire = input.ToArray();
-        var pieces = new List<int>();
-        for (int pos = 0; pos < wire.Length;)
-        {
-            int n = schedule.Next(wire.Length - pos);
-            if (n > 0) pieces.Add(n);
-            pos += n;
-        }
+        var pieces = schedule.Pieces(wire.Length);
 
         var model = Model.Of(wire, readLimit);
         var stream = new InMemoryDuplexStream(wire, pieces);

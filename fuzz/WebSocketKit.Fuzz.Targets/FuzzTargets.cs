@@ -10,7 +10,7 @@ public static class FuzzTargets
     public const int MaxInputBytes = 64 * 1024;
 
     /// <summary>The names of every registered target, in a stable order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["frame", "utf8", "inflate", "inflate-diff", "handshake", "conn", "receiver"];
+    public static IReadOnlyList<string> Names { get; } = ["frame", "utf8", "inflate", "inflate-diff", "handshake", "conn", "conn-deflate", "receiver"];
 
     /// <summary>A fresh instance of the target called <paramref name="name"/>, or null.</summary>
     public static IFuzzTarget? Create(string name) => name switch
@@ -21,6 +21,7 @@ public static class FuzzTargets
         "inflate-diff" => new InflateDiffTarget(),
         "handshake" => new HandshakeTarget(),
         "conn" => new ConnTarget(),
+        "conn-deflate" => new ConnDeflateTarget(),
         "receiver" => new ReceiverTarget(),
         _ => null,
     };

@@ -12,7 +12,7 @@ namespace WebSocketKit.Fuzz.Targets;
 /// </summary>
 internal static class ReceiverSeeds
 {
-    private static readonly byte[] Once = ChunkSchedule.Encode(), Bytewise = ChunkSchedule.Encode(1), Ragged = ChunkSchedule.Encode(3, 0, 9, 0x81, 2);
+    internal static readonly byte[] Once = ChunkSchedule.Encode(), Bytewise = ChunkSchedule.Encode(1), Ragged = ChunkSchedule.Encode(3, 0, 9, 0x81, 2);
 
     public static IEnumerable<FuzzSeed> All()
     {
@@ -76,7 +76,7 @@ internal static class ReceiverSeeds
 
     // What the peer of `receiver` sends, compressed with its deflater for these parameters (one per
     // session, so with context takeover later messages refer back to earlier ones).
-    private static byte[][] Compress(Role receiver, PerMessageDeflateParameters parameters, params byte[][] messages)
+    internal static byte[][] Compress(Role receiver, PerMessageDeflateParameters parameters, params byte[][] messages)
     {
         var sender = receiver == Role.Server ? Role.Client : Role.Server;
         using var deflater = new MessageDeflater(parameters.WriteWindowBits(sender), parameters.WriteContextTakeover(sender), preferZlib: false);
@@ -88,7 +88,7 @@ internal static class ReceiverSeeds
     }
 
     // A whole compressed message in one frame, masked when the receiver is the server.
-    private static byte[] Compressed(Role receiver, Opcode opcode, byte[] payload) => Frame(receiver == Role.Server, true, opcode, payload, rsv1: true);
+    internal static byte[] Compressed(Role receiver, Opcode opcode, byte[] payload) => Frame(receiver == Role.Server, true, opcode, payload, rsv1: true);
 
     private static byte[] Bytes(int n) => [.. Enumerable.Range(0, n).Select(i => (byte)(i * 13 + 5))];
 

@@ -2,8 +2,9 @@ using SharpFuzz;
 using WebSocketKit.Fuzz;
 using WebSocketKit.Fuzz.Targets;
 
-// The AFL++ harness. Usage:
+// The fuzzing harness. Usage:
 //   WebSocketKit.Fuzz <target>                       fuzz under afl-fuzz (input on stdin)
+//   WebSocketKit.Fuzz --libfuzzer <target>           fuzz under libFuzzer, started by fuzz/libfuzzer/launcher.c
 //   WebSocketKit.Fuzz --replay <target> <path>...    run saved inputs (files or folders), print findings
 //   WebSocketKit.Fuzz --list                         registered target names
 //   WebSocketKit.Fuzz --write-seeds <corpus-dir>     write every target's seeds to <corpus-dir>/<target>/
@@ -12,6 +13,7 @@ return args switch
     ["--list"] => List(),
     ["--write-seeds", var dir] => WriteSeeds(dir),
     ["--replay", var name, .. var paths] when paths.Length > 0 => WithTarget(name, t => Replay.Run(t, paths)),
+    ["--libfuzzer", var name] => WithTarget(name, LibFuzz),
     [var name] when !name.StartsWith('-') => WithTarget(name, Fuzz),
     _ => Usage(),
 };
@@ -26,6 +28,21 @@ static int Fuzz(IFuzzTarget target)
         while (n < buffer.Length && (read = stream.Read(buffer, n, buffer.Length - n)) > 0) n += read;
         target.Run(buffer.AsSpan(0, n));
     });
+    return 0;
+}
+
+static int LibFuzz(IFuzzTarget target)
+{
+    // The launcher hands the shared memory and the two pipes over in these variables; without them
+    // SharpFuzz would read args[1] as an input file, which here is the target's name.
+    if (Environment.GetEnvironmentVariable("__LIBFUZZER_SHM_ID") is null)
+    {
+        Console.Error.WriteLine("--libfuzzer runs under fuzz/libfuzzer/launcher.c (make fuzz ENGINE=libfuzzer); use --replay for saved inputs");
+        return 2;
+    }
+    // In process: one run per input over the shared memory; an exception ends the process and the
+    // launcher reports the input to libFuzzer as a crash, a hang is libFuzzer's -timeout.
+    Fuzzer.LibFuzzer.Run(input => FuzzTargets.RunCapped(target, input));
     return 0;
 }
 
@@ -56,6 +73,6 @@ static int WriteSeeds(string corpus)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: WebSocketKit.Fuzz <target> | --replay <target> <path>... | --list | --write-seeds <dir>");
+    Console.Error.WriteLine("usage: WebSocketKit.Fuzz <target> | --libfuzzer <target> | --replay <target> <path>... | --list | --write-seeds <dir>");
     return 2;
 }
