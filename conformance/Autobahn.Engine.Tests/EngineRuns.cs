@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Autobahn.Engine.Engine;
 using Autobahn.Engine.Modes;
 using Autobahn.Vocabulary;
@@ -8,10 +9,19 @@ namespace Autobahn.Engine.Tests;
 public static class EngineRuns
 {
     /// <summary>The results, after checking that the report files were written in the official layout.</summary>
-    public static async Task<IReadOnlyList<CaseResult>> AgainstAsync(Uri server, string agent, List<string> cases, List<string>? exclude = null, int parallel = 4)
+    /// <summary>
+    /// For the third-party peers: the official suite waits 1 s for the closing handshake and for the server to drop
+    /// TCP. node-ws does both in milliseconds on a quiet machine, but on a busy one (a CI runner, two cores and other builds) it has been seen
+    /// to miss the 1 s and turn an official OK into FAILED BY CLIENT (6.22.13). These deadlines only bound waiting for
+    /// a peer that does answer, so lengthening them changes no verdict of a conformant peer, only its dependence on load.
+    /// </summary>
+    public static JsonObject LoadTolerant => new() { ["serverConnectionDropTimeout"] = 10.0 };
+
+    public static async Task<IReadOnlyList<CaseResult>> AgainstAsync(Uri server, string agent, List<string> cases, List<string>? exclude = null, int parallel = 4,
+        JsonObject? serverOptions = null)
     {
         var outdir = Path.Combine(Path.GetTempPath(), "autobahn-engine-tests", Guid.NewGuid().ToString("N"));
-        var spec = new FuzzingSpec { OutDir = outdir, Servers = [new ServerSpec(agent, server.ToString(), [])], Cases = cases, ExcludeCases = exclude ?? [], Parallel = parallel };
+        var spec = new FuzzingSpec { OutDir = outdir, Servers = [new ServerSpec(agent, server.ToString(), serverOptions ?? [])], Cases = cases, ExcludeCases = exclude ?? [], Parallel = parallel };
         try
         {
             var results = await new FuzzingClient(spec).RunAsync();
