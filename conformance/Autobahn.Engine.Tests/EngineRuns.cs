@@ -8,14 +8,15 @@ namespace Autobahn.Engine.Tests;
 /// <summary>Runs the engine in fuzzingclient mode against one server into a throw-away report folder.</summary>
 public static class EngineRuns
 {
-    /// <summary>The results, after checking that the report files were written in the official layout.</summary>
     /// <summary>
-    /// For the third-party peers: the official suite waits 1 s for the closing handshake and for the server to drop
-    /// TCP. node-ws does both in milliseconds on a quiet machine, but on a busy one (a CI runner, two cores and other builds) it has been seen
-    /// to miss the 1 s and turn an official OK into FAILED BY CLIENT (6.22.13). These deadlines only bound waiting for
-    /// a peer that does answer, so lengthening them changes no verdict of a conformant peer, only its dependence on load.
+    /// For the third-party peers: after the closing handshake the official suite waits 1 s for the server to drop TCP.
+    /// node-ws does so in milliseconds on a quiet machine, but on a busy one it has been seen to miss the 1 s and turn
+    /// an official OK into FAILED BY CLIENT (6.22.13). The deadline only bounds waiting for a peer that does drop, so a
+    /// longer one changes no verdict of a conformant peer, only its dependence on load.
     /// </summary>
     public static JsonObject LoadTolerant => new() { ["serverConnectionDropTimeout"] = 10.0 };
+
+    /// <summary>The results, after checking that the report files were written in the official layout.</summary>
 
     public static async Task<IReadOnlyList<CaseResult>> AgainstAsync(Uri server, string agent, List<string> cases, List<string>? exclude = null, int parallel = 4,
         JsonObject? serverOptions = null)
