@@ -17,7 +17,6 @@ public static class EngineRuns
     public static JsonObject LoadTolerant => new() { ["serverConnectionDropTimeout"] = 10.0 };
 
     /// <summary>The results, after checking that the report files were written in the official layout.</summary>
-
     public static async Task<IReadOnlyList<CaseResult>> AgainstAsync(Uri server, string agent, List<string> cases, List<string>? exclude = null, int parallel = 4,
         JsonObject? serverOptions = null)
     {
