@@ -57,6 +57,8 @@ public sealed record FuzzSummary
     public int Signatures { get; set; }
     public double Seconds { get; set; }
     public SortedDictionary<string, int> FindingsByRule { get; } = new(StringComparer.Ordinal);
+    /// <summary>Findings by rule and the first words of what happened (several causes can break one rule).</summary>
+    public SortedDictionary<string, int> FindingsByKind { get; } = new(StringComparer.Ordinal);
     public List<string> Files { get; } = [];
     public long? RssStartKb { get; set; }
     public long? RssEndKb { get; set; }
@@ -194,7 +196,7 @@ public sealed class FuzzCampaign(FuzzOptions o, TextWriter log)
     private async Task RecordAsync(FuzzSession s, Verdict v, int number, CancellationToken ct)
     {
         // One kind of finding (rule and the first words of what happened) is minimized and written a few times, then only counted.
-        var kind = v.Rule + ":" + new string(v.What.TakeWhile(c => !char.IsDigit(c)).Take(40).ToArray());
+        var kind = Kind(v);
         bool fresh = _seenKinds.Add(kind);
         Count(v, fresh && _kept.GetValueOrDefault(v.Rule) < o.KeepPerRule ? s : null, number);
         if (fresh && _kept.GetValueOrDefault(v.Rule) < o.KeepPerRule)
@@ -204,8 +206,11 @@ public sealed class FuzzCampaign(FuzzOptions o, TextWriter log)
         }
     }
 
+    private static string Kind(Verdict v) => v.Rule + ": " + new string(v.What.TakeWhile(c => !char.IsDigit(c) && c != '(').Take(60).ToArray()).Trim();
+
     private void Count(Verdict v, FuzzSession? s, int number)
     {
+        Summary.FindingsByKind[Kind(v)] = Summary.FindingsByKind.GetValueOrDefault(Kind(v)) + 1;
         Summary.FindingsByRule[v.Rule] = Summary.FindingsByRule.GetValueOrDefault(v.Rule) + 1;
         if (Summary.FindingsByRule[v.Rule] == 1) log.WriteLine($"finding [{v.Rule}] session {number}: {v.What} ({v.Reference})");
     }

@@ -33,9 +33,20 @@ public static class HandshakeRules
         if (keys.Count == 1 && !IsKey(keys[0].Replace("{key}", h.Key))) return new(HandshakeKind.Invalid, "a Sec-WebSocket-Key that is not 16 octets in base64");
         var versions = All("Sec-WebSocket-Version");
         if (versions.Count == 0) return new(HandshakeKind.Invalid, "no Sec-WebSocket-Version");
-        if (versions.Count == 1 && versions[0] != "13") return new(HandshakeKind.Invalid, $"Sec-WebSocket-Version {versions[0]}");
+        if (versions.Count == 1 && versions[0] != "13")
+        {
+            // 0-12 are the drafts' numbers in the IANA registry: a server may still speak one (RFC 6455 4.4). Others are nobody's.
+            return int.TryParse(versions[0], out int v) && v is >= 0 and < 13 && versions[0] == v.ToString()
+                ? new(HandshakeKind.Unspecified, $"Sec-WebSocket-Version {versions[0]}, a draft's version")
+                : new(HandshakeKind.Invalid, $"Sec-WebSocket-Version {versions[0]}");
+        }
+        // An Upgrade list offering other protocols too: HTTP lets the server pick, RFC 6455 only says "containing".
+        if (All("Upgrade").Any(v => v.Contains(','))) return new(HandshakeKind.Unspecified, "an Upgrade list with other protocols");
         // Origin and subprotocols are the server's policy to refuse (RFC 6455 4.2.2 allows a 403).
         if (All("Origin").Count > 0 || All("Sec-WebSocket-Protocol").Count > 0) return new(HandshakeKind.Unspecified, "an Origin or subprotocol the server may refuse");
+        // A malformed extension offer must be declined (RFC 7692 5); refusing the whole request for it is HTTP's right too.
+        if (Offers(h).Any(o => !o.WellFormed && o.Name.Equals("permessage-deflate", StringComparison.OrdinalIgnoreCase)))
+            return new(HandshakeKind.Unspecified, "a malformed permessage-deflate offer");
         if (oddName) return new(HandshakeKind.Unspecified, "whitespace in a header name");
         if (All("Host").Count > 1 || keys.Count > 1 || versions.Count > 1) return new(HandshakeKind.Unspecified, "a header the RFC wants once appears twice");
         return new(HandshakeKind.Valid, "");
