@@ -20,15 +20,14 @@ public abstract class FuzzRunTests : IDisposable
     protected FuzzOptions Options(Uri url, int seed, int sessions) => new()
     {
         Target = url, Seed = seed, Sessions = sessions, Duration = TimeSpan.FromSeconds(40), Connections = 4,
-        Deadline = TimeSpan.FromSeconds(0.3), ProbeEvery = 40, OutDirectory = _out, MinimizeBudget = 40, KeepPerRule = 1,
+        Deadline = TimeSpan.FromSeconds(0.5), ProbeEvery = 40, OutDirectory = _out, MinimizeBudget = 40, KeepPerRule = 1,
     };
 
-    /// <summary>The one finding file written for the first of <paramref name="rules"/> that was found.</summary>
+    /// <summary>The one finding file written for any of <paramref name="rules"/>.</summary>
     protected static FindingFile Find(FuzzSummary summary, params string[] rules)
     {
-        var rule = rules.FirstOrDefault(summary.FindingsByRule.ContainsKey);
-        Assert.True(rule is not null, "rules found: " + string.Join(", ", summary.FindingsByRule.Keys));
-        var file = Assert.Single(summary.Files, f => Path.GetFileName(f).StartsWith(rule + "-", StringComparison.Ordinal));
+        Assert.True(rules.Any(summary.FindingsByRule.ContainsKey), "rules found: " + string.Join(", ", summary.FindingsByRule.Keys));
+        var file = Assert.Single(summary.Files, f => rules.Any(rule => Path.GetFileName(f).StartsWith(rule + "-", StringComparison.Ordinal)));
         return Replay.Load(file);
     }
 }
@@ -41,9 +40,11 @@ public sealed class HangingServerTests : FuzzRunTests
     {
         await using var server = new BrokenServer(Flaw.HangOnPingInsideFragmentedText);
         var clock = Stopwatch.StartNew();
-        var summary = await new FuzzCampaign(Options(server.Url, seed: 11, sessions: 80), TextWriter.Null).RunAsync(CancellationToken.None);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(40), $"took {clock.Elapsed}");
-        Assert.Empty(summary.FindingsByRule.Keys.Except(["hang", "not-failed"]));
+        // A second of deadline: what a hang looks like must not depend on how busy the machine is.
+        var options = Options(server.Url, seed: 5, sessions: 100) with { Deadline = TimeSpan.FromSeconds(1), MaxFindingFiles = 1 };
+        var summary = await new FuzzCampaign(options, TextWriter.Null).RunAsync(CancellationToken.None);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(45), $"took {clock.Elapsed}");
+        Assert.True(!summary.FindingsByRule.Keys.Except(["hang", "not-failed"]).Any(), string.Join(", ", summary.FindingsByKind.Select(kv => $"{kv.Key} x{kv.Value}")));
 
         var finding = Find(summary, "hang", "not-failed");
         Assert.True(finding.Reproduced);
@@ -52,7 +53,7 @@ public sealed class HangingServerTests : FuzzRunTests
         Assert.Contains(finding.Session.Steps, s => s.Opcode == 1 && !s.Fin);
 
         var log = new StringWriter();
-        var verdict = await Replay.RunAsync(finding, server.Url, TimeSpan.FromSeconds(0.3), log, CancellationToken.None);
+        var verdict = await Replay.RunAsync(finding, server.Url, TimeSpan.FromSeconds(1), log, CancellationToken.None);
         Assert.Equal(finding.Rule, verdict?.Rule);
         Assert.Contains("sent text fin=0", log.ToString());
         Assert.Contains($"verdict: [{finding.Rule}]", log.ToString());
@@ -67,7 +68,7 @@ public sealed class Utf8EchoingServerTests : FuzzRunTests
     {
         await using var server = new BrokenServer(Flaw.EchoesInvalidUtf8);
         var summary = await new FuzzCampaign(Options(server.Url, seed: 5, sessions: 80), TextWriter.Null).RunAsync(CancellationToken.None);
-        Assert.Equal(["not-failed"], summary.FindingsByRule.Keys);
+        Assert.True(summary.FindingsByRule.Keys.SequenceEqual(["not-failed"]), string.Join(", ", summary.FindingsByKind.Select(kv => $"{kv.Key} x{kv.Value}")));
 
         var finding = Find(summary, "not-failed");
         Assert.True(finding.Reproduced);
@@ -76,7 +77,7 @@ public sealed class Utf8EchoingServerTests : FuzzRunTests
         // Delta debugging over bytes leaves little more than the bad sequence itself.
         Assert.True(finding.Session.Steps.Sum(s => s.PayloadBytes.Length) <= 32, string.Join("; ", finding.Session.Steps));
 
-        var verdict = await Replay.RunAsync(finding, server.Url, TimeSpan.FromSeconds(0.3), new StringWriter(), CancellationToken.None);
+        var verdict = await Replay.RunAsync(finding, server.Url, TimeSpan.FromSeconds(0.5), new StringWriter(), CancellationToken.None);
         Assert.Equal("not-failed", verdict?.Rule);
     }
 }

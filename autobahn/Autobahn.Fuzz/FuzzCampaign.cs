@@ -24,6 +24,8 @@ public sealed record FuzzOptions
     public int MinimizeBudget { get; init; } = 150;
     /// <summary>Minimized findings kept per rule (the rest are only counted).</summary>
     public int KeepPerRule { get; init; } = 2;
+    /// <summary>Findings minimized and written in all (null: no limit beyond <see cref="KeepPerRule"/>).</summary>
+    public int? MaxFindingFiles { get; init; }
     public string ToolVersion { get; init; } = "";
 }
 
@@ -183,7 +185,8 @@ public sealed class FuzzCampaign(FuzzOptions o, TextWriter log)
                     8 => "C" + (e.Frame.Payload.Length >= 2 ? (e.Frame.Payload[0] << 8 | e.Frame.Payload[1]).ToString() : ""),
                     9 => "I", 10 => "P", _ => e.Frame.Fin ? "E" : "F",
                 },
-                EventKind.TcpClosed => "T", EventKind.Reset => "R", _ => "U",
+                // A reset or a plain close: which one a drop turns into depends on timing, not on the server.
+                EventKind.TcpClosed or EventKind.Reset => "T", _ => "U",
             };
             if (k != last) parts.Add(k);
             last = k;
@@ -197,7 +200,7 @@ public sealed class FuzzCampaign(FuzzOptions o, TextWriter log)
     {
         // One kind of finding (rule and the first words of what happened) is minimized and written a few times, then only counted.
         var kind = Kind(v);
-        bool fresh = _seenKinds.Add(kind);
+        bool fresh = _seenKinds.Add(kind) && (o.MaxFindingFiles is not int most || _findingFiles < most);
         Count(v, fresh && _kept.GetValueOrDefault(v.Rule) < o.KeepPerRule ? s : null, number);
         if (fresh && _kept.GetValueOrDefault(v.Rule) < o.KeepPerRule)
         {
@@ -206,7 +209,12 @@ public sealed class FuzzCampaign(FuzzOptions o, TextWriter log)
         }
     }
 
-    private static string Kind(Verdict v) => v.Rule + ": " + new string(v.What.TakeWhile(c => !char.IsDigit(c) && c != '(').Take(60).ToArray()).Trim();
+    /// <summary>The rule and what happened with its numbers (steps, sizes, codes) blanked, so one cause counts as one kind.</summary>
+    private static string Kind(Verdict v)
+    {
+        var what = System.Text.RegularExpressions.Regex.Replace(v.What, @"\(step \d+\)|\d+|'[^']*'|""[^""]*""", "#");
+        return v.Rule + ": " + (what.Length > 110 ? what[..110] : what).Trim();
+    }
 
     private void Count(Verdict v, FuzzSession? s, int number)
     {

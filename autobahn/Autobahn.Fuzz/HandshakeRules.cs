@@ -48,7 +48,7 @@ public static class HandshakeRules
         if (Offers(h).Any(o => !o.WellFormed && o.Name.Equals("permessage-deflate", StringComparison.OrdinalIgnoreCase)))
             return new(HandshakeKind.Unspecified, "a malformed permessage-deflate offer");
         if (oddName) return new(HandshakeKind.Unspecified, "whitespace in a header name");
-        if (All("Host").Count > 1 || keys.Count > 1 || versions.Count > 1) return new(HandshakeKind.Unspecified, "a header the RFC wants once appears twice");
+        if (All("Host").Count > 1 || keys.Count > 1 || versions.Count > 1 || All("Upgrade").Count > 1 || All("Connection").Count > 1) return new(HandshakeKind.Unspecified, "a header the RFC wants once appears twice");
         return new(HandshakeKind.Valid, "");
     }
 

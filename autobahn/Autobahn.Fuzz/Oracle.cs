@@ -85,6 +85,8 @@ public static class Oracle
         {
             if (!server.CloseSeen)
             {
+                // A reset may have thrown away a close that was on its way (we were still sending), so only a plain TCP close proves it missing.
+                if (t.Events.Any(ev => ev.Kind == EventKind.Reset)) return null;
                 return t.TcpEnded
                     ? new("unclean-close", "our close was answered by a TCP drop, without a close frame", "RFC 6455 5.5.1: an endpoint that receives a close sends a close in response")
                     : new("hang", EchoesOwed(server, e) + "no close answered ours within the deadline", "RFC 6455 5.5.1: a close is answered as soon as practical");

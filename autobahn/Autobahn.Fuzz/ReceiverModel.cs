@@ -78,7 +78,9 @@ public static class ReceiverModel
                         bool arguable = CloseCodes.RegisteredLater.Contains(c) || c >= 5000;
                         if (!arguable || choices.NewCodesFail)
                         {
-                            e.Violation = V($"close code {c}, which may not be sent", "RFC 6455 7.4: a close code outside the defined ranges is a protocol error", 1002);
+                            // With a reason that is not UTF-8 as well, a server may trip over either first.
+                            int[] codes = p.Length > 2 && !System.Text.Unicode.Utf8.IsValid(p.AsSpan(2)) ? [1002, 1007] : [1002];
+                            e.Violation = V($"close code {c}, which may not be sent", "RFC 6455 7.4: a close code outside the defined ranges is a protocol error", codes);
                             return e;
                         }
                     }

@@ -53,10 +53,13 @@ public sealed class SessionExecutor(Uri target, TimeSpan deadline, bool echo = t
         var changed = new SemaphoreSlim(0);
         int stepsSent = 0;
         bool serverClosed = false, tcpEnded = false;
+        bool stopping = false;
         void Add(ServerEvent e)
         {
             lock (t.Events)
             {
+                // Once we close the socket ourselves, what the reader sees is our doing, not the server's.
+                if (stopping) return;
                 t.Events.Add(e);
                 if (e.Kind == EventKind.Frame && e.Frame!.Opcode == 8) serverClosed = true;
                 if (e.Kind != EventKind.Frame) tcpEnded = true;
@@ -116,6 +119,7 @@ public sealed class SessionExecutor(Uri target, TimeSpan deadline, bool echo = t
         {
             // The session ends by dropping TCP: nothing more is owed by either side.
             await Task.Delay(20, ct).ConfigureAwait(false);
+            lock (t.Events) stopping = true;
             socket.Close(0);
             readerCts.Cancel();
             await readLoop.ConfigureAwait(false);
@@ -170,6 +174,7 @@ public sealed class SessionExecutor(Uri target, TimeSpan deadline, bool echo = t
             if (left <= TimeSpan.Zero) { t.GaveUp = true; break; }
             await changed.WaitAsync(left, ct).ConfigureAwait(false);
         }
+        lock (t.Events) stopping = true;
         socket.Close(0);
         readerCts.Cancel();
         await readLoop.ConfigureAwait(false);
