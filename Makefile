@@ -182,6 +182,11 @@ fuzz-smoke:
 fuzz-cflite-check:
 	./fuzz/cflite-check.sh
 
+# The remote fuzzer (wsconform fuzz) against our echo server for SECONDS_BUDGET (20) seconds; fails on a finding.
+.PHONY: fuzz-remote
+fuzz-remote: restore
+	./scripts/remote-fuzz-smoke.sh
+
 # The WebSocketKit echo server in the foreground on 127.0.0.1 (Ctrl+C stops it).
 # PORT=9002 by default; COMPRESS=1 negotiates permessage-deflate (RFC 7692).
 PORT ?= 9002

@@ -145,11 +145,71 @@ pack.SetAction(async (parse, ct) =>
     }
 });
 
+// ---- fuzz, replay ----
+var fuzzUrl = new Argument<string>("url") { Description = "ws:// URL of the running server to fuzz (loopback unless --allow-remote)" };
+var seed = new Option<int>("--seed") { Description = "the generator's seed: the same seed against the same server gives the same sessions", DefaultValueFactory = _ => 1 };
+var duration = new Option<double>("--duration") { Description = "seconds to fuzz at most", DefaultValueFactory = _ => 60 };
+var sessions = new Option<int?>("--sessions") { Description = "sessions to run at most" };
+var connections = new Option<int>("--connections") { Description = "sessions at once", DefaultValueFactory = _ => 4 };
+var rate = new Option<double>("--rate") { Description = "sessions started per second at most (0: no limit)", DefaultValueFactory = _ => 0 };
+var noEcho = new Option<bool>("--no-echo") { Description = "the server is not an echo server: check protocol rules only, not that messages come back" };
+var fuzzDeadline = new Option<double>("--deadline") { Description = "seconds the server has for each answer (echoes, a close, the TCP close)", DefaultValueFactory = _ => 2 };
+var probeEvery = new Option<int>("--probe-every") { Description = "a liveness probe (a fresh connection with a plain message) after this many sessions", DefaultValueFactory = _ => 50 };
+var pid = new Option<int?>("--pid") { Description = "watch this process's resident memory (/proc/PID/status) and flag growth past --rss-limit" };
+var rssLimit = new Option<long>("--rss-limit") { Description = "MB of RSS growth that counts as a finding", DefaultValueFactory = _ => 200 };
+var fuzzExec = new Option<string?>("--exec") { Description = "start the server with this shell command, and restart it when it dies (recorded as a finding)" };
+var outDir = new Option<string>("--out") { Description = "folder for findings (minimized, replayable JSON)", DefaultValueFactory = _ => Path.Combine("artifacts", "fuzz-remote") };
+var allowRemote = new Option<bool>("--allow-remote") { Description = "allow a target that is not a loopback address" };
+var noMinimize = new Option<bool>("--no-minimize") { Description = "write findings as found, without delta debugging" };
+var fuzzReport = new Option<string?>("--report") { Description = "write the campaign's summary (sessions, frames, findings by rule, time) as JSON here" };
+var fuzz = new Command("fuzz", "Fuzz a running WebSocket server with whole sessions (handshake, frames, timing), guided by its answers; findings are minimized and written for `replay`.")
+{
+    fuzzUrl, seed, duration, sessions, connections, rate, noEcho, fuzzDeadline, probeEvery, pid, rssLimit, fuzzExec, outDir, allowRemote, noMinimize, fuzzReport,
+};
+fuzz.SetAction(async (parse, ct) =>
+{
+    if (FuzzCommands.Target(parse.GetValue(fuzzUrl)!, parse.GetValue(allowRemote), Console.Error) is not { } target) return RunnerApp.CannotRun;
+    if (parse.GetValue(connections) < 1 || parse.GetValue(fuzzDeadline) <= 0 || parse.GetValue(duration) <= 0 || parse.GetValue(sessions) is < 1)
+    {
+        Console.Error.WriteLine("wsconform: --connections, --sessions, --duration and --deadline must be positive");
+        return RunnerApp.CannotRun;
+    }
+    var options = new Autobahn.Fuzz.FuzzOptions
+    {
+        Target = target,
+        Seed = parse.GetValue(seed),
+        Duration = TimeSpan.FromSeconds(parse.GetValue(duration)),
+        Sessions = parse.GetValue(sessions),
+        Connections = parse.GetValue(connections),
+        Rate = parse.GetValue(rate),
+        Echo = !parse.GetValue(noEcho),
+        Deadline = TimeSpan.FromSeconds(parse.GetValue(fuzzDeadline)),
+        ProbeEvery = Math.Max(1, parse.GetValue(probeEvery)),
+        Pid = parse.GetValue(pid),
+        RssGrowthLimitMb = parse.GetValue(rssLimit),
+        Exec = parse.GetValue(fuzzExec),
+        OutDirectory = parse.GetValue(outDir)!,
+        Minimize = !parse.GetValue(noMinimize),
+    };
+    return await FuzzCommands.FuzzAsync(options, parse.GetValue(fuzzReport), Console.Out, ct);
+});
+var findingFile = new Argument<string>("file") { Description = "a finding written by `wsconform fuzz`" };
+var replayUrl = new Argument<string>("url") { Description = "ws:// URL of the server to replay it against" };
+var replay = new Command("replay", "Run one finding's session again and show, step by step, what was sent, what came back, and the rule broken (exit 1 when it reproduces).")
+{
+    findingFile, replayUrl, fuzzDeadline, allowRemote,
+};
+replay.SetAction(async (parse, ct) =>
+{
+    if (FuzzCommands.Target(parse.GetValue(replayUrl)!, parse.GetValue(allowRemote), Console.Error) is not { } target) return RunnerApp.CannotRun;
+    return await FuzzCommands.ReplayAsync(parse.GetValue(findingFile)!, target, TimeSpan.FromSeconds(parse.GetValue(fuzzDeadline)), Console.Out, ct);
+});
+
 var root = new RootCommand(
     "wsconform: WebSocket conformance for any server or client (the Autobahn TestSuite's cases).\n" +
     "Exit status: 0 passed, 1 failed (with --expect: a verdict changed), 2 could not run.")
 {
-    server, clientCommand, casesCommand, report, merge, summaryCommand, pack,
+    server, clientCommand, casesCommand, report, merge, summaryCommand, pack, fuzz, replay,
 };
 
 var parsed = root.Parse(args);
