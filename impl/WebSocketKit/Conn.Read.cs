@@ -25,7 +25,6 @@ public sealed partial class Conn
     // Where the reader is: a data message open since its start, done once its last byte was handed out.
     private bool _messageOpen;
     private bool _messageDone;
-    private MessageType _messageType;
     private int _readGeneration;
     private int _readBusy;
     private Exception? _readFailure;
@@ -134,7 +133,7 @@ public sealed partial class Conn
                 if (room <= 0)
                 {
                     // At the limit: the message must end here, or it fails; no need to grow for that.
-                    if (!await PumpAtLimitAsync(destination, token).ConfigureAwait(false)) return _messageType;
+                    if (!await PumpAtLimitAsync(destination, token).ConfigureAwait(false)) return _receiver.MessageType;
                     continue;
                 }
                 int hint = GrowthHint(room);
@@ -142,7 +141,7 @@ public sealed partial class Conn
                     ? pooled.GetMemory(hint, pooled.WrittenCount + room)
                     : destination.GetMemory(hint);
                 int n = await PumpAsync(memory, token).ConfigureAwait(false);
-                if (n == 0) return _messageType;
+                if (n == 0) return _receiver.MessageType;
                 destination.Advance(n);
             }
         }
@@ -164,7 +163,7 @@ public sealed partial class Conn
         try
         {
             await OpenNextMessageAsync(token).ConfigureAwait(false);
-            return (_messageType, new MessageReader(this, _readGeneration));
+            return (_receiver.MessageType, new MessageReader(this, _readGeneration));
         }
         finally
         {
@@ -246,7 +245,6 @@ public sealed partial class Conn
         if (!_receiver.TryReceiveWholeMessage(_readBuf.AsSpan(_readPos, _readEnd - _readPos), destination, out int used, out type)) return false;
         _readPos += used;
         _messageOpen = _messageDone = true;
-        _messageType = type;
         _readGeneration++;
         return true;
     }
@@ -318,7 +316,6 @@ public sealed partial class Conn
                 case ReceiveEvent.MessageStart:
                     _messageOpen = true;
                     _messageDone = false;
-                    _messageType = _receiver.MessageType;
                     return 0;
                 case ReceiveEvent.MessageEnd:
                     _messageDone = true;
