@@ -1,6 +1,7 @@
 using System.Buffers;
 using WebSocketKit.Protocol;
 using static WebSocketKit.Fuzz.Targets.FuzzFindingException;
+using static WebSocketKit.Fuzz.Targets.ConnSession;
 
 namespace WebSocketKit.Fuzz.Targets;
 
@@ -25,7 +26,6 @@ public sealed class ConnDeflateTarget : IFuzzTarget
 
     public IEnumerable<FuzzSeed> Seeds() => ConnDeflateSeeds.All();
 
-    private enum Ending { EndOfStream, PeerClose, ProtocolError }
 
     private sealed record Event(string Kind, MessageType Type, byte[] Data)
     {
@@ -81,29 +81,8 @@ public sealed class ConnDeflateTarget : IFuzzTarget
             Check(type == messages[i].Type && data.AsSpan().SequenceEqual(messages[i].Data),
                 $"message {i}: {type} of {data.Length} bytes, expected {messages[i].Type} of {messages[i].Data.Length}");
         }
-        switch (expected.Ending)
-        {
-            case Ending.ProtocolError:
-                Check(ending is WebSocketProtocolException p && p.CloseCode == expected.Code,
-                    $"expected the protocol exception with {expected.Code}, got {ending.GetType().Name}: {ending.Message}");
-                Check(stream.IsDisposed, "a protocol error closes the stream");
-                break;
-            case Ending.PeerClose:
-                Check(ending is CloseException c && c.Code == expected.Code, $"expected the peer's close {expected.Code}, got {ending.GetType().Name}: {ending.Message}");
-                break;
-            default:
-                Check(ending is CloseException { Code: CloseStatus.AbnormalClosure }, $"expected the end of the stream (1006), got {ending.GetType().Name}: {ending.Message}");
-                break;
-        }
+        CheckEnding(expected.Ending, expected.Code, ending, stream);
         CheckWritten(written, expected, o);
-    }
-
-    private static T Sync<T>(ValueTask<T> task) => task.IsCompleted ? task.Result : task.AsTask().GetAwaiter().GetResult();
-
-    private static void Sync(ValueTask task)
-    {
-        if (task.IsCompleted) task.GetAwaiter().GetResult();
-        else task.AsTask().GetAwaiter().GetResult();
     }
 
     private static (MessageType, byte[]) Read(Conn conn, ConnDeflateOptions o)
@@ -163,12 +142,12 @@ public sealed class ConnDeflateTarget : IFuzzTarget
                 Check(seen.Compressed[i] == (got[i].Data.Length >= o.Compression.Threshold),
                     $"an echo of {got[i].Data.Length} bytes {(seen.Compressed[i] ? "was" : "was not")} compressed with the threshold at {o.Compression.Threshold}");
         }
-        if (expected.Ending == Ending.EndOfStream)
+        if (expected.Ending == ConnEnding.EndOfStream)
         {
-            Check(seen.Ending == Ending.EndOfStream && seen.Consumed == written.Length, $"nothing after the last frame ({seen.Ending}, {seen.Consumed} of {written.Length} bytes)");
+            Check(seen.Ending == ConnEnding.EndOfStream && seen.Consumed == written.Length, $"nothing after the last frame ({seen.Ending}, {seen.Consumed} of {written.Length} bytes)");
             return;
         }
-        Check(seen.Ending == Ending.PeerClose, $"Conn ends what it writes with a valid Close ({seen.Ending} {seen.Code})");
+        Check(seen.Ending == ConnEnding.PeerClose, $"Conn ends what it writes with a valid Close ({seen.Ending} {seen.Code})");
         Check(seen.Code == expected.Code, $"our close frame says {seen.Code}, expected {expected.Code}");
         Check(seen.Consumed == written.Length, $"nothing after our Close ({seen.Consumed} of {written.Length} bytes)");
     }
@@ -181,7 +160,7 @@ public sealed class ConnDeflateTarget : IFuzzTarget
 
         public List<Event> Events { get; } = [];
         public List<bool> Compressed { get; } = []; // per event: a message that came compressed
-        public Ending Ending { get; private set; }
+        public ConnEnding Ending { get; private set; }
         public ushort Code { get; private set; }
         public int Consumed { get; private set; }
 
@@ -205,7 +184,7 @@ public sealed class ConnDeflateTarget : IFuzzTarget
                     case ReceiveEvent.NeedMoreData:
                         Check(pos == length, "NeedMoreData with input left");
                         t.Consumed = pos;
-                        t.Ending = Ending.EndOfStream;
+                        t.Ending = ConnEnding.EndOfStream;
                         t.Code = CloseStatus.AbnormalClosure;
                         return t;
                     case ReceiveEvent.MessageStart:
@@ -227,12 +206,12 @@ public sealed class ConnDeflateTarget : IFuzzTarget
                         break;
                     case ReceiveEvent.Close:
                         t.Consumed = pos;
-                        t.Ending = Ending.PeerClose;
+                        t.Ending = ConnEnding.PeerClose;
                         t.Code = receiver.CloseCode;
                         return t;
                     case ReceiveEvent.Error:
                         t.Consumed = pos;
-                        t.Ending = Ending.ProtocolError;
+                        t.Ending = ConnEnding.ProtocolError;
                         t.Code = receiver.ErrorCloseCode;
                         return t;
                     default:

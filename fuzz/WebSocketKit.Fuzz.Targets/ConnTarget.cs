@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using WebSocketKit.Protocol;
 using static WebSocketKit.Fuzz.Targets.FuzzFindingException;
+using static WebSocketKit.Fuzz.Targets.ConnSession;
 
 namespace WebSocketKit.Fuzz.Targets;
 
@@ -27,7 +28,6 @@ public sealed class ConnTarget : IFuzzTarget
     public IEnumerable<FuzzSeed> Seeds() => ConnSeeds.All();
 
     /// <summary>How the connection under test ends, by the rules read over the whole input.</summary>
-    private enum Ending { EndOfStream, PeerClose, ProtocolError }
 
     public void Run(ReadOnlySpan<byte> input)
     {
@@ -78,25 +78,9 @@ public sealed class ConnTarget : IFuzzTarget
             Check(type == expectedType && data.AsSpan().SequenceEqual(expectedData), $"message {i}: {type} of {data.Length} bytes, expected {expectedType} of {expectedData.Length}");
             Check(type != MessageType.Text || System.Text.Unicode.Utf8.IsValid(data), $"text message {i} is valid UTF-8");
         }
-        switch (model.Ending)
-        {
-            case Ending.ProtocolError:
-                Check(ending is WebSocketProtocolException p && p.CloseCode == model.CloseCode && ProtocolErrors.CloseCode(p.Error) == p.CloseCode,
-                    $"expected the protocol exception with {model.CloseCode}, got {ending.GetType().Name}: {ending.Message}");
-                Check(model.CloseCode is CloseStatus.ProtocolError or CloseStatus.InvalidPayloadData or CloseStatus.MessageTooBig, "1002, 1007 or 1009");
-                Check(stream.IsDisposed, "a protocol error closes the stream");
-                break;
-            case Ending.PeerClose:
-                Check(ending is CloseException c && c.Code == model.CloseCode, $"expected the peer's close {model.CloseCode}, got {ending.GetType().Name}: {ending.Message}");
-                break;
-            default:
-                Check(ending is CloseException { Code: CloseStatus.AbnormalClosure }, $"expected the end of the stream (1006), got {ending.GetType().Name}: {ending.Message}");
-                break;
-        }
+        CheckEnding(model.Ending, model.CloseCode, ending, stream);
         CheckWritten(written, model);
     }
-
-    private static T Sync<T>(ValueTask<T> task) => task.IsCompleted ? task.Result : task.AsTask().GetAwaiter().GetResult();
 
     private static (MessageType, byte[]) ReadStreamed(Conn conn, int chunk)
     {
@@ -131,7 +115,7 @@ public sealed class ConnTarget : IFuzzTarget
         Check(pongs == model.Pings.Count, $"{pongs} pongs for {model.Pings.Count} pings");
         for (int i = 0; i < pongs; i++)
             Check(frames[i].Item1 == Opcode.Pong && frames[i].Item2.AsSpan().SequenceEqual(model.Pings[i]), $"pong {i} echoes ping {i}");
-        bool closes = model.Ending != Ending.EndOfStream;
+        bool closes = model.Ending != ConnEnding.EndOfStream;
         Check(frames.Count == pongs + (closes ? 1 : 0), $"{frames.Count} frames written, expected {pongs} pongs{(closes ? " and a close" : "")}");
         if (!closes) return;
         var (opcode, body) = frames[^1];
@@ -146,7 +130,7 @@ public sealed class ConnTarget : IFuzzTarget
     {
         public List<(MessageType, byte[])> Messages { get; } = [];
         public List<byte[]> Pings { get; } = [];
-        public Ending Ending { get; private set; }
+        public ConnEnding Ending { get; private set; }
         public ushort CloseCode { get; private set; }
 
         // A header cut off by the end of the stream that its bytes so far already condemn (the
@@ -160,7 +144,7 @@ public sealed class ConnTarget : IFuzzTarget
             var options = new FrameTargetOptions(Role.Server, false, readLimit, false, 1);
             var reference = FrameReference.Of(wire, options);
             m.Walk(wire, reference);
-            if (m.Ending == Ending.EndOfStream && reference.Fail is null && (reference.Frames.Count == 0 || reference.Frames[^1].PayloadComplete))
+            if (m.Ending == ConnEnding.EndOfStream && reference.Fail is null && (reference.Frames.Count == 0 || reference.Frames[^1].PayloadComplete))
             {
                 // Complete the cut header with zeros: if that header is refused, the bytes that were
                 // there may already have decided it.
@@ -172,7 +156,7 @@ public sealed class ConnTarget : IFuzzTarget
 
         public void AllowEarlyRefusal(ushort code)
         {
-            if (Ending == Ending.EndOfStream && _earlyRefusal == code) End(Ending.ProtocolError, code);
+            if (Ending == ConnEnding.EndOfStream && _earlyRefusal == code) End(ConnEnding.ProtocolError, code);
         }
 
         private void Walk(byte[] wire, FrameReference reference)
@@ -187,28 +171,28 @@ public sealed class ConnTarget : IFuzzTarget
                 Masking.Apply(payload, h.MaskKey, 0);
                 if (h.IsControl)
                 {
-                    if (!f.PayloadComplete) { End(Ending.EndOfStream, CloseStatus.AbnormalClosure); return; }
+                    if (!f.PayloadComplete) { End(ConnEnding.EndOfStream, CloseStatus.AbnormalClosure); return; }
                     if (h.Opcode == Opcode.Ping) Pings.Add(payload);
                     if (h.Opcode != Opcode.Close) continue;
                     var error = CloseFrameCheck.Expected(payload);
-                    if (error != ProtocolError.None) End(Ending.ProtocolError, ProtocolErrors.CloseCode(error));
-                    else End(Ending.PeerClose, payload.Length == 0 ? CloseStatus.NoStatusReceived : BinaryPrimitives.ReadUInt16BigEndian(payload));
+                    if (error != ProtocolError.None) End(ConnEnding.ProtocolError, ProtocolErrors.CloseCode(error));
+                    else End(ConnEnding.PeerClose, payload.Length == 0 ? CloseStatus.NoStatusReceived : BinaryPrimitives.ReadUInt16BigEndian(payload));
                     return;
                 }
                 if (h.Opcode != Opcode.Continuation) { type = (MessageType)h.Opcode; message.Clear(); }
                 message.AddRange(payload);
                 // Text is checked as it arrives: a byte that no continuation can make valid fails at once.
                 bool text = type == MessageType.Text;
-                if (text && Utf8Target.BclVerdict(message.ToArray()).FailAt >= 0) { End(Ending.ProtocolError, CloseStatus.InvalidPayloadData); return; }
-                if (!f.PayloadComplete) { End(Ending.EndOfStream, CloseStatus.AbnormalClosure); return; }
+                if (text && Utf8Target.BclVerdict(message.ToArray()).FailAt >= 0) { End(ConnEnding.ProtocolError, CloseStatus.InvalidPayloadData); return; }
+                if (!f.PayloadComplete) { End(ConnEnding.EndOfStream, CloseStatus.AbnormalClosure); return; }
                 if (!h.Fin) continue;
-                if (text && !System.Text.Unicode.Utf8.IsValid(message.ToArray())) { End(Ending.ProtocolError, CloseStatus.InvalidPayloadData); return; }
+                if (text && !System.Text.Unicode.Utf8.IsValid(message.ToArray())) { End(ConnEnding.ProtocolError, CloseStatus.InvalidPayloadData); return; }
                 Messages.Add((type, message.ToArray()));
             }
-            if (reference.Fail is { } fail) End(Ending.ProtocolError, fail.CloseCode);
-            else End(Ending.EndOfStream, CloseStatus.AbnormalClosure);
+            if (reference.Fail is { } fail) End(ConnEnding.ProtocolError, fail.CloseCode);
+            else End(ConnEnding.EndOfStream, CloseStatus.AbnormalClosure);
         }
 
-        private void End(Ending ending, ushort code) => (Ending, CloseCode) = (ending, code);
+        private void End(ConnEnding ending, ushort code) => (Ending, CloseCode) = (ending, code);
     }
 }
