@@ -57,25 +57,25 @@ public sealed class ChatClient
     private async Task ReadPumpAsync()
     {
         _conn.SetReadLimit(_options.MaxMessageSize);
-        // Silence for PongWait ends the connection: every pong (the answer to our ping) pushes the
-        // end further away. The pong handler runs inside the read, on this task.
-        using var silence = new CancellationTokenSource(_options.PongWait);
+        // As in gorilla's chat: silence for PongWait ends the connection. Each pong (the answer to
+        // our ping) moves the read deadline further away; the pong handler runs inside the read.
+        _conn.SetReadDeadline(DateTimeOffset.UtcNow + _options.PongWait);
         _conn.SetPongHandler(_ =>
         {
-            silence.CancelAfter(_options.PongWait);
+            _conn.SetReadDeadline(DateTimeOffset.UtcNow + _options.PongWait);
             return ValueTask.CompletedTask;
         });
         try
         {
             while (true)
             {
-                var (_, data) = await _conn.ReadMessageAsync(silence.Token);
+                var (_, data) = await _conn.ReadMessageAsync();
                 // One line per chat message: the write pump joins queued messages with newlines.
                 string text = Encoding.UTF8.GetString(data).Replace('\n', ' ').Trim();
                 _hub.Broadcast(Encoding.UTF8.GetBytes(text));
             }
         }
-        catch (OperationCanceledException) when (silence.IsCancellationRequested)
+        catch (TimeoutException)
         {
             _log.LogInformation("read: no pong for {PongWait}", _options.PongWait);
         }
