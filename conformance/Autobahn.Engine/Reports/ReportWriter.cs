@@ -114,9 +114,10 @@ public static class ReportWriter
         };
     }
 
-    private const string Style = "body{font-family:sans-serif;font-size:13px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px}" +
+    // Wire log lines hold whole frames in hex: they wrap anywhere, so a page is never wider than its window.
+    private const string Style = "body{font-family:sans-serif;font-size:13px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;overflow-wrap:anywhere}" +
         ".OK{background:#0a0;color:#fff}.NON-STRICT{background:#aa0}.INFORMATIONAL{background:#88c}.UNIMPLEMENTED{background:#999}" +
-        ".FAILED,.UNCLEAN,.WRONG.CODE,.FAILED.BY.CLIENT{background:#c00;color:#fff}pre{margin:0}";
+        ".FAILED,.UNCLEAN,.WRONG.CODE,.FAILED.BY.CLIENT{background:#c00;color:#fff}pre{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}";
 
     private static string Cell(string verdict) => $"<td class=\"{WebUtility.HtmlEncode(verdict)}\">{WebUtility.HtmlEncode(verdict)}</td>";
 
