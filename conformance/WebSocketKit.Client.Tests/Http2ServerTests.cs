@@ -14,13 +14,9 @@ namespace WebSocketKit.ClientTests;
 /// </summary>
 public class Http2ServerTests
 {
-    private static async Task<KestrelEchoHost> StartAsync(Upgrader upgrader, KestrelEchoProtocols protocols = KestrelEchoProtocols.Http2Cleartext,
+    private static Task<KestrelEchoHost> StartAsync(Upgrader upgrader, KestrelEchoProtocols protocols = KestrelEchoProtocols.Http2Cleartext,
         System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
-    {
-        var host = new KestrelEchoHost(0, upgrader, protocols, certificate);
-        await host.StartAsync(Bounds.Token());
-        return host;
-    }
+        => Http2DialerTests.EchoHostAsync(upgrader, protocols, certificate);
 
     private static ClientWebSocket Http2Client()
     {
@@ -52,5 +48,31 @@ public class Http2ServerTests
         Assert.Equal(WebSocketCloseStatus.NormalClosure, ws.CloseStatus);
         Assert.Equal(1, host.Http2WebSockets);
         Assert.Equal(0, host.Http1WebSockets);
+    }
+
+    [Fact]
+    public async Task ClientWebSocket_over_TLS_negotiates_h2_and_the_server_sees_HTTP2()
+    {
+        using var certificate = TestCertificate.Create();
+        await using var host = await StartAsync(new Upgrader(), KestrelEchoProtocols.Http1AndHttp2, certificate);
+        using var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, _, _) => cert?.GetCertHashString() == certificate.GetCertHashString();
+        using var ws = Http2Client();
+        ws.Options.CollectHttpResponseDetails = true;
+        await ws.ConnectAsync(new Uri($"wss://127.0.0.1:{host.Port}/"), new HttpMessageInvoker(handler), Bounds.Token());
+        Assert.Equal(HttpStatusCode.OK, ws.HttpStatusCode);
+        var payload = System.Security.Cryptography.RandomNumberGenerator.GetBytes(200_000);
+        await ws.SendAsync(payload, WebSocketMessageType.Binary, true, Bounds.Token());
+        var received = new MemoryStream();
+        var buffer = new byte[65536];
+        ValueWebSocketReceiveResult r;
+        do
+        {
+            r = await ws.ReceiveAsync(buffer.AsMemory(), Bounds.Token());
+            received.Write(buffer, 0, r.Count);
+        } while (!r.EndOfMessage);
+        Assert.Equal(payload, received.ToArray());
+        await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, "", Bounds.Token());
+        Assert.Equal(1, host.Http2WebSockets);
     }
 }
