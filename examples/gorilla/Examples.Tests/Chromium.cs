@@ -30,10 +30,13 @@ public sealed class Chromium : IAsyncLifetime
         });
     }
 
-    /// <summary>A page in a context of its own (its own cookies and storage), failing any wait after <see cref="Limits.Step"/>.</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <summary>
+    /// A page in a context of its own (its own cookies and storage), failing any wait after
+    /// <see cref="Limits.Step"/>; <paramref name="options"/> for the context (e.g. accepting a test certificate).
+    /// </summary>
+    public async Task<IPage> NewPageAsync(BrowserNewContextOptions? options = null)
     {
-        var context = await _browser!.NewContextAsync();
+        var context = await _browser!.NewContextAsync(options);
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout((float)Limits.Step.TotalMilliseconds);
         Microsoft.Playwright.Assertions.SetDefaultExpectTimeout((float)Limits.Step.TotalMilliseconds);
