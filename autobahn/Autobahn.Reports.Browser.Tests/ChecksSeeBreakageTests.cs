@@ -19,7 +19,7 @@ public sealed class ChecksSeeBreakageTests(Chromium chromium, ReportsSite site)
                 html => html.Replace("<h1>", "<div class=\"too-wide\" style=\"width:1600px\">wide</div><h1>", StringComparison.Ordinal));
             File.Delete(CasePage(folder, "servers", "1.1.1"));
         });
-        var page = await chromium.NewPageAsync(HorizontalOverflow.Window);
+        var page = await chromium.NewPageAsync(new() { ViewportSize = HorizontalOverflow.Window });
 
         var (_, problems) = await HorizontalOverflow.CheckSiteAsync(page, copy.Root);
 
@@ -38,7 +38,7 @@ public sealed class ChecksSeeBreakageTests(Chromium chromium, ReportsSite site)
             var to113 = Path.GetFileName(CasePage(folder, "servers", "1.1.3"));
             Edit(folder, "servers/index.html", html => Regex.Replace(html, @"href=""[^""]*_1_1_2\.html""", $"href=\"{to113}\""));
         });
-        var page = await chromium.NewPageAsync(HorizontalOverflow.Window);
+        var page = await chromium.NewPageAsync(new() { ViewportSize = HorizontalOverflow.Window });
 
         var (_, problems) = await CaseLinks.CheckAsync(page, new Uri(copy.Root, "servers/index.html"), CaseLinks.ModeIndexLinks);
 
@@ -57,7 +57,7 @@ public sealed class ChecksSeeBreakageTests(Chromium chromium, ReportsSite site)
             foreach (var (_, cases) in index) cases!["1.1.1"]!["behavior"] = "FAILED";
             return index.ToJsonString();
         }));
-        var page = await chromium.NewPageAsync(HorizontalOverflow.Window);
+        var page = await chromium.NewPageAsync(new() { ViewportSize = HorizontalOverflow.Window });
 
         var table = await ChapterTableCheck.CheckAsync(page, copy.Root, ReportsSite.Modes);
         // Chapter 1 and the total each: one fewer OK and one more FAILED than the page shows.
@@ -76,7 +76,7 @@ public sealed class ChecksSeeBreakageTests(Chromium chromium, ReportsSite site)
         // The first agent's total row says one case fewer than it has.
         await using var copy = await site.ServeCopyAsync(folder => Edit(folder, ChapterTableCheck.Page, html =>
             new Regex(@"(<tr class=""total""><td>total</td><td>)(\d+)(</td>)").Replace(html, m => m.Groups[1].Value + (int.Parse(m.Groups[2].Value) - 1) + m.Groups[3].Value, 1)));
-        var page = await chromium.NewPageAsync(HorizontalOverflow.Window);
+        var page = await chromium.NewPageAsync(new() { ViewportSize = HorizontalOverflow.Window });
 
         var problem = Assert.Single(await ChapterTableCheck.CheckAsync(page, copy.Root, ReportsSite.Modes));
         Assert.Matches(@", chapter total, cases: the page shows (\d+), index.json has \d+$", problem);

@@ -11,7 +11,7 @@ public sealed class ReportsSiteTests(Chromium chromium, ReportsSite site)
     [Fact]
     public async Task Every_page_reached_from_the_top_index_fits_a_1280_px_window_without_scrolling_sideways()
     {
-        var page = await chromium.NewPageAsync(HorizontalOverflow.Window);
+        var page = await chromium.NewPageAsync(new() { ViewportSize = HorizontalOverflow.Window });
         var (pages, problems) = await HorizontalOverflow.CheckSiteAsync(page, site.Root);
 
         Problems.AssertNone(problems);
@@ -30,7 +30,7 @@ public sealed class ReportsSiteTests(Chromium chromium, ReportsSite site)
     [Fact]
     public async Task Every_case_link_on_each_modes_index_page_answers_200_and_opens_the_page_of_that_case()
     {
-        var page = await chromium.NewPageAsync(HorizontalOverflow.Window);
+        var page = await chromium.NewPageAsync(new() { ViewportSize = HorizontalOverflow.Window });
         foreach (var mode in ReportsSite.Modes)
         {
             var (links, problems) = await CaseLinks.CheckAsync(page, new Uri(site.Root, $"{mode}/index.html"), CaseLinks.ModeIndexLinks);
@@ -44,7 +44,7 @@ public sealed class ReportsSiteTests(Chromium chromium, ReportsSite site)
     [Fact]
     public async Task Every_case_link_of_the_conformance_page_opens_the_page_of_that_case()
     {
-        var page = await chromium.NewPageAsync(HorizontalOverflow.Window);
+        var page = await chromium.NewPageAsync(new() { ViewportSize = HorizontalOverflow.Window });
         var (links, problems) = await CaseLinks.CheckAsync(page, new Uri(site.Root, ChapterTableCheck.Page), CaseLinks.NotOkListLinks);
 
         Problems.AssertNone(problems);
@@ -55,14 +55,14 @@ public sealed class ReportsSiteTests(Chromium chromium, ReportsSite site)
     [Fact]
     public async Task The_chapter_tables_on_the_conformance_page_hold_the_counts_of_each_modes_index_json()
     {
-        var page = await chromium.NewPageAsync(HorizontalOverflow.Window);
+        var page = await chromium.NewPageAsync(new() { ViewportSize = HorizontalOverflow.Window });
         Problems.AssertNone(await ChapterTableCheck.CheckAsync(page, site.Root, ReportsSite.Modes));
     }
 
     [Fact]
     public async Task Each_modes_index_page_shows_every_case_of_index_json_once_with_its_two_verdicts()
     {
-        var page = await chromium.NewPageAsync(HorizontalOverflow.Window);
+        var page = await chromium.NewPageAsync(new() { ViewportSize = HorizontalOverflow.Window });
         foreach (var mode in ReportsSite.Modes)
         {
             Problems.AssertNone(await ShownVerdicts.CheckModeIndexAsync(page, site.Root, mode));
@@ -72,7 +72,7 @@ public sealed class ReportsSiteTests(Chromium chromium, ReportsSite site)
     [Fact]
     public async Task The_conformance_page_lists_exactly_the_cases_not_OK_with_their_verdicts()
     {
-        var page = await chromium.NewPageAsync(HorizontalOverflow.Window);
+        var page = await chromium.NewPageAsync(new() { ViewportSize = HorizontalOverflow.Window });
         Problems.AssertNone(await ShownVerdicts.CheckNotOkListsAsync(page, site.Root, ReportsSite.Modes));
     }
 }

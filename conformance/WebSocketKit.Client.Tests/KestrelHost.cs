@@ -23,12 +23,15 @@ internal sealed class KestrelHost : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<KestrelHost> StartAsync(Action<WebApplication> configure, X509Certificate2? certificate = null)
+    /// <summary>Starts the app; <paramref name="protocols"/> null keeps Kestrel's default (HTTP/1.1 and HTTP/2, HTTP/1.1 only in cleartext).</summary>
+    public static async Task<KestrelHost> StartAsync(Action<WebApplication> configure, X509Certificate2? certificate = null,
+        Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols? protocols = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
         {
+            if (protocols is { } p) listen.Protocols = p;
             if (certificate is not null) listen.UseHttps(certificate);
         }));
         var app = builder.Build();
@@ -50,7 +53,7 @@ internal sealed class KestrelHost : IAsyncDisposable
     /// Conn; connections are registered in <paramref name="registry"/> when one is given.
     /// </summary>
     public static Task<KestrelHost> StartUpgraderEchoAsync(Upgrader upgrader, X509Certificate2? certificate = null,
-        ConnectionRegistry? registry = null) => StartAsync(app => app.Run(async context =>
+        ConnectionRegistry? registry = null, Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols? protocols = null) => StartAsync(app => app.Run(async context =>
     {
         if (!context.IsWebSocketUpgrade())
         {
@@ -67,7 +70,7 @@ internal sealed class KestrelHost : IAsyncDisposable
         }
         try { await EchoAsync(conn); }
         finally { registry?.Remove(conn); }
-    }), certificate);
+    }), certificate, protocols);
 
     /// <summary>Echoes messages on <paramref name="conn"/> until the peer closes.</summary>
     public static async Task EchoAsync(Conn conn)

@@ -180,38 +180,8 @@ public sealed class EchoServer : IAsyncDisposable
         if (Interlocked.Decrement(ref _serving) == 0) _served.TrySetResult();
     }
 
-    /// <summary>
-    /// The echo loop: read a whole message into a pooled buffer, write it back, give the buffer
-    /// back, so an idle connection holds no message memory. Ends when the peer closes or fails.
-    /// </summary>
-    public async Task EchoAsync(Conn conn, CancellationToken cancellationToken)
-    {
-        if (!_registry.TryAdd(conn))
-        {
-            await conn.CloseAsync(CloseStatus.GoingAway, "server shutting down", cancellationToken).ConfigureAwait(false);
-            return;
-        }
-        var buffer = new ArrayPoolBufferWriter();
-        try
-        {
-            while (true)
-            {
-                var type = await conn.ReadMessageAsync(buffer, cancellationToken).ConfigureAwait(false);
-                await conn.WriteMessageAsync(type, buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-                buffer.Clear();
-            }
-        }
-        catch (Exception e)
-        {
-            if (CloseMessages.IsUnexpectedCloseError(e, 1000, 1001, 1005) || e is not (CloseException or ConnectionClosedException))
-                _logger.LogDebug("connection {Peer} ended: {Message}", conn.RemoteEndPoint, e.Message);
-        }
-        finally
-        {
-            _registry.Remove(conn);
-            buffer.Dispose();
-        }
-    }
+    /// <summary>The echo loop (<see cref="EchoLoop.RunAsync"/>) for one of this server's connections.</summary>
+    public Task EchoAsync(Conn conn, CancellationToken cancellationToken) => EchoLoop.RunAsync(conn, _registry, _logger, cancellationToken);
 
     /// <summary>The connections being echoed, for shutdown and for counting.</summary>
     public ConnectionRegistry Registry => _registry;

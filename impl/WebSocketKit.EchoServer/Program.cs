@@ -25,6 +25,13 @@ Usage: WebSocketKit.EchoServer [options]
   --cert FILE         serve wss:// (TLS) with this certificate: PKCS#12 (.pfx/.p12, no password), or PEM
                       with its private key in the same file or in --key
   --key FILE          the PEM private key for --cert
+  --kestrel           serve through ASP.NET Core (Kestrel) and WebSocketKit.AspNetCore instead of the
+                      stream Upgrader: HTTP/1.1 Upgrade (RFC 6455) and HTTP/2 extended CONNECT (RFC 8441)
+                      on one port; with --cert the client picks h2 or http/1.1 by ALPN, in cleartext it
+                      is HTTP/1.1 only (use --h2c). Each WebSocket is logged with its HTTP version
+                      ("websocket over HTTP/2 from ..."; Information level)
+  --h2c               with --kestrel (implied): HTTP/2 only, cleartext with prior knowledge (h2c), or
+                      h2 alone with --cert
   --log-level L       Trace, Debug, Information (default), Warning, Error
   --help              this text
 Stops on Ctrl+C.
@@ -32,6 +39,7 @@ Stops on Ctrl+C.
 
 int port = 9002;
 bool compress = false;
+bool kestrel = false, h2c = false;
 // A peer that stops reading must not hold a connection (and its buffers) forever.
 var connection = new ConnectionOptions { WriteTimeout = TimeSpan.FromSeconds(30) };
 var upgrader = new Upgrader();
@@ -58,6 +66,8 @@ try
             case "--allow-origin": origins.Add(Next()); break;
             case "--cert": certFile = Next(); break;
             case "--key": keyFile = Next(); break;
+            case "--kestrel": kestrel = true; break;
+            case "--h2c": kestrel = h2c = true; break;
             case "--help" or "-h": Console.WriteLine(Help); return 0;
             default: throw new ArgumentException($"unknown option {args[i]}");
         }
@@ -74,7 +84,7 @@ catch (Exception e) when (e is ArgumentException or FormatException or OverflowE
     return 2;
 }
 
-using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(level));
+using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(level).AddFilter("Microsoft", LogLevel.Warning));
 var logger = loggerFactory.CreateLogger("echo");
 connection.Logger = logger;
 upgrader.ConnectionOptions = connection;
@@ -82,18 +92,32 @@ upgrader.EnableCompression = compress;
 // Without --allow-origin the Upgrader's default stays: same-origin only.
 if (origins.Count > 0) upgrader.CheckOrigin = origins.Check;
 
-await using var server = new EchoServer(port, upgrader, logger, certificate);
-server.Start();
-// A machine-readable line for scripts and tests that start the server on port 0.
-Console.WriteLine($"listening 127.0.0.1:{server.Port}");
 var stopped = new TaskCompletionSource();
 // Ctrl+C and SIGTERM both start a graceful shutdown (close 1001 to everyone, 5 s to answer).
 void Stop(PosixSignalContext context) { context.Cancel = true; stopped.TrySetResult(); }
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-await stopped.Task;
-logger.LogInformation("stopping");
-await server.ShutdownAsync(TimeSpan.FromSeconds(5));
+if (kestrel)
+{
+    await using var host = new KestrelEchoHost(port, upgrader,
+        h2c ? KestrelEchoProtocols.Http2Cleartext : KestrelEchoProtocols.Http1AndHttp2, certificate, loggerFactory);
+    await host.StartAsync();
+    // The same machine-readable line as the stream server prints.
+    Console.WriteLine($"listening 127.0.0.1:{host.Port}");
+    await stopped.Task;
+    logger.LogInformation("stopping");
+    await host.ShutdownAsync(TimeSpan.FromSeconds(5));
+}
+else
+{
+    await using var server = new EchoServer(port, upgrader, logger, certificate);
+    server.Start();
+    // A machine-readable line for scripts and tests that start the server on port 0.
+    Console.WriteLine($"listening 127.0.0.1:{server.Port}");
+    await stopped.Task;
+    logger.LogInformation("stopping");
+    await server.ShutdownAsync(TimeSpan.FromSeconds(5));
+}
 return 0;
 
 

@@ -125,6 +125,14 @@ public sealed partial class Conn : IAsyncDisposable
     public EndPoint? RemoteEndPoint { get; }
 
     /// <summary>
+    /// The HTTP version of the opening handshake: 1.1 for an Upgrade that took over the connection
+    /// (RFC 6455), 2.0 for an extended CONNECT that opened one stream of an HTTP/2 connection
+    /// (RFC 8441). Over HTTP/2, closing ends the stream, not the connection, and
+    /// <see cref="Abort"/> resets the stream (RST_STREAM).
+    /// </summary>
+    public Version HttpVersion => _stream is ExtendedConnectStream ? System.Net.HttpVersion.Version20 : System.Net.HttpVersion.Version11;
+
+    /// <summary>
     /// The underlying stream, for advanced use (socket options, TLS details). Reading or writing it
     /// directly corrupts the WebSocket stream.
     /// </summary>
@@ -149,6 +157,8 @@ public sealed partial class Conn : IAsyncDisposable
         Interlocked.CompareExchange(ref _writeFailure, local, null);
         SignalPeerClosedOrFailed();
         DisposeCompression();
+        // Over HTTP/2 only a completed close handshake ends the stream in order; anything else resets it.
+        if (_stream is ExtendedConnectStream tunnel && !(_peerClosed && _sender.CloseSent)) tunnel.Reset();
         try { _stream.Dispose(); }
         catch (Exception e) when (e is IOException or ObjectDisposedException) { }
     }

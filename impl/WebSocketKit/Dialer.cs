@@ -13,7 +13,7 @@ namespace WebSocketKit;
 /// opening handshake (RFC 6455 section 4.1), whose response is checked strictly. One Dialer may
 /// dial any number of connections at once; configure it before first use.
 /// </summary>
-public sealed class Dialer
+public sealed partial class Dialer
 {
     /// <summary>How much of a refusal's body is kept in <see cref="BadHandshakeException.Body"/>.</summary>
     public const int MaxRefusalBodyBytes = 64 * 1024;
@@ -145,12 +145,26 @@ public sealed class Dialer
         var request = ClientHandshake.BuildRequest(hostHeader, uri.GetComponents(UriComponents.PathAndQuery, UriFormat.UriEscaped),
             key, Subprotocols, offer, extra);
 
+        var (tryHttp2, allowHttp11) = VersionChoice();
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(handshakeTimeout);
         var token = timeout.Token;
         Stream? stream = null;
         try
         {
+            if (tryHttp2)
+            {
+                if (Http2Obstacle(httpUri) is { } obstacle)
+                {
+                    if (!allowHttp11) throw new NotSupportedException($"websocket: HTTP/2 was required (HttpVersionPolicy {HttpVersionPolicy}), but {obstacle}.");
+                }
+                else
+                {
+                    var h2 = await TryDialHttp2Async(httpUri, hostHeader, offer, extra, options, allowHttp11, token).ConfigureAwait(false);
+                    if (h2 is { } opened) return opened;
+                }
+            }
             stream = await OpenAsync(httpUri, host, port, secure, token).ConfigureAwait(false);
             await stream.WriteAsync(request, token).ConfigureAwait(false);
             await stream.FlushAsync(token).ConfigureAwait(false);
@@ -163,16 +177,7 @@ public sealed class Dialer
                 throw new BadHandshakeException(head.StatusCode, $"the server refused the upgrade: {head.StatusCode} {head.ReasonPhrase}", head, body);
             }
             var verdict = ClientHandshake.ValidateResponse(head, key, Subprotocols, extensionsOffered: true);
-            if (!verdict.Accepted) throw new BadHandshakeException(101, verdict.Error!, head);
-            PerMessageDeflateParameters? compression = null;
-            if (verdict.Extensions is not null)
-            {
-                var error = offer is null
-                    ? ExtensionNegotiationError.UnexpectedExtension
-                    : PerMessageDeflateNegotiation.TryAcceptResponse(AllValues(head.Headers, "Sec-WebSocket-Extensions"), CompressionOptions, out compression);
-                if (error != ExtensionNegotiationError.None)
-                    throw new BadHandshakeException(101, $"the server's Sec-WebSocket-Extensions '{verdict.Extensions}' does not fit our offer: {error}", head, extensionError: error);
-            }
+            var compression = AcceptedCompression(head, verdict, offer);
             var conn = new Conn(stream, Role.Client, options, verdict.Subprotocol, reader.After, compression);
             return (conn, head);
         }
@@ -186,6 +191,21 @@ public sealed class Dialer
             if (stream is not null) await stream.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    // The checks both HTTP versions make on an acceptance, after the version's own: the verdict,
+    // then the permessage-deflate answer against our offer. Returns what was agreed, or throws.
+    private PerMessageDeflateParameters? AcceptedCompression(HttpResponseHead head, ResponseVerdict verdict, string? offer)
+    {
+        if (!verdict.Accepted) throw new BadHandshakeException(head.StatusCode, verdict.Error!, head);
+        if (verdict.Extensions is null) return null;
+        PerMessageDeflateParameters? compression = null;
+        var error = offer is null
+            ? ExtensionNegotiationError.UnexpectedExtension
+            : PerMessageDeflateNegotiation.TryAcceptResponse(AllValues(head.Headers, "Sec-WebSocket-Extensions"), CompressionOptions, out compression);
+        if (error != ExtensionNegotiationError.None)
+            throw new BadHandshakeException(head.StatusCode, $"the server's Sec-WebSocket-Extensions '{verdict.Extensions}' does not fit our offer: {error}", head, extensionError: error);
+        return compression;
     }
 
     // TCP (or NetDial), then the proxy tunnel, then TLS.

@@ -33,11 +33,14 @@ public sealed class Chromium : IAsyncLifetime
         });
     }
 
-    /// <summary>A page in a context of its own (its own cookies and storage), failing any wait after <see cref="Step"/>;
-    /// <paramref name="viewport"/> sets the window's size in CSS pixels (Playwright's default is 1280x720).</summary>
-    public async Task<IPage> NewPageAsync(ViewportSize? viewport = null)
+    /// <summary>
+    /// A page in a context of its own (its own cookies and storage), failing any wait after <see cref="Step"/>;
+    /// <paramref name="options"/> for the context: the window's size in CSS pixels (Playwright's default is
+    /// 1280x720), accepting a test certificate.
+    /// </summary>
+    public async Task<IPage> NewPageAsync(BrowserNewContextOptions? options = null)
     {
-        var context = await _browser!.NewContextAsync(new() { ViewportSize = viewport });
+        var context = await _browser!.NewContextAsync(options);
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout((float)Step.TotalMilliseconds);
         Microsoft.Playwright.Assertions.SetDefaultExpectTimeout((float)Step.TotalMilliseconds);

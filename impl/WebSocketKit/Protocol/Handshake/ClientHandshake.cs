@@ -11,8 +11,8 @@ public readonly record struct ResponseVerdict(string? Error, string? Subprotocol
 }
 
 /// <summary>
-/// The client side of the opening handshake (RFC 6455 sections 4.1 and 4.2.2), without I/O: builds
-/// the request and checks the response strictly. The Dialer does the I/O.
+/// The client side of the opening handshake (RFC 6455 sections 4.1 and 4.2.2; RFC 8441 over
+/// HTTP/2), without I/O: builds the request and checks the response strictly. The Dialer does the I/O.
 /// </summary>
 public static class ClientHandshake
 {
@@ -52,6 +52,25 @@ public static class ClientHandshake
         if (!h.ContainsToken("Connection", "upgrade")) return new("the response's Connection header lacks 'upgrade'");
         if (h.CountOf("Sec-WebSocket-Accept") != 1 || h.Get("Sec-WebSocket-Accept")!.Trim() != WebSocketKey.ComputeAccept(key))
             return new("Sec-WebSocket-Accept does not match the key we sent");
+        return ValidateNegotiation(h, offeredSubprotocols, extensionsOffered);
+    }
+
+    /// <summary>
+    /// Checks the answer to an HTTP/2 extended CONNECT (RFC 8441 section 5): status 200 accepts it
+    /// (there is no Upgrade, Connection or Sec-WebSocket-Accept: the stream is the proof), then the
+    /// same subprotocol and extension rules as <see cref="ValidateResponse"/>.
+    /// </summary>
+    public static ResponseVerdict ValidateExtendedConnectResponse(HttpResponseHead response,
+        IReadOnlyList<string>? offeredSubprotocols = null, bool extensionsOffered = false)
+    {
+        if (response.StatusCode != 200)
+            return new($"the server answered {response.StatusCode} {response.ReasonPhrase}, not 200");
+        return ValidateNegotiation(response.Headers, offeredSubprotocols, extensionsOffered);
+    }
+
+    // What every HTTP version's answer must respect: a subprotocol only if one of ours, extensions only if we offered any.
+    private static ResponseVerdict ValidateNegotiation(HttpHeaderList h, IReadOnlyList<string>? offeredSubprotocols, bool extensionsOffered)
+    {
         string? protocol = null;
         int protocolCount = h.CountOf("Sec-WebSocket-Protocol");
         if (protocolCount > 1) return new("more than one Sec-WebSocket-Protocol in the response");

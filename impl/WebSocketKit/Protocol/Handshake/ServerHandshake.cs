@@ -59,6 +59,40 @@ public static class ServerHandshake
         return new(101, "Switching Protocols", key);
     }
 
+    /// <summary>The <c>:protocol</c> value of an extended CONNECT that opens a WebSocket (RFC 8441 section 4).</summary>
+    public const string ExtendedConnectProtocol = "websocket";
+
+    /// <summary>
+    /// Checks an HTTP/2 extended CONNECT (RFC 8441 sections 4 and 5), the HTTP/2 counterpart of
+    /// <see cref="Validate"/>. <paramref name="request"/> is the stream's request as a head: method
+    /// (<c>:method</c>), target (<c>:path</c>), and header fields with Host standing for
+    /// <c>:authority</c>; <paramref name="protocol"/> is the <c>:protocol</c> pseudo-header. The
+    /// request must be CONNECT, <c>:protocol</c> must be "websocket" (any case, as upgrade tokens
+    /// are), <c>:authority</c> a valid host[:port], <c>:path</c> present, and Sec-WebSocket-Version
+    /// exactly 13. A wrong version is refused with 400 and <c>Sec-WebSocket-Version: 13</c> (RFC
+    /// 6455 section 4.4 asks for the supported version; 426 would name an Upgrade, which HTTP/2 does
+    /// not have). There is no Sec-WebSocket-Key to check: the stream itself proves that the server
+    /// understood the request, so the accepted verdict carries no key and its status is 200. Fields
+    /// HTTP/2 forbids (Connection, Upgrade) never reach here: the HTTP/2 layer treats them as
+    /// malformed (RFC 9113 section 8.2.2).
+    /// </summary>
+    public static HandshakeVerdict ValidateExtendedConnect(HttpRequestHead request, string? protocol)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Method != "CONNECT")
+            return new(405, "a WebSocket over HTTP/2 is opened with an extended CONNECT", HeaderName: "Allow", HeaderValue: "CONNECT");
+        if (!string.Equals(protocol, ExtendedConnectProtocol, StringComparison.OrdinalIgnoreCase))
+            return new(400, "the :protocol pseudo-header must be 'websocket'");
+        var h = request.Headers;
+        if (h.CountOf("Host") != 1 || !HostAuthority.IsValid(h.Get("Host")!.AsSpan().Trim()))
+            return new(400, "the :authority pseudo-header must be one valid host[:port]");
+        if (string.IsNullOrEmpty(request.Target))
+            return new(400, "the :path pseudo-header is required");
+        if (h.CountOf("Sec-WebSocket-Version") != 1 || h.Get("Sec-WebSocket-Version")!.Trim() != Version)
+            return new(400, "unsupported Sec-WebSocket-Version (only 13 is supported)", HeaderName: "Sec-WebSocket-Version", HeaderValue: Version);
+        return new(200, "OK");
+    }
+
     /// <summary>
     /// The default origin policy (the one gorilla/websocket uses): accept when there is no Origin
     /// header (non-browser clients do not send one), otherwise only when the Origin's host and
@@ -152,6 +186,7 @@ public static class ServerHandshake
     public static string ReasonPhrase(int status) => status switch
     {
         101 => "Switching Protocols",
+        200 => "OK",
         400 => "Bad Request",
         403 => "Forbidden",
         404 => "Not Found",
