@@ -160,6 +160,9 @@ public sealed class Http2Connection : IAsyncDisposable
     public Task SendFrameAsync(FrameType type, byte flags, int streamId, ReadOnlyMemory<byte> payload, CancellationToken ct) =>
         WriteAsync(Http2FrameCodec.Encode(type, flags, streamId, payload.Span), ct);
 
+    /// <summary>Frames written back to back in one write (so the peer reads them together).</summary>
+    public Task SendFramesAsync(IEnumerable<byte[]> frames, CancellationToken ct) => WriteAsync([.. frames.SelectMany(f => f)], ct);
+
     public Task ResetAsync(int streamId, Http2ErrorCode code, CancellationToken ct) =>
         SendFrameAsync(FrameType.RstStream, 0, streamId, Http2FrameCodec.UInt32Payload((uint)code), ct);
 
@@ -324,7 +327,7 @@ public sealed class Http2Connection : IAsyncDisposable
                 if (frame.Payload.Length != 4) throw new Http2ConnectionException(Http2ErrorCode.FrameSizeError, "RST_STREAM whose payload is not 4 octets");
                 if (_streams.TryGetValue(frame.StreamId, out var reset))
                 {
-                    reset.OnEnd(new StreamEnd(StreamEndKind.Reset, (Http2ErrorCode)BinaryPrimitives.ReadUInt32BigEndian(frame.Payload)));
+                    reset.OnPeerReset((Http2ErrorCode)BinaryPrimitives.ReadUInt32BigEndian(frame.Payload));
                     FlowChanged();
                 }
                 break;

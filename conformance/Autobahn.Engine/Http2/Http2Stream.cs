@@ -33,6 +33,7 @@ public sealed class Http2Stream
     private readonly Http2Connection _connection;
     private readonly TaskCompletionSource<IReadOnlyList<HeaderField>?> _headers = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<StreamEnd> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<Http2ErrorCode> _reset = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Channel<(byte[] Content, int FlowLength)> _data = Channel.CreateUnbounded<(byte[], int)>();
     private readonly List<IReadOnlyList<HeaderField>> _laterBlocks = [];
 
@@ -51,6 +52,9 @@ public sealed class Http2Stream
 
     /// <summary>Completes when the peer's side ends: END_STREAM, RST_STREAM, or the connection's end.</summary>
     public Task<StreamEnd> Ended => _ended.Task;
+
+    /// <summary>Completes with the code of the first RST_STREAM the peer sends, even one after END_STREAM.</summary>
+    public Task<Http2ErrorCode> ResetByPeer => _reset.Task;
 
     /// <summary>Header blocks after the first (trailers, or further 1xx responses).</summary>
     public IReadOnlyList<IReadOnlyList<HeaderField>> LaterHeaderBlocks { get { lock (_laterBlocks) return [.. _laterBlocks]; } }
@@ -85,6 +89,12 @@ public sealed class Http2Stream
     }
 
     internal void OnData(byte[] content, int flowLength) => _data.Writer.TryWrite((content, flowLength));
+
+    internal void OnPeerReset(Http2ErrorCode code)
+    {
+        _reset.TrySetResult(code);
+        OnEnd(new StreamEnd(StreamEndKind.Reset, code));
+    }
 
     internal void OnEnd(StreamEnd end)
     {
