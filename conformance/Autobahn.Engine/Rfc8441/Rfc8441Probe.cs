@@ -42,7 +42,7 @@ public sealed class Rfc8441Probe(Uri target, bool acceptAnyCertificate) : IAsync
     public async Task<Http2Connection> ConnectReadyAsync(CancellationToken ct)
     {
         var c = await ConnectAsync(ct);
-        await Bounded(c.PeerSettings, "the server's SETTINGS", ct);
+        await Bounded(c.PeerSettings, "SETTINGS frame from the server", ct);
         return c;
     }
 
