@@ -61,81 +61,94 @@ public class FrameLayerBoundsTests
     private static Http2ErrorCode CodeOf(Http2Frame goAwayOrReset) =>
         (Http2ErrorCode)BinaryPrimitives.ReadUInt32BigEndian(goAwayOrReset.Payload.AsSpan(goAwayOrReset.Type == FrameType.GoAway ? 4 : 0));
 
-    private static async Task<(RawServer Server, Http2Connection Client)> ConnectAsync(CancellationToken ct)
+    /// <summary>A client connected to a raw server that has sent its (empty) SETTINGS; both closed on disposal.</summary>
+    private sealed class Pair(RawServer server, Http2Connection client, CancellationTokenSource cts) : IAsyncDisposable
     {
-        var server = new RawServer();
-        var accepting = server.AcceptAsync(ct);
-        var client = await Http2Dial.ConnectAsync(server.Url, false, null, ct);
-        await accepting;
-        await server.SendAsync(FrameType.Settings, 0, 0, [], ct);
-        return (server, client);
+        public RawServer Server => server;
+        public Http2Connection Client => client;
+        public CancellationToken Token => cts.Token;
+
+        public static async Task<Pair> ConnectAsync()
+        {
+            var cts = new CancellationTokenSource(Bound);
+            var server = new RawServer();
+            var accepting = server.AcceptAsync(cts.Token);
+            var client = await Http2Dial.ConnectAsync(server.Url, false, null, cts.Token);
+            await accepting;
+            await server.SendAsync(FrameType.Settings, 0, 0, [], cts.Token);
+            return new Pair(server, client, cts);
+        }
+
+        /// <summary>A GET on a new stream, so that the server has a stream to answer on.</summary>
+        public async Task<Http2Stream> RequestAsync()
+        {
+            var stream = client.OpenStream();
+            await client.SendHeadersAsync(stream, [new(":method", "GET"), new(":scheme", "http"), new(":path", "/"), new(":authority", "x")], true, Token);
+            return stream;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await client.DisposeAsync();
+            await server.DisposeAsync();
+            cts.Dispose();
+        }
     }
 
     [Fact]
     public async Task A_frame_longer_than_we_allow_is_a_connection_error_FRAME_SIZE_ERROR_and_is_never_read()
     {
-        using var cts = new CancellationTokenSource(Bound);
-        var (server, client) = await ConnectAsync(cts.Token);
-        await using var _ = server;
-        await using var __ = client;
+        await using var pair = await Pair.ConnectAsync();
+        var (server, client, token) = (pair.Server, pair.Client, pair.Token);
         // Only the header of a 16 MiB frame: a reader that trusted it would wait for, or allocate, 16 MiB.
-        await server.Stream.WriteAsync(new byte[] { 0xFF, 0xFF, 0xFF, (byte)FrameType.Data, 0, 0, 0, 0, 1 }, cts.Token);
-        Assert.Equal(Http2ErrorCode.FrameSizeError, CodeOf(await server.NextAsync(FrameType.GoAway, 0, cts.Token)));
-        Assert.Contains("FrameSizeError", await client.Closed.WaitAsync(cts.Token));
+        await server.Stream.WriteAsync(new byte[] { 0xFF, 0xFF, 0xFF, (byte)FrameType.Data, 0, 0, 0, 0, 1 }, token);
+        Assert.Equal(Http2ErrorCode.FrameSizeError, CodeOf(await server.NextAsync(FrameType.GoAway, 0, token)));
+        Assert.Contains("FrameSizeError", await client.Closed.WaitAsync(token));
     }
 
     [Fact]
     public async Task An_endless_header_block_is_cut_off_at_its_bound()
     {
-        using var cts = new CancellationTokenSource(Bound);
-        var (server, client) = await ConnectAsync(cts.Token);
-        await using var _ = server;
-        await using var __ = client;
-        var stream = client.OpenStream();
-        await client.SendHeadersAsync(stream, [new(":method", "GET"), new(":scheme", "http"), new(":path", "/"), new(":authority", "x")], true, cts.Token);
-        await server.SendAsync(FrameType.Headers, 0, stream.Id, new byte[16000], cts.Token);
+        await using var pair = await Pair.ConnectAsync();
+        var (server, client, token) = (pair.Server, pair.Client, pair.Token);
+        var stream = await pair.RequestAsync();
+        await server.SendAsync(FrameType.Headers, 0, stream.Id, new byte[16000], token);
         var sending = Task.Run(async () =>
         {
             // CONTINUATION after CONTINUATION, never END_HEADERS, until the client hangs up.
-            try { while (true) await server.SendAsync(FrameType.Continuation, 0, stream.Id, new byte[16000], cts.Token); }
+            try { while (true) await server.SendAsync(FrameType.Continuation, 0, stream.Id, new byte[16000], token); }
             catch (IOException) { }
         });
-        Assert.Equal(Http2ErrorCode.EnhanceYourCalm, CodeOf(await server.NextAsync(FrameType.GoAway, 0, cts.Token)));
-        Assert.Contains("header block over", await client.Closed.WaitAsync(cts.Token));
-        Assert.Equal(StreamEndKind.ConnectionLost, (await stream.Ended.WaitAsync(cts.Token)).Kind);
+        Assert.Equal(Http2ErrorCode.EnhanceYourCalm, CodeOf(await server.NextAsync(FrameType.GoAway, 0, token)));
+        Assert.Contains("header block over", await client.Closed.WaitAsync(token));
+        Assert.Equal(StreamEndKind.ConnectionLost, (await stream.Ended.WaitAsync(token)).Kind);
         client.Abort();
-        await sending.WaitAsync(cts.Token);
+        await sending.WaitAsync(token);
     }
 
     [Fact]
     public async Task A_Huffman_string_holding_EOS_is_a_connection_error_COMPRESSION_ERROR()
     {
-        using var cts = new CancellationTokenSource(Bound);
-        var (server, client) = await ConnectAsync(cts.Token);
-        await using var _ = server;
-        await using var __ = client;
-        var stream = client.OpenStream();
-        await client.SendHeadersAsync(stream, [new(":method", "GET"), new(":scheme", "http"), new(":path", "/"), new(":authority", "x")], true, cts.Token);
+        await using var pair = await Pair.ConnectAsync();
+        var (server, client, token) = (pair.Server, pair.Client, pair.Token);
+        var stream = await pair.RequestAsync();
         // :status (static index 8 as a name) with a Huffman value of 4 octets: EOS (30 ones) and two bits.
-        await server.SendAsync(FrameType.Headers, FrameFlags.EndHeaders, stream.Id, [0x08, 0x84, 0xFF, 0xFF, 0xFF, 0xFC], cts.Token);
-        Assert.Equal(Http2ErrorCode.CompressionError, CodeOf(await server.NextAsync(FrameType.GoAway, 0, cts.Token)));
-        Assert.Contains("EOS", await client.Closed.WaitAsync(cts.Token));
+        await server.SendAsync(FrameType.Headers, FrameFlags.EndHeaders, stream.Id, [0x08, 0x84, 0xFF, 0xFF, 0xFF, 0xFC], token);
+        Assert.Equal(Http2ErrorCode.CompressionError, CodeOf(await server.NextAsync(FrameType.GoAway, 0, token)));
+        Assert.Contains("EOS", await client.Closed.WaitAsync(token));
     }
 
     [Fact]
     public async Task DATA_past_the_window_we_granted_resets_the_stream_with_FLOW_CONTROL_ERROR()
     {
-        using var cts = new CancellationTokenSource(Bound);
-        var (server, client) = await ConnectAsync(cts.Token);
-        await using var _ = server;
-        await using var __ = client;
-        var stream = client.OpenStream();
-        await client.SendHeadersAsync(stream, [new(":method", "GET"), new(":scheme", "http"), new(":path", "/"), new(":authority", "x")], true, cts.Token);
-        await server.SendAsync(FrameType.Headers, FrameFlags.EndHeaders, stream.Id, HpackEncoder.Encode([new(":status", "200")]), cts.Token);
+        await using var pair = await Pair.ConnectAsync();
+        var (server, client, token) = (pair.Server, pair.Client, pair.Token);
+        var stream = await pair.RequestAsync();
+        await server.SendAsync(FrameType.Headers, FrameFlags.EndHeaders, stream.Id, HpackEncoder.Encode([new(":status", "200")]), token);
         // Five frames of 14000 octets, none read by the client: 70000 is past the stream's 65535.
-        for (int i = 0; i < 5; i++) await server.SendAsync(FrameType.Data, 0, stream.Id, new byte[14000], cts.Token);
-        Assert.Equal(Http2ErrorCode.FlowControlError, CodeOf(await server.NextAsync(FrameType.RstStream, stream.Id, cts.Token)));
-        Assert.Equal(Http2ErrorCode.FlowControlError, (await stream.Ended.WaitAsync(cts.Token)).Code);
+        for (int i = 0; i < 5; i++) await server.SendAsync(FrameType.Data, 0, stream.Id, new byte[14000], token);
+        Assert.Equal(Http2ErrorCode.FlowControlError, CodeOf(await server.NextAsync(FrameType.RstStream, stream.Id, token)));
+        Assert.Equal(Http2ErrorCode.FlowControlError, (await stream.Ended.WaitAsync(token)).Code);
         Assert.False(client.Closed.IsCompleted);
     }
 
