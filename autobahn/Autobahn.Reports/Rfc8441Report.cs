@@ -55,6 +55,19 @@ public static class Rfc8441Report
         return index.Agents;
     }
 
+    /// <summary>As <see cref="Load"/>, but a file that cannot be read counts as no runs (for pages that only link the report).</summary>
+    public static IReadOnlyList<Rfc8441AgentRun> LoadOrNone(string reportsDirectory)
+    {
+        try
+        {
+            return Load(reportsDirectory);
+        }
+        catch (Exception e) when (e is FormatException or JsonException or IOException)
+        {
+            return [];
+        }
+    }
+
     public static string Render(IReadOnlyList<Rfc8441AgentRun> runs, DateTimeOffset generated)
     {
         static string H(string s) => WebUtility.HtmlEncode(s);

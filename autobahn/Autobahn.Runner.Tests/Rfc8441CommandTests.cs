@@ -52,12 +52,13 @@ public class Rfc8441CommandTests
         Assert.True(exit == RunnerApp.Passed, console.ToString());
         var run = Assert.Single(Rfc8441Report.Load(reports.Root));
         Assert.Equal("kestrel-h2c", run.Agent);
-        Assert.Equal(18, run.Cases.Count);
+        Assert.Equal(19, run.Cases.Count);
         Assert.DoesNotContain(run.Cases, c => c.Verdict == VerdictWords.Failed);
         Assert.Contains("h2-5.6", File.ReadAllText(Path.Combine(reports.Root, Rfc8441Report.Folder, ReportFileNames.IndexHtml)));
+        Assert.Contains("href=\"rfc8441/index.html\"", File.ReadAllText(Path.Combine(reports.Root, ReportFileNames.IndexHtml)));
         var doc = XDocument.Load(junit);
         Assert.Empty(JUnitReport.Validate(doc));
-        Assert.Equal(18, doc.Descendants("testcase").Count());
+        Assert.Equal(19, doc.Descendants("testcase").Count());
         Assert.Empty(doc.Descendants("failure"));
     }
 
@@ -67,7 +68,7 @@ public class Rfc8441CommandTests
         await using var peer = await KestrelH2cEcho();
         using var reports = new TempReports();
         await Rfc8441Command.RunAsync(new(H2c(peer), false, "first", ["h2-3.*"], false, reports.Root, null), TextWriter.Null, NullLogger.Instance, CancellationToken.None);
-        // Kestrel takes an extended CONNECT without :authority (h2-4.5) and ends the connection for Connection/Upgrade fields (h2-4.6).
+        // Kestrel takes an extended CONNECT without :authority (h2-4.6) and ends the connection for Connection/Upgrade fields (h2-4.7).
         int exit = await Rfc8441Command.RunAsync(new(H2c(peer), false, "second", ["h2-4.*"], true, reports.Root, null), TextWriter.Null, NullLogger.Instance, CancellationToken.None);
 
         Assert.Equal(RunnerApp.CasesFailed, exit);

@@ -42,7 +42,7 @@ public static class Rfc8441Command
         try
         {
             var page = Rfc8441Report.Write(o.ReportsDirectory, run, DateTimeOffset.UtcNow);
-            log.LogInformation("rfc8441: report {Page}", page);
+            log.LogInformation("rfc8441: report {Page}; reports page {Index}", page, IndexPage.Write(o.ReportsDirectory, DateTimeOffset.UtcNow));
             if (o.JUnit is { } junit)
             {
                 var dir = Path.GetDirectoryName(Path.GetFullPath(junit));

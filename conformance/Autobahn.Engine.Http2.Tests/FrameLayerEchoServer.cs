@@ -130,7 +130,7 @@ public sealed class FrameLayerEchoServer : IAsyncDisposable
             // An ordinary CONNECT carries neither :scheme nor :path (RFC 9113 §8.5); this server tunnels nowhere.
             return request.Has(":scheme") || request.Has(":path") ? malformed : new("405", []);
         }
-        if (!request.Has(":scheme") || !request.Has(":authority")) return malformed;
+        if (request.Get(":scheme") is not ("http" or "https") || !request.Has(":authority")) return malformed;
         if (!request.Has(":path") && _flaw != H2Flaw.IgnoresMissingPath) return malformed;
         if (request.Has("connection") || request.Has("upgrade")) return malformed;
         if (request.Get(":protocol") != "websocket") return new("501", []);

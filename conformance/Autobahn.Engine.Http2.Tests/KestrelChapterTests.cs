@@ -14,11 +14,11 @@ public class KestrelChapterTests(ITestOutputHelper output)
         // Sent before the server's SETTINGS were read: Kestrel answers 200 and the WebSocket works (its SETTINGS were on the way).
         ["h2-3.2"] = VerdictWords.Informational,
         // No :authority and no Host: Kestrel opens the WebSocket anyway.
-        ["h2-4.5"] = VerdictWords.NonStrict,
-        // Connection and Upgrade fields: Kestrel ends the whole connection (GOAWAY PROTOCOL_ERROR), not just the stream.
         ["h2-4.6"] = VerdictWords.NonStrict,
+        // Connection and Upgrade fields: Kestrel ends the whole connection (GOAWAY PROTOCOL_ERROR), not just the stream.
+        ["h2-4.7"] = VerdictWords.NonStrict,
         // sec-websocket-version 12: the middleware does not take it as a WebSocket request, so the app's 404 answers, not 426 or 400.
-        ["h2-4.8"] = VerdictWords.NonStrict,
+        ["h2-4.9"] = VerdictWords.NonStrict,
     };
 
     [Theory]

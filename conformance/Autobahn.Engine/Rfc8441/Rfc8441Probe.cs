@@ -47,13 +47,13 @@ public sealed class Rfc8441Probe(Uri target, bool acceptAnyCertificate) : IAsync
     }
 
     /// <summary>An extended CONNECT for a WebSocket (RFC 8441 §4, §5), with the fields a case names left out or changed.</summary>
-    public List<HeaderField> ExtendedConnect(string? without = null, string protocol = "websocket", string version = "13", bool withProtocol = true)
+    public List<HeaderField> ExtendedConnect(string? without = null, string protocol = "websocket", string version = "13", bool withProtocol = true, string? scheme = null)
     {
         var fields = new List<HeaderField>
         {
             new(":method", "CONNECT"),
             new(":protocol", protocol),
-            new(":scheme", Scheme),
+            new(":scheme", scheme ?? Scheme),
             new(":path", Path),
             new(":authority", Authority),
             new("sec-websocket-version", version),
