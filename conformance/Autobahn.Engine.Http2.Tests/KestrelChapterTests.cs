@@ -36,3 +36,20 @@ public class KestrelChapterTests(ITestOutputHelper output)
         }
     }
 }
+
+/// <summary>The frame layer against Kestrel where the chapter does not reach: a header block that needs CONTINUATION frames.</summary>
+public class KestrelFrameLayerTests
+{
+    [Fact]
+    public async Task A_header_block_larger_than_a_frame_goes_as_HEADERS_and_CONTINUATION_and_Kestrel_takes_it()
+    {
+        await using var kestrel = await KestrelEchoPeer.StartAsync(tls: false);
+        await using var probe = new Rfc8441Probe(kestrel.Url, acceptAnyCertificate: false);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var c = await probe.ConnectReadyAsync(cts.Token);
+        // 20000 octets of one field: more than the 16384 of a frame, less than Kestrel's 32 KiB header limit.
+        var (stream, answer) = await probe.RequestAsync(c, [.. probe.ExtendedConnect(), new("x-filler", new string('a', 20000))], cts.Token);
+        Assert.Equal(200, answer.Status);
+        await probe.EchoAsync(new StreamWebSocket(c, stream, isClient: true), 1, "after a long header block"u8.ToArray(), "a text message", cts.Token);
+    }
+}

@@ -239,6 +239,11 @@ public sealed class Http2Connection : IAsyncDisposable
             await _io.WriteAsync(octets, ct);
             await _io.FlushAsync(ct);
         }
+        catch (ObjectDisposedException)
+        {
+            // Closed by this side (a case's end, or Abort): to a writer that is the same as a connection that broke.
+            throw new IOException("the connection is closed");
+        }
         finally
         {
             _writeLock.Release();

@@ -77,7 +77,7 @@ public static class Rfc8441Chapter
             OneFailsOthersLive),
         new("h2-5.5", "RFC 8441 §5; RFC 9113 §5.2, §6.9",
             "A WebSocket message larger than HTTP/2's flow-control windows crosses them both ways: the sender waits for WINDOW_UPDATE, the receiver grants it as it reads.",
-            "A 1 MiB binary message (16 times the default 64 KiB window) comes back whole within 30 s; we grant our window only as we read.",
+            "A 1 MiB binary message (16 times the default 64 KiB window) comes back whole within 30 s; we grant our window only as we read, and wait for the server's.",
             LargeMessage),
         new("h2-5.6", "RFC 8441 §5",
             "The WebSocket's end is its stream's end: after the closing handshake the server ends the stream with END_STREAM (what a TCP FIN was), and the connection stays up for other streams.",
@@ -269,7 +269,8 @@ public static class Rfc8441Chapter
         var sending = ws.SendAsync(2, payload, ct);
         await p.ExpectEchoAsync(ws, 2, payload, "a 1 MiB binary message", ct, TimeSpan.FromSeconds(30));
         await sending;
-        return Ok($"1 MiB echoed in {clock.ElapsedMilliseconds} ms across 64 KiB windows both ways");
+        uint serverWindow = c.PeerSetting(SettingId.InitialWindowSize) ?? Http2Limits.DefaultWindowSize;
+        return Ok($"1 MiB echoed in {clock.ElapsedMilliseconds} ms; it crossed our {Http2Limits.DefaultWindowSize}-octet stream window and the server's of {serverWindow}");
     }
 
     private static async Task<CaseVerdict> CloseEndsStream(Rfc8441Probe p, CancellationToken ct)
@@ -326,7 +327,8 @@ public static class Rfc8441Chapter
             while (!timeout.IsCancellationRequested)
             {
                 if (c.GoAway.IsCompleted || (streamClosed.IsCompleted && streamClosed.Result)) break;
-                await Task.WhenAny(c.GoAway, streamClosed).WaitAsync(timeout.Token);
+                if (c.Closed.IsCompleted) break;
+                await Task.WhenAny(c.GoAway, streamClosed, c.Closed).WaitAsync(timeout.Token);
                 if (streamClosed.IsCompleted && !streamClosed.Result && !c.GoAway.IsCompleted) await c.GoAway.WaitAsync(timeout.Token);
             }
         }
@@ -338,6 +340,7 @@ public static class Rfc8441Chapter
             return g.Code == Http2ErrorCode.StreamClosed ? Ok("GOAWAY STREAM_CLOSED (a connection error)") : NonStrict($"GOAWAY {g.Code}");
         }
         if (ws.Stream.ResetByPeer.IsCompleted) return NonStrict($"RST_STREAM {ws.Stream.ResetByPeer.Result}");
+        if (c.Closed.IsCompleted) return Failed($"the connection was dropped without RST_STREAM or GOAWAY ({c.Closed.Result})");
         return Failed($"no RST_STREAM or GOAWAY within {p.AnswerTimeout.TotalSeconds:0} s");
     }
 }
