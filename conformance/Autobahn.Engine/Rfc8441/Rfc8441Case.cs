@@ -5,11 +5,7 @@ namespace Autobahn.Engine.Rfc8441;
 /// the requirement serves; the "h2-" prefix keeps it apart from the Autobahn suite's numeric ids), the sections it
 /// rests on, the requirement in our words, what the server must do, and the probe that finds out.
 /// </summary>
-public sealed record Rfc8441Case(string Id, string Cites, string Requirement, string Expectation, Func<Rfc8441Probe, CancellationToken, Task<CaseVerdict>> Run)
-{
-    /// <summary>The RFC 8441 section the id groups the case under (the number after "h2-").</summary>
-    public string Section => Id["h2-".Length..Id.IndexOf('.')];
-}
+public sealed record Rfc8441Case(string Id, string Cites, string Requirement, string Expectation, Func<Rfc8441Probe, CancellationToken, Task<CaseVerdict>> Run);
 
 /// <summary>A verdict word of the suite's vocabulary and what was seen that earned it.</summary>
 public sealed record CaseVerdict(string Verdict, string Observed);
