@@ -33,18 +33,26 @@ public static class IndexPage
         }).ToList();
         // Named like the suite's own overview in each mode folder, so a browser opens it first here too.
         var path = Path.Combine(reportsDirectory, ReportFileNames.IndexHtml);
-        File.WriteAllText(path, Render(sections, generated));
+        File.WriteAllText(path, Render(sections, generated, Rfc8441Report.LoadOrNone(reportsDirectory)));
         return path;
     }
 
-    public static string Render(IReadOnlyList<ModeSection> sections, DateTimeOffset generated)
+    /// <param name="http2">The RFC 8441 chapter's runs (reports/rfc8441), linked above the modes when there are any.</param>
+    public static string Render(IReadOnlyList<ModeSection> sections, DateTimeOffset generated, IReadOnlyList<Rfc8441AgentRun>? http2 = null)
     {
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>WebSocket conformance reports</title>\n<style>\n")
           .Append(Css)
           .Append("</style>\n</head>\n<body>\n<h1>WebSocket conformance reports</h1>\n<p class=\"meta\">Page generated ")
           .Append(E(generated.ToString("u", CultureInfo.InvariantCulture)))
-          .Append(". Each mode keeps the latest run of every agent; case links open the suite's own detail page.</p>\n<div class=\"modes\">\n");
+          .Append(". Each mode keeps the latest run of every agent; case links open the suite's own detail page.</p>\n");
+        if (http2 is { Count: > 0 })
+        {
+            sb.Append("<p class=\"meta\"><a href=\"").Append(E(Rfc8441Report.Folder + "/" + ReportFileNames.IndexHtml)).Append("\">WebSocket over HTTP/2 (RFC 8441)</a>: ");
+            sb.Append(E(string.Join("; ", http2.Select(r => r.Agent + " " + string.Join(", ", r.Cases.GroupBy(c => c.Verdict).Select(g => $"{g.Count()} {g.Key}"))))));
+            sb.Append("</p>\n");
+        }
+        sb.Append("<div class=\"modes\">\n");
         foreach (var s in sections) AppendSection(sb, s);
         sb.Append("</div>\n</body>\n</html>\n");
         return sb.ToString();

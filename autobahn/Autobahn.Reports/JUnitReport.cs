@@ -95,7 +95,7 @@ public static class JUnitReport
     }
 
     /// <summary>tests, failures, errors, skipped and time summed over testcases or over testsuites.</summary>
-    private static IEnumerable<XAttribute> Totals(IReadOnlyList<XElement> children)
+    internal static IEnumerable<XAttribute> Totals(IReadOnlyList<XElement> children)
     {
         int Count(string attribute, string element) => children.Sum(s =>
             s.Name == "testcase" ? s.Elements(element).Any() ? 1 : 0 : (int?)s.Attribute(attribute) ?? 0);
@@ -107,7 +107,7 @@ public static class JUnitReport
         yield return new XAttribute("time", time.ToString("0.000", CultureInfo.InvariantCulture));
     }
 
-    private static string Seconds(int ms) => (ms / 1000m).ToString("0.000", CultureInfo.InvariantCulture);
+    internal static string Seconds(long ms) => (ms / 1000m).ToString("0.000", CultureInfo.InvariantCulture);
 
-    private static XElement Property(string name, string value) => new("property", new XAttribute("name", name), new XAttribute("value", value));
+    internal static XElement Property(string name, string value) => new("property", new XAttribute("name", name), new XAttribute("value", value));
 }

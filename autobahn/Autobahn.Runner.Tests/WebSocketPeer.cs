@@ -21,10 +21,14 @@ internal sealed class WebSocketPeer : IAsyncDisposable
 
     public Uri BaseUri { get; }
 
-    public static async Task<WebSocketPeer> StartAsync(Func<HttpContext, WebSocket, Task> handler, bool compression = false)
+    /// <param name="http2Only">Speak HTTP/2 only (h2c with prior knowledge), where WebSockets come as extended CONNECT (RFC 8441).</param>
+    public static async Task<WebSocketPeer> StartAsync(Func<HttpContext, WebSocket, Task> handler, bool compression = false, bool http2Only = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (http2Only) listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2;
+        }));
         var app = builder.Build();
         app.UseWebSockets();
         app.Run(async ctx =>

@@ -205,11 +205,26 @@ replay.SetAction(async (parse, ct) =>
     return await FuzzCommands.ReplayAsync(parse.GetValue(findingFile)!, target, TimeSpan.FromSeconds(parse.GetValue(fuzzDeadline)), Console.Out, ct);
 });
 
+// ---- rfc8441 ----
+var h2Url = new Argument<string>("url") { Description = "http:// (h2c, prior knowledge) or https:// (TLS, ALPN h2) URL of a running WebSocket echo server; ws:// and wss:// name the same" };
+var insecure = new Option<bool>("--insecure") { Description = "accept the server's TLS certificate unchecked (a self-signed test certificate)" };
+var rfc8441 = new Command("rfc8441", "Test a running server's WebSocket over HTTP/2 (RFC 8441): one case per requirement, through the engine's own HTTP/2 frame layer; reports in REPORTS/rfc8441.")
+{
+    h2Url, insecure, agent, cases, strict, reports, junit, verbose,
+};
+rfc8441.SetAction(async (parse, ct) =>
+{
+    using var logs = Logs(parse.GetValue(verbose));
+    var o = new Rfc8441Command.Options(parse.GetValue(h2Url)!, parse.GetValue(insecure), parse.GetValue(agent),
+        RunnerOptions.SplitPatterns(parse.GetValue(cases), []), parse.GetValue(strict), parse.GetValue(reports)!, parse.GetValue(junit));
+    return await Rfc8441Command.RunAsync(o, Console.Out, logs.CreateLogger("rfc8441"), ct);
+});
+
 var root = new RootCommand(
     "wsconform: WebSocket conformance for any server or client (the Autobahn TestSuite's cases).\n" +
     "Exit status: 0 passed, 1 failed (with --expect: a verdict changed), 2 could not run.")
 {
-    server, clientCommand, casesCommand, report, merge, summaryCommand, pack, fuzz, replay,
+    server, clientCommand, casesCommand, report, merge, summaryCommand, pack, fuzz, replay, rfc8441,
 };
 
 var parsed = root.Parse(args);
