@@ -166,4 +166,24 @@ public class FrameLayerBoundsTests
         Assert.Equal("no SETTINGS frame from the server within 5 s", result.Observed);
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(4.5), $"gave up after {clock.Elapsed}, before the timeout");
     }
+
+    [Fact]
+    public async Task A_server_that_takes_the_connection_but_never_answers_the_TLS_handshake_cannot_hold_the_run()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var accepting = listener.AcceptTcpClientAsync(cts.Token).AsTask();
+            var target = new Uri($"https://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/");
+            var problem = await Rfc8441Run.CheckReachableAsync(target, acceptAnyCertificate: true, cts.Token);
+            using var silent = await accepting;
+            Assert.Equal($"no HTTP/2 at {target}: no connection (TCP and the TLS handshake) within 5 s", problem);
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
 }

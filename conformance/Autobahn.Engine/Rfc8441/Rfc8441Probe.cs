@@ -31,9 +31,20 @@ public sealed class Rfc8441Probe(Uri target, bool acceptAnyCertificate) : IAsync
     public string Authority => Target.IsDefaultPort ? Target.Host : $"{Target.Host}:{Target.Port}";
     public string Path => string.IsNullOrEmpty(Target.PathAndQuery) ? "/" : Target.PathAndQuery;
 
+    /// <summary>A new connection (TCP, and TLS for https), made within the answer timeout; the server's SETTINGS are not waited for.</summary>
     public async Task<Http2Connection> ConnectAsync(CancellationToken ct)
     {
-        var c = await Http2Dial.ConnectAsync(Target, acceptAnyCertificate, null, ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(AnswerTimeout);
+        Http2Connection c;
+        try
+        {
+            c = await Http2Dial.ConnectAsync(Target, acceptAnyCertificate, null, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new CaseFailedException($"no connection ({(Http2Dial.IsTls(Target) ? "TCP and the TLS handshake" : "TCP")}) within {AnswerTimeout.TotalSeconds:0.#} s");
+        }
         lock (_connections) _connections.Add(c);
         return c;
     }
