@@ -186,4 +186,16 @@ public class FrameLayerBoundsTests
             listener.Stop();
         }
     }
+
+    [Fact]
+    public async Task An_HTTP_1_status_line_in_answer_to_the_preface_is_named_as_such()
+    {
+        using var cts = new CancellationTokenSource(Bound);
+        await using var server = new RawServer();
+        var accepting = server.AcceptAsync(cts.Token);
+        await using var client = await Http2Dial.ConnectAsync(server.Url, false, null, cts.Token);
+        await accepting;
+        await server.Stream.WriteAsync("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"u8.ToArray(), cts.Token);
+        Assert.Contains("an HTTP/1.x response instead of HTTP/2 frames", await client.Closed.WaitAsync(cts.Token));
+    }
 }
