@@ -16,6 +16,8 @@ public enum H2Flaw
     DropsConnectionAtClose,
     /// <summary>Takes an extended CONNECT that has no :path.</summary>
     IgnoresMissingPath,
+    /// <summary>Masks the WebSocket frames it sends, as only a client may (RFC 6455 §5.1).</summary>
+    MasksItsFrames,
 }
 
 /// <summary>
@@ -89,7 +91,7 @@ public sealed class FrameLayerEchoServer : IAsyncDisposable
                 return;
             }
             await c.SendHeadersAsync(stream, [new(":status", "200")], endStream: false, ct);
-            var ws = new StreamWebSocket(c, stream, isClient: false);
+            var ws = new StreamWebSocket(c, stream, isClient: _flaw == H2Flaw.MasksItsFrames);
             while (true)
             {
                 var e = await ws.ReceiveAsync(ct);

@@ -139,6 +139,7 @@ public sealed class Rfc8441Probe(Uri target, bool acceptAnyCertificate) : IAsync
         {
             throw new CaseFailedException($"{what} came back as {e}, not as the same {(opcode == 1 ? "text" : "binary")} message of {payload.Length} octets");
         }
+        if (e.Masked) throw new CaseFailedException($"{what} came back in masked frames; a server must not mask (RFC 6455 §5.1)");
     }
 
     /// <summary>Waits for <paramref name="task"/> at most the answer timeout (or <paramref name="timeout"/>); too late fails the case.</summary>
