@@ -18,6 +18,8 @@ public enum H2Flaw
     IgnoresMissingPath,
     /// <summary>Masks the WebSocket frames it sends, as only a client may (RFC 6455 §5.1).</summary>
     MasksItsFrames,
+    /// <summary>Never grants a stream's window back (no WINDOW_UPDATE for a stream), so no stream carries more than 64 KiB to it.</summary>
+    WithholdsWindow,
 }
 
 /// <summary>
@@ -61,6 +63,7 @@ public sealed class FrameLayerEchoServer : IAsyncDisposable
         var options = new Http2ConnectionOptions
         {
             ExtraSettings = _flaw == H2Flaw.NoConnectSetting ? [] : [(SettingId.EnableConnectProtocol, 1u)],
+            GrantStreamWindows = _flaw != H2Flaw.WithholdsWindow,
         };
         await using var connection = await Http2Connection.StartServerAsync(tcp.GetStream(), tcp, options, _stop.Token);
         var streams = new List<Task>();

@@ -18,6 +18,8 @@ public sealed record Http2ConnectionOptions
     /// <summary>Largest header block (HEADERS and its CONTINUATIONs) we gather before giving up.</summary>
     public int MaxHeaderBlockSize { get; init; } = 256 * 1024;
     public int MaxConcurrentStreams { get; init; } = 100;
+    /// <summary>Grant a stream's window back as its data is read. Off only for a test peer that must stall its sender.</summary>
+    public bool GrantStreamWindows { get; init; } = true;
     /// <summary>Further settings to announce, e.g. a server's SETTINGS_ENABLE_CONNECT_PROTOCOL.</summary>
     public IReadOnlyList<(SettingId Id, uint Value)> ExtraSettings { get; init; } = [];
 }
@@ -196,6 +198,7 @@ public sealed class Http2Connection : IAsyncDisposable
 
     internal async Task GrantStreamWindowAsync(Http2Stream stream, int n, CancellationToken ct)
     {
+        if (!_options.GrantStreamWindows) return;
         lock (_flowLock) stream.ReceiveWindow += n;
         await WriteAsync(Http2FrameCodec.Encode(FrameType.WindowUpdate, 0, stream.Id, Http2FrameCodec.UInt32Payload((uint)n)), ct);
     }

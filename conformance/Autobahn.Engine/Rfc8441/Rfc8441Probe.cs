@@ -134,7 +134,7 @@ public sealed class Rfc8441Probe(Uri target, bool acceptAnyCertificate) : IAsync
 
     public async Task ExpectEchoAsync(StreamWebSocket ws, int opcode, byte[] payload, string what, CancellationToken ct, TimeSpan? timeout = null)
     {
-        var e = await Bounded(ws.ReceiveAsync(ct), $"the echo of {what}", ct, timeout);
+        var e = await Bounded(ws.ReceiveAsync(ct), $"echo of {what}", ct, timeout);
         if (e.Opcode != opcode || !e.Payload.AsSpan().SequenceEqual(payload))
         {
             throw new CaseFailedException($"{what} came back as {e}, not as the same {(opcode == 1 ? "text" : "binary")} message of {payload.Length} octets");
