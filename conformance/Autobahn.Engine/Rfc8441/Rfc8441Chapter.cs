@@ -113,9 +113,12 @@ public static class Rfc8441Chapter
     private static async Task<CaseVerdict> ConnectBeforeSettings(Rfc8441Probe p, CancellationToken ct)
     {
         var c = await p.ConnectAsync(ct);
+        var stream = c.OpenStream();
+        await c.SendHeadersAsync(stream, p.ExtendedConnect(), endStream: false, ct);
+        // Looked at once the request is out: not in yet means the request certainly went first.
         bool seen = c.PeerSettings.IsCompleted;
-        var (stream, answer) = await p.RequestAsync(c, p.ExtendedConnect(), ct);
-        string when = seen ? "(the server's SETTINGS had arrived already, but were not waited for)" : "before the server's SETTINGS were read";
+        var answer = await p.AnswerOf(c, stream, ct);
+        string when = seen ? "(the server's SETTINGS may have arrived already, but were not waited for)" : "before the server's SETTINGS were read";
         if (answer.Status != 200) return new(VerdictWords.Informational, $"sent {when}: answered {answer}");
         var ws = new StreamWebSocket(c, stream, isClient: true);
         try
