@@ -166,4 +166,36 @@ public class FrameLayerBoundsTests
         Assert.Equal("no SETTINGS frame from the server within 5 s", result.Observed);
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(4.5), $"gave up after {clock.Elapsed}, before the timeout");
     }
+
+    [Fact]
+    public async Task A_server_that_takes_the_connection_but_never_answers_the_TLS_handshake_cannot_hold_the_run()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var accepting = listener.AcceptTcpClientAsync(cts.Token).AsTask();
+            var target = new Uri($"https://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/");
+            var problem = await Rfc8441Run.CheckReachableAsync(target, acceptAnyCertificate: true, cts.Token);
+            using var silent = await accepting;
+            Assert.Equal($"no HTTP/2 at {target}: no connection (TCP and the TLS handshake) within 5 s", problem);
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task An_HTTP_1_status_line_in_answer_to_the_preface_is_named_as_such()
+    {
+        using var cts = new CancellationTokenSource(Bound);
+        await using var server = new RawServer();
+        var accepting = server.AcceptAsync(cts.Token);
+        await using var client = await Http2Dial.ConnectAsync(server.Url, false, null, cts.Token);
+        await accepting;
+        await server.Stream.WriteAsync("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"u8.ToArray(), cts.Token);
+        Assert.Contains("an HTTP/1.x response instead of HTTP/2 frames", await client.Closed.WaitAsync(cts.Token));
+    }
 }

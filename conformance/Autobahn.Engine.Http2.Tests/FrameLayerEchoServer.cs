@@ -16,6 +16,10 @@ public enum H2Flaw
     DropsConnectionAtClose,
     /// <summary>Takes an extended CONNECT that has no :path.</summary>
     IgnoresMissingPath,
+    /// <summary>Masks the WebSocket frames it sends, as only a client may (RFC 6455 §5.1).</summary>
+    MasksItsFrames,
+    /// <summary>Never grants a stream's window back (no WINDOW_UPDATE for a stream), so no stream carries more than 64 KiB to it.</summary>
+    WithholdsWindow,
 }
 
 /// <summary>
@@ -59,6 +63,7 @@ public sealed class FrameLayerEchoServer : IAsyncDisposable
         var options = new Http2ConnectionOptions
         {
             ExtraSettings = _flaw == H2Flaw.NoConnectSetting ? [] : [(SettingId.EnableConnectProtocol, 1u)],
+            GrantStreamWindows = _flaw != H2Flaw.WithholdsWindow,
         };
         await using var connection = await Http2Connection.StartServerAsync(tcp.GetStream(), tcp, options, _stop.Token);
         var streams = new List<Task>();
@@ -89,7 +94,7 @@ public sealed class FrameLayerEchoServer : IAsyncDisposable
                 return;
             }
             await c.SendHeadersAsync(stream, [new(":status", "200")], endStream: false, ct);
-            var ws = new StreamWebSocket(c, stream, isClient: false);
+            var ws = new StreamWebSocket(c, stream, isClient: _flaw == H2Flaw.MasksItsFrames);
             while (true)
             {
                 var e = await ws.ReceiveAsync(ct);

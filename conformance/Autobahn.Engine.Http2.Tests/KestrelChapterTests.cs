@@ -52,4 +52,16 @@ public class KestrelFrameLayerTests
         Assert.Equal(200, answer.Status);
         await probe.EchoAsync(new StreamWebSocket(c, stream, isClient: true), 1, "after a long header block"u8.ToArray(), "a text message", cts.Token);
     }
+
+    [Theory]
+    [InlineData(false, "the first frame is GOAWAY")]
+    [InlineData(true, "the TLS handshake failed")]
+    public async Task A_server_that_speaks_only_HTTP_1_1_is_named_as_such_and_the_run_cannot_start(bool tls, string said)
+    {
+        await using var kestrel = await KestrelEchoPeer.StartAsync(tls, Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var problem = await Rfc8441Run.CheckReachableAsync(kestrel.Url, acceptAnyCertificate: true, cts.Token);
+        Assert.NotNull(problem);
+        Assert.True(problem.Contains(said, StringComparison.Ordinal), problem);
+    }
 }

@@ -30,14 +30,15 @@ public sealed class KestrelEchoPeer : IAsyncDisposable
 
     public Uri Url { get; }
 
-    public static async Task<KestrelEchoPeer> StartAsync(bool tls)
+    /// <param name="protocols">HTTP/2 only, unless a test needs a server that does not speak it.</param>
+    public static async Task<KestrelEchoPeer> StartAsync(bool tls, HttpProtocols protocols = HttpProtocols.Http2)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         X509Certificate2? certificate = tls ? SelfSigned() : null;
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
         {
-            listen.Protocols = HttpProtocols.Http2;
+            listen.Protocols = protocols;
             if (certificate is not null) listen.UseHttps(certificate);
         }));
         var app = builder.Build();

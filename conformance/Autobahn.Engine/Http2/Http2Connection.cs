@@ -18,11 +18,16 @@ public sealed record Http2ConnectionOptions
     /// <summary>Largest header block (HEADERS and its CONTINUATIONs) we gather before giving up.</summary>
     public int MaxHeaderBlockSize { get; init; } = 256 * 1024;
     public int MaxConcurrentStreams { get; init; } = 100;
+    /// <summary>Grant a stream's window back as its data is read. Off only for a test peer that must stall its sender.</summary>
+    public bool GrantStreamWindows { get; init; } = true;
     /// <summary>Further settings to announce, e.g. a server's SETTINGS_ENABLE_CONNECT_PROTOCOL.</summary>
     public IReadOnlyList<(SettingId Id, uint Value)> ExtraSettings { get; init; } = [];
 }
 
-public sealed record GoAwayInfo(int LastStreamId, Http2ErrorCode Code, string Debug);
+public sealed record GoAwayInfo(int LastStreamId, Http2ErrorCode Code, string Debug)
+{
+    public override string ToString() => $"GOAWAY {Code}" + (Debug.Length > 0 ? $" ('{Debug}')" : "");
+}
 
 /// <summary>
 /// A small, strict HTTP/2 connection (RFC 9113) for the test side, either role: preface, SETTINGS, PING, GOAWAY,
@@ -193,6 +198,7 @@ public sealed class Http2Connection : IAsyncDisposable
 
     internal async Task GrantStreamWindowAsync(Http2Stream stream, int n, CancellationToken ct)
     {
+        if (!_options.GrantStreamWindows) return;
         lock (_flowLock) stream.ReceiveWindow += n;
         await WriteAsync(Http2FrameCodec.Encode(FrameType.WindowUpdate, 0, stream.Id, Http2FrameCodec.UInt32Payload((uint)n)), ct);
     }
@@ -266,7 +272,12 @@ public sealed class Http2Connection : IAsyncDisposable
             while (await Http2FrameCodec.ReadAsync(_io, _options.MaxFrameSize, ct) is { } frame)
             {
                 // RFC 9113 §3.4: the server's preface is a SETTINGS frame; anything else first is a connection error.
-                if (first && frame.Type != FrameType.Settings) throw new Http2ConnectionException(Http2ErrorCode.ProtocolError, $"the first frame is {frame.Type}, not SETTINGS");
+                if (first && frame.Type != FrameType.Settings)
+                {
+                    // A server that refuses HTTP/2 here may say why in a GOAWAY as its first frame.
+                    string what = frame.Type == FrameType.GoAway && frame.Payload.Length >= 8 ? GoAwayOf(frame).ToString() : frame.Type.ToString();
+                    throw new Http2ConnectionException(Http2ErrorCode.ProtocolError, $"the first frame is {what}, not SETTINGS");
+                }
                 first = false;
                 await HandleAsync(frame, ct);
             }
@@ -321,10 +332,7 @@ public sealed class Http2Connection : IAsyncDisposable
                 break;
             case FrameType.GoAway:
                 if (frame.StreamId != 0 || frame.Payload.Length < 8) throw new Http2ConnectionException(Http2ErrorCode.ProtocolError, "a malformed GOAWAY");
-                _goAway.TrySetResult(new GoAwayInfo(
-                    BinaryPrimitives.ReadInt32BigEndian(frame.Payload) & int.MaxValue,
-                    (Http2ErrorCode)BinaryPrimitives.ReadUInt32BigEndian(frame.Payload.AsSpan(4)),
-                    System.Text.Encoding.Latin1.GetString(frame.Payload.AsSpan(8))));
+                _goAway.TrySetResult(GoAwayOf(frame));
                 break;
             case FrameType.WindowUpdate: OnWindowUpdate(frame); break;
             case FrameType.RstStream:
@@ -354,6 +362,11 @@ public sealed class Http2Connection : IAsyncDisposable
                 break; // Priority and unknown types carry nothing for us (RFC 9113 §5.5: unknown types are ignored).
         }
     }
+
+    private static GoAwayInfo GoAwayOf(Http2Frame frame) => new(
+        BinaryPrimitives.ReadInt32BigEndian(frame.Payload) & int.MaxValue,
+        (Http2ErrorCode)BinaryPrimitives.ReadUInt32BigEndian(frame.Payload.AsSpan(4)),
+        System.Text.Encoding.Latin1.GetString(frame.Payload.AsSpan(8)));
 
     private async Task OnSettingsAsync(Http2Frame frame, CancellationToken ct)
     {

@@ -25,7 +25,14 @@ public static class Http2Dial
                     ApplicationProtocols = [SslApplicationProtocol.Http2],
                 };
                 if (acceptAnyCertificate) auth.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
-                await tls.AuthenticateAsClientAsync(auth, ct);
+                try
+                {
+                    await tls.AuthenticateAsClientAsync(auth, ct);
+                }
+                catch (System.Security.Authentication.AuthenticationException e)
+                {
+                    throw new IOException($"the TLS handshake failed: {e.InnerException?.Message ?? e.Message}", e);
+                }
                 if (tls.NegotiatedApplicationProtocol != SslApplicationProtocol.Http2)
                 {
                     throw new IOException($"the server did not choose h2 in ALPN (it chose '{tls.NegotiatedApplicationProtocol}')");

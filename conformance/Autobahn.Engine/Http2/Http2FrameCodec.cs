@@ -34,6 +34,11 @@ public static class Http2FrameCodec
         int length = (header[0] << 16) | (header[1] << 8) | header[2];
         if (length > maxFrameSize)
         {
+            // An HTTP/1.x server answers a preface with a status line, whose first octets read as a huge length.
+            if (header.AsSpan().StartsWith("HTTP/1."u8))
+            {
+                throw new Http2ConnectionException(Http2ErrorCode.ProtocolError, "an HTTP/1.x response instead of HTTP/2 frames: the server does not speak HTTP/2 here");
+            }
             throw new Http2ConnectionException(Http2ErrorCode.FrameSizeError, $"a frame of {length} octets, over the {maxFrameSize} allowed");
         }
         var payload = new byte[length];

@@ -31,9 +31,20 @@ public sealed class Rfc8441Probe(Uri target, bool acceptAnyCertificate) : IAsync
     public string Authority => Target.IsDefaultPort ? Target.Host : $"{Target.Host}:{Target.Port}";
     public string Path => string.IsNullOrEmpty(Target.PathAndQuery) ? "/" : Target.PathAndQuery;
 
+    /// <summary>A new connection (TCP, and TLS for https), made within the answer timeout; the server's SETTINGS are not waited for.</summary>
     public async Task<Http2Connection> ConnectAsync(CancellationToken ct)
     {
-        var c = await Http2Dial.ConnectAsync(Target, acceptAnyCertificate, null, ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(AnswerTimeout);
+        Http2Connection c;
+        try
+        {
+            c = await Http2Dial.ConnectAsync(Target, acceptAnyCertificate, null, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new CaseFailedException($"no connection ({(Http2Dial.IsTls(Target) ? "TCP and the TLS handshake" : "TCP")}) within {AnswerTimeout.TotalSeconds:0.#} s");
+        }
         lock (_connections) _connections.Add(c);
         return c;
     }
@@ -123,11 +134,12 @@ public sealed class Rfc8441Probe(Uri target, bool acceptAnyCertificate) : IAsync
 
     public async Task ExpectEchoAsync(StreamWebSocket ws, int opcode, byte[] payload, string what, CancellationToken ct, TimeSpan? timeout = null)
     {
-        var e = await Bounded(ws.ReceiveAsync(ct), $"the echo of {what}", ct, timeout);
+        var e = await Bounded(ws.ReceiveAsync(ct), $"echo of {what}", ct, timeout);
         if (e.Opcode != opcode || !e.Payload.AsSpan().SequenceEqual(payload))
         {
             throw new CaseFailedException($"{what} came back as {e}, not as the same {(opcode == 1 ? "text" : "binary")} message of {payload.Length} octets");
         }
+        if (e.Masked) throw new CaseFailedException($"{what} came back in masked frames; a server must not mask (RFC 6455 §5.1)");
     }
 
     /// <summary>Waits for <paramref name="task"/> at most the answer timeout (or <paramref name="timeout"/>); too late fails the case.</summary>

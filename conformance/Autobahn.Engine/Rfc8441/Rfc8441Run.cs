@@ -24,7 +24,7 @@ public static class Rfc8441Run
             await c.PeerSettings.WaitAsync(probe.AnswerTimeout, ct);
             return null;
         }
-        catch (Exception e) when (e is IOException or SocketException or TimeoutException or System.Security.Authentication.AuthenticationException)
+        catch (Exception e) when (e is IOException or SocketException or TimeoutException or CaseFailedException or System.Security.Authentication.AuthenticationException)
         {
             return $"no HTTP/2 at {target}: {e.Message}";
         }

@@ -7,6 +7,9 @@ namespace Autobahn.Engine.Rfc8441;
 /// <summary>What came next on a WebSocket carried by a stream: a whole message, a close frame, or the stream's end.</summary>
 public sealed record WebSocketEvent(int Opcode, byte[] Payload, StreamEnd? End = null)
 {
+    /// <summary>A frame of it carried a mask (which a server must never send, RFC 6455 §5.1; RFC 8441 keeps the framing).</summary>
+    public bool Masked { get; init; }
+
     public bool IsMessage => End is null && Opcode is 1 or 2;
     public bool IsClose => End is null && Opcode == 8;
     public int? CloseCode => IsClose && Payload.Length >= 2 ? BinaryPrimitives.ReadUInt16BigEndian(Payload) : null;
@@ -48,6 +51,7 @@ public sealed class StreamWebSocket(Http2Connection connection, Http2Stream stre
     public async Task<WebSocketEvent> ReceiveAsync(CancellationToken ct)
     {
         int opcode = 0;
+        bool masked = false;
         var parts = new List<byte[]>();
         while (true)
         {
@@ -61,15 +65,16 @@ public sealed class StreamWebSocket(Http2Connection connection, Http2Stream stre
                     case 10:
                         continue;
                     case 8:
-                        return new WebSocketEvent(8, frame.Payload);
+                        return new WebSocketEvent(8, frame.Payload) { Masked = frame.Mask is not null };
                     case 0 when opcode == 0:
                     case >= 3 and not 8 and not 9 and not 10:
                         // Not a message this side can join: report it as it is.
-                        return new WebSocketEvent(frame.Opcode, frame.Payload);
+                        return new WebSocketEvent(frame.Opcode, frame.Payload) { Masked = frame.Mask is not null };
                 }
                 if (frame.Opcode != 0) opcode = frame.Opcode;
+                masked |= frame.Mask is not null;
                 parts.Add(frame.Payload);
-                if (frame.Fin) return new WebSocketEvent(opcode, [.. parts.SelectMany(p => p)]);
+                if (frame.Fin) return new WebSocketEvent(opcode, [.. parts.SelectMany(p => p)]) { Masked = masked };
             }
             if (await stream.ReadAsync(ct) is not { } data) return new WebSocketEvent(-1, [], await stream.Ended);
             _reader.Append(data);
