@@ -85,7 +85,7 @@ public sealed class KestrelEchoPeer : IAsyncDisposable
         }
     }
 
-    private static X509Certificate2 SelfSigned()
+    internal static X509Certificate2 SelfSigned()
     {
         using var key = RSA.Create(2048);
         var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
