@@ -27,13 +27,7 @@ public class KestrelChapterTests(ITestOutputHelper output)
     public async Task Kestrels_middleware_gives_the_expected_verdict_in_every_case(bool tls)
     {
         await using var kestrel = await KestrelEchoPeer.StartAsync(tls);
-        var results = await Rfc8441Run.RunAsync(kestrel.Url, acceptAnyCertificate: true, Rfc8441Chapter.Cases, null, CancellationToken.None);
-        foreach (var r in results) output.WriteLine($"{r.Case.Id,-7} {r.Verdict,-13} {r.DurationMs,5} ms  {r.Observed}");
-        Assert.Equal(Rfc8441Chapter.Cases.Count, results.Count);
-        foreach (var r in results)
-        {
-            Assert.True(r.Verdict == Expected.GetValueOrDefault(r.Case.Id, VerdictWords.Ok), $"{r.Case.Id}: {r.Verdict}: {r.Observed}");
-        }
+        await ChapterVerdicts.AssertAsync(kestrel.Url, Expected, output);
     }
 }
 

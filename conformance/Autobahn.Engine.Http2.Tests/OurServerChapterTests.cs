@@ -1,4 +1,3 @@
-using Autobahn.Engine.Rfc8441;
 using Autobahn.Vocabulary;
 using WebSocketKit;
 using WebSocketKit.EchoServer;
@@ -32,11 +31,7 @@ public class OurServerChapterTests(ITestOutputHelper output)
             tls ? KestrelEchoPeer.SelfSigned() : null);
         await server.StartAsync();
         var url = new Uri($"{(tls ? "https" : "http")}://127.0.0.1:{server.Port}/");
-        var results = await Rfc8441Run.RunAsync(url, acceptAnyCertificate: true, Rfc8441Chapter.Cases, null, CancellationToken.None);
-        foreach (var r in results) output.WriteLine($"{r.Case.Id,-7} {r.Verdict,-13} {r.DurationMs,5} ms  {r.Observed}");
-        Assert.Equal(Rfc8441Chapter.Cases.Count, results.Count);
-        foreach (var r in results)
-            Assert.True(r.Verdict == Expected.GetValueOrDefault(r.Case.Id, VerdictWords.Ok), $"{r.Case.Id}: {r.Verdict}: {r.Observed}");
+        await ChapterVerdicts.AssertAsync(url, Expected, output);
         Assert.True(server.Http2WebSockets > 0, "the WebSockets came over HTTP/2");
     }
 }
