@@ -143,8 +143,11 @@ public class Http2DialerTests
                         while (true)
                         {
                             var (type, data) = await conn.ReadMessageAsync();
-                            if (type == MessageType.Text && Encoding.UTF8.GetString(data) is ['c', 'l', 'o', 's', 'e', ' ', .. var reason])
-                                await conn.CloseAsync(4002, reason);
+                            string text = type == MessageType.Text ? Encoding.UTF8.GetString(data) : "";
+                            if (text.StartsWith("close ", StringComparison.Ordinal))
+                                await conn.CloseAsync(4002, text["close ".Length..]);
+                            else if (text == "abort")
+                                conn.Abort();   // gorilla's Close: drop the connection without a close handshake
                             else
                                 await conn.WriteMessageAsync(type, data);
                         }
@@ -219,13 +222,14 @@ public class Http2DialerTests
     }
 
     [Fact]
-    public async Task A_clean_close_ends_its_stream_a_protocol_error_resets_its_stream_and_a_sibling_stream_keeps_echoing()
+    public async Task After_a_Close_frame_the_stream_ends_in_order_an_abort_resets_it_and_a_sibling_stream_keeps_echoing()
     {
         await using var host = await RecordingHost.StartAsync();
         var dialer = Http2Dialer();
         var uri = new Uri($"ws://127.0.0.1:{host.Port}/");
         var (closing, _) = await dialer.DialAsync(uri, cancellationToken: Bounds.Token());
         var (failing, _) = await dialer.DialAsync(uri, cancellationToken: Bounds.Token());
+        var (aborted, _) = await dialer.DialAsync(uri, cancellationToken: Bounds.Token());
         var (sibling, _) = await dialer.DialAsync(uri, cancellationToken: Bounds.Token());
         await EchoesAsync(sibling, MessageType.Text, "before"u8.ToArray());
 
@@ -237,24 +241,31 @@ public class Http2DialerTests
         Assert.Equal(new byte[] { 0x88, 0x02, 0x03, 0xE8 }, bytes);
         Assert.IsType<CloseException>(await host.NextEndingAsync());
 
-        // Opcode 3 is reserved (RFC 6455 section 5.2): the server fails the WebSocket, sending Close
-        // 1002 and then resetting the stream (RST_STREAM). The reset may overtake the Close frame
-        // (Kestrel queues DATA but writes RST_STREAM at once, and the client drops unread DATA of a
-        // reset stream), so the Close is checked only when it arrived; the reset always does.
+        // Opcode 3 is reserved (RFC 6455 section 5.2): the server fails the WebSocket with Close
+        // 1002 and then ends the stream in order, as it would close TCP (RFC 8441 section 5), so
+        // the Close frame is not lost to a reset.
         await failing.UnderlyingStream.WriteAsync(MaskedFrame(0x83), Bounds.Token());
         await failing.UnderlyingStream.FlushAsync(Bounds.Token());
         (bytes, ending) = await ReadToEndAsync(failing.UnderlyingStream);
+        Assert.True(ending is null && bytes is [0x88, _, 0x03, 0xEA, ..], $"{Convert.ToHexString(bytes)} {ending}"); // Close, code 1002
         Assert.IsType<WebSocketProtocolException>(await host.NextEndingAsync());
+
+        // Dropped without a close handshake (gorilla's Close), the server's WebSocket resets its stream (RST_STREAM).
+        await aborted.WriteMessageAsync(MessageType.Text, "abort"u8.ToArray(), Bounds.Token());
+        (bytes, ending) = await ReadToEndAsync(aborted.UnderlyingStream);
+        Assert.Empty(bytes);
         var reset = Assert.IsType<HttpProtocolException>(ending);
         Assert.Contains("reset the stream", reset.Message);
-        if (bytes.Length > 0) Assert.True(bytes is [0x88, _, 0x03, 0xEA, ..], Convert.ToHexString(bytes)); // Close, code 1002
+        Assert.IsType<ConnectionClosedException>(await host.NextEndingAsync());
 
         // The other stream on the same connection never noticed.
         await EchoesAsync(sibling, MessageType.Binary, RandomNumberGenerator.GetBytes(100_000));
         await sibling.CloseAsync(1000, "", Bounds.Token());
+        Assert.Equal(4, host.ConnectionIds.Count);
         Assert.Single(host.ConnectionIds.Distinct());
         await closing.DisposeAsync();
         await failing.DisposeAsync();
+        await aborted.DisposeAsync();
     }
 
     [Fact]
