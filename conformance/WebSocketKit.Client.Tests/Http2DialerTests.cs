@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using WebSocketKit.AspNetCore;
 using WebSocketKit.EchoServer;
+using WebSocketKit.Protocol;
 using Xunit;
 
 namespace WebSocketKit.ClientTests;
@@ -122,6 +123,7 @@ public class Http2DialerTests
     {
         private readonly KestrelHost _host;
         public readonly ConcurrentQueue<string> ConnectionIds = new();
+        public readonly ConcurrentQueue<(EndPoint? Local, EndPoint? Remote)> EndPoints = new();
         public readonly ConcurrentQueue<Exception> Endings = new();
         private readonly SemaphoreSlim _ended = new(0);
 
@@ -136,6 +138,8 @@ public class Http2DialerTests
             {
                 var conn = await upgrader.UpgradeAsync(context);
                 self!.ConnectionIds.Enqueue(context.Connection.Id);
+                // The stream hides the socket; the endpoints come from the HTTP/2 connection Kestrel reports.
+                self.EndPoints.Enqueue((conn.LocalEndPoint, conn.RemoteEndPoint));
                 await using (conn)
                 {
                     try
@@ -200,6 +204,9 @@ public class Http2DialerTests
         // All three WebSockets were streams of one HTTP/2 connection: closing one ended its stream only.
         Assert.Single(host.ConnectionIds.Distinct());
         Assert.Equal(3, host.ConnectionIds.Count);
+        var (local, remote) = host.EndPoints.First();
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, host.Port), local);
+        Assert.Equal(IPAddress.Loopback, Assert.IsType<IPEndPoint>(remote).Address);
     }
 
     // A masked frame with an all-zero key, so the payload goes as it is.
@@ -266,6 +273,28 @@ public class Http2DialerTests
         await closing.DisposeAsync();
         await failing.DisposeAsync();
         await aborted.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Shutting_the_Kestrel_echo_host_down_closes_its_HTTP2_WebSockets_with_1001()
+    {
+        var host = await EchoHostAsync(new Upgrader());
+        try
+        {
+            var (conn, _) = await Http2Dialer().DialAsync(new Uri($"ws://127.0.0.1:{host.Port}/"), cancellationToken: Bounds.Token());
+            await EchoesAsync(conn, MessageType.Text, "up"u8.ToArray());
+            // The client must be reading to see the Close and answer it.
+            var read = conn.ReadMessageAsync(Bounds.Token()).AsTask();
+            var done = await host.ShutdownAsync(TimeSpan.FromSeconds(5));
+            var closed = await Assert.ThrowsAsync<CloseException>(() => read);
+            Assert.Equal(CloseStatus.GoingAway, closed.Code);
+            Assert.Equal(new ShutdownResult(1, 1, 0), done);
+            await conn.DisposeAsync();
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
     }
 
     [Fact]
