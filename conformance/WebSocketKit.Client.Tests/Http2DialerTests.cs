@@ -276,6 +276,27 @@ public class Http2DialerTests
     }
 
     [Fact]
+    public async Task A_client_that_drops_its_WebSocket_resets_only_that_stream()
+    {
+        await using var host = await RecordingHost.StartAsync();
+        var dialer = Http2Dialer();
+        var uri = new Uri($"ws://127.0.0.1:{host.Port}/");
+        var (dropped, _) = await dialer.DialAsync(uri, cancellationToken: Bounds.Token());
+        var (sibling, _) = await dialer.DialAsync(uri, cancellationToken: Bounds.Token());
+        await EchoesAsync(dropped, MessageType.Text, "soon gone"u8.ToArray());
+
+        // gorilla's Close on the client: no close handshake, so the stream is reset (RST_STREAM), not ended.
+        dropped.Abort();
+        var ending = Assert.IsType<CloseException>(await host.NextEndingAsync());
+        Assert.Equal(CloseStatus.AbnormalClosure, ending.Code);
+        Assert.Contains("reset", ending.InnerException?.Message ?? ending.Message, StringComparison.OrdinalIgnoreCase);
+
+        await EchoesAsync(sibling, MessageType.Text, "unaffected"u8.ToArray());
+        await sibling.CloseAsync(1000, "", Bounds.Token());
+        Assert.Single(host.ConnectionIds.Distinct());
+    }
+
+    [Fact]
     public async Task Shutting_the_Kestrel_echo_host_down_closes_its_HTTP2_WebSockets_with_1001()
     {
         var host = await EchoHostAsync(new Upgrader());
