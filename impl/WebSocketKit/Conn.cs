@@ -149,7 +149,8 @@ public sealed partial class Conn : IAsyncDisposable
 
     /// <summary>
     /// Closes the underlying stream at once, without a close handshake (gorilla's <c>Close</c>).
-    /// Pending and later reads and writes fail. Use <see cref="CloseAsync"/> for a clean close.
+    /// Pending and later reads and writes fail. Use <see cref="CloseAsync"/> for a clean close. Over
+    /// HTTP/2 (see <see cref="HttpVersion"/>) this resets the stream unless a Close frame went out.
     /// </summary>
     public void Abort()
     {
