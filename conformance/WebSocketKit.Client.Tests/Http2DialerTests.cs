@@ -101,6 +101,29 @@ public class Http2DialerTests
     }
 
     [Fact]
+    public async Task NetDial_opens_the_HTTP2_connection_once_for_all_the_Dialers_WebSockets()
+    {
+        await using var host = await EchoHostAsync(new Upgrader());
+        int dials = 0;
+        var dialer = Http2Dialer();
+        dialer.NetDial = async (h, port, token) =>
+        {
+            Interlocked.Increment(ref dials);
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            await socket.ConnectAsync(h, port, token);
+            return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+        };
+        var uri = new Uri($"ws://127.0.0.1:{host.Port}/");
+        var (a, _) = await dialer.DialAsync(uri, cancellationToken: Bounds.Token());
+        var (b, _) = await dialer.DialAsync(uri, cancellationToken: Bounds.Token());
+        await EchoesAsync(a, MessageType.Text, "a"u8.ToArray());
+        await EchoesAsync(b, MessageType.Text, "b"u8.ToArray());
+        Assert.Equal(1, dials);
+        await a.CloseAsync(1000, "", Bounds.Token());
+        await b.CloseAsync(1000, "", Bounds.Token());
+    }
+
+    [Fact]
     public async Task A_4_MiB_message_crosses_the_HTTP2_flow_control_windows_both_ways()
     {
         var upgrader = new Upgrader { ConnectionOptions = new ConnectionOptions { ReadLimit = 8 << 20 } };
