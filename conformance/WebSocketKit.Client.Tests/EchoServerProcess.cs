@@ -56,6 +56,14 @@ internal sealed class EchoServerProcess : IDisposable
         }
     }
 
+    /// <summary>Reads the server's standard output on from its listening line until a line containing <paramref name="text"/>.</summary>
+    public async Task<string> OutputLineAsync(string text)
+    {
+        while (await Process.StandardOutput.ReadLineAsync(Bounds.Token()) is { } line)
+            if (line.Contains(text, StringComparison.Ordinal)) return line;
+        throw new InvalidOperationException($"the echo server ended its output without a line containing '{text}': {Errors}");
+    }
+
     /// <summary>Runs the server with options it must refuse: its exit code and stderr.</summary>
     public static async Task<(int ExitCode, string Errors)> RefuseAsync(params string[] args)
     {

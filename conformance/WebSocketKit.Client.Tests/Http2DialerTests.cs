@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using WebSocketKit.AspNetCore;
 using WebSocketKit.EchoServer;
+using WebSocketKit.Protocol;
 using Xunit;
 
 namespace WebSocketKit.ClientTests;
@@ -100,6 +101,29 @@ public class Http2DialerTests
     }
 
     [Fact]
+    public async Task NetDial_opens_the_HTTP2_connection_once_for_all_the_Dialers_WebSockets()
+    {
+        await using var host = await EchoHostAsync(new Upgrader());
+        int dials = 0;
+        var dialer = Http2Dialer();
+        dialer.NetDial = async (h, port, token) =>
+        {
+            Interlocked.Increment(ref dials);
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            await socket.ConnectAsync(h, port, token);
+            return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+        };
+        var uri = new Uri($"ws://127.0.0.1:{host.Port}/");
+        var (a, _) = await dialer.DialAsync(uri, cancellationToken: Bounds.Token());
+        var (b, _) = await dialer.DialAsync(uri, cancellationToken: Bounds.Token());
+        await EchoesAsync(a, MessageType.Text, "a"u8.ToArray());
+        await EchoesAsync(b, MessageType.Text, "b"u8.ToArray());
+        Assert.Equal(1, dials);
+        await a.CloseAsync(1000, "", Bounds.Token());
+        await b.CloseAsync(1000, "", Bounds.Token());
+    }
+
+    [Fact]
     public async Task A_4_MiB_message_crosses_the_HTTP2_flow_control_windows_both_ways()
     {
         var upgrader = new Upgrader { ConnectionOptions = new ConnectionOptions { ReadLimit = 8 << 20 } };
@@ -122,6 +146,7 @@ public class Http2DialerTests
     {
         private readonly KestrelHost _host;
         public readonly ConcurrentQueue<string> ConnectionIds = new();
+        public readonly ConcurrentQueue<(EndPoint? Local, EndPoint? Remote)> EndPoints = new();
         public readonly ConcurrentQueue<Exception> Endings = new();
         private readonly SemaphoreSlim _ended = new(0);
 
@@ -136,6 +161,8 @@ public class Http2DialerTests
             {
                 var conn = await upgrader.UpgradeAsync(context);
                 self!.ConnectionIds.Enqueue(context.Connection.Id);
+                // The stream hides the socket; the endpoints come from the HTTP/2 connection Kestrel reports.
+                self.EndPoints.Enqueue((conn.LocalEndPoint, conn.RemoteEndPoint));
                 await using (conn)
                 {
                     try
@@ -143,8 +170,11 @@ public class Http2DialerTests
                         while (true)
                         {
                             var (type, data) = await conn.ReadMessageAsync();
-                            if (type == MessageType.Text && Encoding.UTF8.GetString(data) is ['c', 'l', 'o', 's', 'e', ' ', .. var reason])
-                                await conn.CloseAsync(4002, reason);
+                            string text = type == MessageType.Text ? Encoding.UTF8.GetString(data) : "";
+                            if (text.StartsWith("close ", StringComparison.Ordinal))
+                                await conn.CloseAsync(4002, text["close ".Length..]);
+                            else if (text == "abort")
+                                conn.Abort();   // gorilla's Close: drop the connection without a close handshake
                             else
                                 await conn.WriteMessageAsync(type, data);
                         }
@@ -197,6 +227,9 @@ public class Http2DialerTests
         // All three WebSockets were streams of one HTTP/2 connection: closing one ended its stream only.
         Assert.Single(host.ConnectionIds.Distinct());
         Assert.Equal(3, host.ConnectionIds.Count);
+        var (local, remote) = host.EndPoints.First();
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, host.Port), local);
+        Assert.Equal(IPAddress.Loopback, Assert.IsType<IPEndPoint>(remote).Address);
     }
 
     // A masked frame with an all-zero key, so the payload goes as it is.
@@ -219,13 +252,14 @@ public class Http2DialerTests
     }
 
     [Fact]
-    public async Task A_clean_close_ends_its_stream_a_protocol_error_resets_its_stream_and_a_sibling_stream_keeps_echoing()
+    public async Task After_a_Close_frame_the_stream_ends_in_order_an_abort_resets_it_and_a_sibling_stream_keeps_echoing()
     {
         await using var host = await RecordingHost.StartAsync();
         var dialer = Http2Dialer();
         var uri = new Uri($"ws://127.0.0.1:{host.Port}/");
         var (closing, _) = await dialer.DialAsync(uri, cancellationToken: Bounds.Token());
         var (failing, _) = await dialer.DialAsync(uri, cancellationToken: Bounds.Token());
+        var (aborted, _) = await dialer.DialAsync(uri, cancellationToken: Bounds.Token());
         var (sibling, _) = await dialer.DialAsync(uri, cancellationToken: Bounds.Token());
         await EchoesAsync(sibling, MessageType.Text, "before"u8.ToArray());
 
@@ -237,24 +271,74 @@ public class Http2DialerTests
         Assert.Equal(new byte[] { 0x88, 0x02, 0x03, 0xE8 }, bytes);
         Assert.IsType<CloseException>(await host.NextEndingAsync());
 
-        // Opcode 3 is reserved (RFC 6455 section 5.2): the server fails the WebSocket, sending Close
-        // 1002 and then resetting the stream (RST_STREAM). The reset may overtake the Close frame
-        // (Kestrel queues DATA but writes RST_STREAM at once, and the client drops unread DATA of a
-        // reset stream), so the Close is checked only when it arrived; the reset always does.
+        // Opcode 3 is reserved (RFC 6455 section 5.2): the server fails the WebSocket with Close
+        // 1002 and then ends the stream in order, as it would close TCP (RFC 8441 section 5), so
+        // the Close frame is not lost to a reset.
         await failing.UnderlyingStream.WriteAsync(MaskedFrame(0x83), Bounds.Token());
         await failing.UnderlyingStream.FlushAsync(Bounds.Token());
         (bytes, ending) = await ReadToEndAsync(failing.UnderlyingStream);
+        Assert.True(ending is null && bytes is [0x88, _, 0x03, 0xEA, ..], $"{Convert.ToHexString(bytes)} {ending}"); // Close, code 1002
         Assert.IsType<WebSocketProtocolException>(await host.NextEndingAsync());
+
+        // Dropped without a close handshake (gorilla's Close), the server's WebSocket resets its stream (RST_STREAM).
+        await aborted.WriteMessageAsync(MessageType.Text, "abort"u8.ToArray(), Bounds.Token());
+        (bytes, ending) = await ReadToEndAsync(aborted.UnderlyingStream);
+        Assert.Empty(bytes);
         var reset = Assert.IsType<HttpProtocolException>(ending);
         Assert.Contains("reset the stream", reset.Message);
-        if (bytes.Length > 0) Assert.True(bytes is [0x88, _, 0x03, 0xEA, ..], Convert.ToHexString(bytes)); // Close, code 1002
+        Assert.IsType<ConnectionClosedException>(await host.NextEndingAsync());
 
         // The other stream on the same connection never noticed.
         await EchoesAsync(sibling, MessageType.Binary, RandomNumberGenerator.GetBytes(100_000));
         await sibling.CloseAsync(1000, "", Bounds.Token());
+        Assert.Equal(4, host.ConnectionIds.Count);
         Assert.Single(host.ConnectionIds.Distinct());
         await closing.DisposeAsync();
         await failing.DisposeAsync();
+        await aborted.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_client_that_drops_its_WebSocket_resets_only_that_stream()
+    {
+        await using var host = await RecordingHost.StartAsync();
+        var dialer = Http2Dialer();
+        var uri = new Uri($"ws://127.0.0.1:{host.Port}/");
+        var (dropped, _) = await dialer.DialAsync(uri, cancellationToken: Bounds.Token());
+        var (sibling, _) = await dialer.DialAsync(uri, cancellationToken: Bounds.Token());
+        await EchoesAsync(dropped, MessageType.Text, "soon gone"u8.ToArray());
+
+        // gorilla's Close on the client: no close handshake, so the stream is reset (RST_STREAM), not ended.
+        dropped.Abort();
+        var ending = Assert.IsType<CloseException>(await host.NextEndingAsync());
+        Assert.Equal(CloseStatus.AbnormalClosure, ending.Code);
+        Assert.Contains("reset", ending.InnerException?.Message ?? ending.Message, StringComparison.OrdinalIgnoreCase);
+
+        await EchoesAsync(sibling, MessageType.Text, "unaffected"u8.ToArray());
+        await sibling.CloseAsync(1000, "", Bounds.Token());
+        Assert.Single(host.ConnectionIds.Distinct());
+    }
+
+    [Fact]
+    public async Task Shutting_the_Kestrel_echo_host_down_closes_its_HTTP2_WebSockets_with_1001()
+    {
+        var host = await EchoHostAsync(new Upgrader());
+        try
+        {
+            var (conn, _) = await Http2Dialer().DialAsync(new Uri($"ws://127.0.0.1:{host.Port}/"), cancellationToken: Bounds.Token());
+            await EchoesAsync(conn, MessageType.Text, "up"u8.ToArray());
+            // The client must be reading to see the Close and answer it.
+            var read = conn.ReadMessageAsync(Bounds.Token()).AsTask();
+            var done = await host.ShutdownAsync(TimeSpan.FromSeconds(5));
+            var closed = await Assert.ThrowsAsync<CloseException>(() => read);
+            Assert.Equal(CloseStatus.GoingAway, closed.Code);
+            Assert.Equal(new ShutdownResult(1, 1, 0), done);
+            await conn.DisposeAsync();
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
     }
 
     [Fact]

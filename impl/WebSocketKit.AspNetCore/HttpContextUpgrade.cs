@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using WebSocketKit.Protocol.Handshake;
 
 namespace WebSocketKit.AspNetCore;
@@ -77,7 +76,6 @@ public static class HttpContextUpgrade
         Stream stream;
         if (overHttp2)
         {
-            LiftRequestBodyLimits(context);
             // AcceptAsync sends the 200 HEADERS frame (without END_STREAM) and gives the stream's DATA as a duplex stream.
             stream = new ExtendedConnectStream(await connect!.AcceptAsync().ConfigureAwait(false), context.Abort);
         }
@@ -92,16 +90,6 @@ public static class HttpContextUpgrade
 
     private static IHttpExtendedConnectFeature? ExtendedConnect(HttpContext context)
         => context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true } connect ? connect : null;
-
-    // Over HTTP/1.1 an upgrade leaves Kestrel's request-body rules behind; an HTTP/2 stream stays a
-    // request, so its body size limit and minimum data rate would cut off a long or quiet
-    // WebSocket. The connection's own read limit and timeouts govern it instead.
-    private static void LiftRequestBodyLimits(HttpContext context)
-    {
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = null;
-        if (context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate) rate.MinDataRate = null;
-        if (context.Features.Get<IHttpMinResponseDataRateFeature>() is { } responseRate) responseRate.MinDataRate = null;
-    }
 
     private static IPEndPoint? EndPoint(IPAddress? address, int port) => address is null ? null : new IPEndPoint(address, port);
 

@@ -127,8 +127,10 @@ public sealed partial class Conn : IAsyncDisposable
     /// <summary>
     /// The HTTP version of the opening handshake: 1.1 for an Upgrade that took over the connection
     /// (RFC 6455), 2.0 for an extended CONNECT that opened one stream of an HTTP/2 connection
-    /// (RFC 8441). Over HTTP/2, closing ends the stream, not the connection, and
-    /// <see cref="Abort"/> resets the stream (RST_STREAM).
+    /// (RFC 8441). Over HTTP/2 the stream stands for the TCP connection (RFC 8441 section 5): after
+    /// a Close frame went out (a close handshake, or a protocol error answered with its close code)
+    /// the stream ends in order (END_STREAM), and <see cref="Abort"/> without one, or a failed
+    /// write, resets it (RST_STREAM); the HTTP/2 connection and its other streams go on.
     /// </summary>
     public Version HttpVersion => _stream is ExtendedConnectStream ? System.Net.HttpVersion.Version20 : System.Net.HttpVersion.Version11;
 
@@ -147,18 +149,21 @@ public sealed partial class Conn : IAsyncDisposable
 
     /// <summary>
     /// Closes the underlying stream at once, without a close handshake (gorilla's <c>Close</c>).
-    /// Pending and later reads and writes fail. Use <see cref="CloseAsync"/> for a clean close.
+    /// Pending and later reads and writes fail. Use <see cref="CloseAsync"/> for a clean close. Over
+    /// HTTP/2 (see <see cref="HttpVersion"/>) this resets the stream unless a Close frame went out.
     /// </summary>
     public void Abort()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        bool writeFailed = Volatile.Read(ref _writeFailure) is not null;
         var local = new ConnectionClosedException("websocket: the connection was closed locally");
         Interlocked.CompareExchange(ref _readFailure, local, null);
         Interlocked.CompareExchange(ref _writeFailure, local, null);
         SignalPeerClosedOrFailed();
         DisposeCompression();
-        // Over HTTP/2 only a completed close handshake ends the stream in order; anything else resets it.
-        if (_stream is ExtendedConnectStream tunnel && !(_peerClosed && _sender.CloseSent)) tunnel.Reset();
+        // Over HTTP/2 a Close frame that went out is followed by the orderly end of the stream, as
+        // by a TCP FIN over HTTP/1.1 (RFC 8441 section 5); a connection dropped without one is reset.
+        if (_stream is ExtendedConnectStream tunnel && (!_sender.CloseSent || writeFailed)) tunnel.Reset();
         try { _stream.Dispose(); }
         catch (Exception e) when (e is IOException or ObjectDisposedException) { }
     }

@@ -102,7 +102,8 @@ public sealed partial class Dialer
     /// <paramref name="headers"/> are added to the request (Origin, Authorization, ...; a Host
     /// field replaces the URI's; fields the handshake owns are refused with
     /// <see cref="ArgumentException"/>: use <see cref="Subprotocols"/> and
-    /// <see cref="EnableCompression"/>). Returns the connection and the server's 101 response.
+    /// <see cref="EnableCompression"/>). Returns the connection and the server's 101 response (over
+    /// HTTP/2, see <see cref="HttpVersion"/>, its 200 response, with VersionMinor 0 for HTTP/2.0).
     /// Throws <see cref="BadHandshakeException"/> when the server or proxy refuses or answers
     /// wrongly, <see cref="TimeoutException"/> past <see cref="HandshakeTimeout"/>,
     /// <see cref="System.Security.Authentication.AuthenticationException"/> when TLS fails,

@@ -3,12 +3,13 @@ namespace WebSocketKit;
 /// <summary>
 /// The bytes of a WebSocket carried by one HTTP/2 stream (RFC 8441): the DATA frames of an extended
 /// CONNECT, as the host's HTTP/2 layer (Kestrel, SocketsHttpHandler) hands them over. Such a
-/// WebSocket ends differently from one that owns its TCP connection. After a completed close
-/// handshake, disposing ends the stream with END_STREAM (section 5.1 of RFC 8441: the orderly end
-/// of the TCP connection becomes the end of the stream), and the HTTP/2 connection goes on serving
-/// its other streams. Dropped without a close handshake (a protocol error, a failed write, an
-/// abort), the stream is reset with RST_STREAM instead, the HTTP/2 form of an abrupt TCP close;
-/// <see cref="Conn"/> tells the two apart and calls <see cref="Reset"/> for the second.
+/// WebSocket ends differently from one that owns its TCP connection. RFC 8441 section 5 maps the
+/// orderly close of TCP to END_STREAM and a TCP reset to RST_STREAM. So once our Close frame went
+/// out (a close handshake, or a failure answered with its close code, after which RFC 6455 closes
+/// TCP in order), disposing lets the stream end in order and the Close frame arrive; a connection
+/// dropped without a Close frame (<see cref="Conn.Abort"/>, a failed write) is reset instead, which
+/// may discard DATA still queued. <see cref="Conn"/> tells the two apart and calls
+/// <see cref="Reset"/> for the second. Either way the HTTP/2 connection serves its other streams.
 /// </summary>
 internal sealed class ExtendedConnectStream : Stream
 {
