@@ -202,6 +202,26 @@ public class Http2DialerTests
     }
 
     [Fact]
+    public async Task A_WebSocket_stream_carries_more_than_Kestrels_request_body_limit_and_stays_open_while_idle()
+    {
+        // An HTTP/2 WebSocket stays a request to Kestrel: its body size limit (30,000,000 octets by
+        // default) and its minimum body data rate (240 octets/s after a 5 s grace) must not apply to
+        // it, or a long-lived WebSocket would be cut off. The read limit governs messages instead.
+        var upgrader = new Upgrader { ConnectionOptions = new ConnectionOptions { ReadLimit = 9 << 20 } };
+        await using var host = await EchoHostAsync(upgrader);
+        var dialer = Http2Dialer();
+        dialer.ConnectionOptions.ReadLimit = 9 << 20;
+        var (conn, _) = await dialer.DialAsync(new Uri($"ws://127.0.0.1:{host.Port}/"), cancellationToken: Bounds.Token());
+        await using var _c = conn;
+        var payload = RandomNumberGenerator.GetBytes(8 << 20);
+        for (int i = 0; i < 4; i++) await EchoesAsync(conn, MessageType.Binary, payload);
+        // Idle past the data-rate grace period (the idleness is what is tested, not a wait for an event).
+        await Task.Delay(TimeSpan.FromSeconds(7));
+        await EchoesAsync(conn, MessageType.Text, "still here"u8.ToArray());
+        await conn.CloseAsync(1000, "", Bounds.Token());
+    }
+
+    [Fact]
     public async Task The_close_handshake_carries_code_and_reason_both_ways_and_the_HTTP2_connection_serves_on()
     {
         await using var host = await RecordingHost.StartAsync();
