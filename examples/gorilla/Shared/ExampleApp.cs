@@ -39,13 +39,15 @@ internal static class ExampleApp
     /// <paramref name="upgrader"/> and <paramref name="serve"/> runs for as long as the connection
     /// lives (the upgraded connection ends when the request does), with a logger and the token of the
     /// app stopping. A refused upgrade (400, 403 ...) is answered by the upgrade itself and logged.
+    /// The endpoint takes GET (the HTTP/1.1 upgrade) and CONNECT (the HTTP/2 extended CONNECT of
+    /// RFC 8441, when the app is served over HTTP/2).
     /// </summary>
     public static void MapWebSocket(this WebApplication app, string path, Upgrader upgrader,
         Func<Conn, ILogger, CancellationToken, Task> serve)
     {
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(app.Environment.ApplicationName);
         var stopping = app.Lifetime.ApplicationStopping;
-        app.MapGet(path, async (HttpContext context) =>
+        app.MapMethods(path, [HttpMethods.Get, HttpMethods.Connect], async (HttpContext context) =>
         {
             Conn conn;
             try
