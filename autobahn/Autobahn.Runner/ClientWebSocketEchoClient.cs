@@ -5,9 +5,10 @@ namespace Autobahn.Runner;
 
 /// <summary>
 /// .NET's own System.Net.WebSockets.ClientWebSocket as the client under test. It is NOT our implementation: it
-/// is a named alternative agent, useful to exercise client mode until the WebSocketKit Dialer exists.
+/// is a named alternative agent, and over HTTP/2 (<paramref name="transport"/> h2c or h2: HttpVersion 2.0, exactly)
+/// the first client of WebSocket over HTTP/2 (RFC 8441) the suite tests.
 /// </summary>
-public sealed class ClientWebSocketEchoClient(bool compression) : IEchoClient
+public sealed class ClientWebSocketEchoClient(bool compression, string transport = Autobahn.Engine.Transport.WebSocketTransports.Http11) : IEchoClient
 {
     public string DefaultAgent => compression ? "dotnet-clientwebsocket-deflate" : "dotnet-clientwebsocket";
 
@@ -17,7 +18,7 @@ public sealed class ClientWebSocketEchoClient(bool compression) : IEchoClient
     {
         using var ws = new ClientWebSocket();
         if (compression) ws.Options.DangerousDeflateOptions = new WebSocketDeflateOptions();
-        await ws.ConnectAsync(caseUri, ct).ConfigureAwait(false);
+        using var http2 = await ClientWebSocketTransport.ConnectAsync(ws, caseUri, transport, ct).ConfigureAwait(false);
         var message = new ArrayBufferWriter<byte>(64 * 1024);
         while (true)
         {
