@@ -18,7 +18,7 @@ public sealed class ClientWebSocketEchoClient(bool compression, string transport
     {
         using var ws = new ClientWebSocket();
         if (compression) ws.Options.DangerousDeflateOptions = new WebSocketDeflateOptions();
-        using var http2 = await ClientWebSocketTransport.ConnectAsync(ws, caseUri, transport, ct).ConfigureAwait(false);
+        using var connected = await ClientWebSocketTransport.ConnectAsync(ws, caseUri, transport, ct).ConfigureAwait(false);
         var message = new ArrayBufferWriter<byte>(64 * 1024);
         while (true)
         {

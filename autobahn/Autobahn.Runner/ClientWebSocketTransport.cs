@@ -12,13 +12,16 @@ namespace Autobahn.Runner;
 /// </summary>
 public static class ClientWebSocketTransport
 {
-    /// <summary>Connects <paramref name="ws"/>; returns the HTTP/2 handler to dispose with the socket, or null over HTTP/1.1.</summary>
-    public static async Task<HttpMessageInvoker?> ConnectAsync(ClientWebSocket ws, Uri uri, string transport, CancellationToken ct)
+    /// <summary>
+    /// Connects <paramref name="ws"/>; disposing what it returns disposes the socket, and then, over HTTP/2, the
+    /// handler under it: in that order, so the WebSocket ends its stream before the TCP connection goes.
+    /// </summary>
+    public static async Task<IDisposable> ConnectAsync(ClientWebSocket ws, Uri uri, string transport, CancellationToken ct)
     {
         if (!WebSocketTransports.IsHttp2(transport))
         {
             await ws.ConnectAsync(uri, ct).ConfigureAwait(false);
-            return null;
+            return new Lease(ws, null);
         }
         ws.Options.HttpVersion = HttpVersion.Version20;
         ws.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
@@ -28,12 +31,21 @@ public static class ClientWebSocketTransport
         try
         {
             await ws.ConnectAsync(uri, invoker, ct).ConfigureAwait(false);
-            return invoker;
+            return new Lease(ws, invoker);
         }
         catch
         {
             invoker.Dispose();
             throw;
+        }
+    }
+
+    private sealed class Lease(ClientWebSocket ws, HttpMessageInvoker? invoker) : IDisposable
+    {
+        public void Dispose()
+        {
+            ws.Dispose();
+            invoker?.Dispose();
         }
     }
 }

@@ -89,7 +89,7 @@ public static class SuiteControl
     private static async Task<string> ReceiveUntilCloseAsync(Uri uri, string transport, CancellationToken ct)
     {
         using var ws = new ClientWebSocket();
-        using var http2 = await ClientWebSocketTransport.ConnectAsync(ws, uri, transport, ct).ConfigureAwait(false);
+        using var connected = await ClientWebSocketTransport.ConnectAsync(ws, uri, transport, ct).ConfigureAwait(false);
         var text = new StringBuilder();
         var buffer = new byte[4096];
         while (true)
