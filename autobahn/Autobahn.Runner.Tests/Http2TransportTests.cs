@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using Autobahn.Runner.Reports;
 using Autobahn.Vocabulary;
@@ -35,6 +36,18 @@ public sealed class Http2TransportTests
         return port;
     }
 
+    private static async Task EchoOnceAsync(Uri uri, string transport)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var way = new ClientWebSocketTransport(transport);
+        using var ws = new ClientWebSocket();
+        await way.ConnectAsync(ws, uri, cts.Token);
+        await ws.SendAsync("warm"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: true, cts.Token);
+        var echo = await ws.ReceiveAsync(new byte[16], cts.Token);
+        Assert.Equal(4, echo.Count);
+        await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, null, cts.Token);
+    }
+
     private static JsonObject CaseReport(string folder, string agent, string id) =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(folder, ReportFileNames.Json(agent, id))))!.AsObject();
 
@@ -46,6 +59,9 @@ public sealed class Http2TransportTests
         await using var h2c = await EchoApp.StartAsync(new EchoOptions("h2c"));
         var run = new RunnerOptions { Mode = RunMode.Server, Engine = EngineChoice.Builtin, Agent = "kestrel", Cases = Subset, ReportsDirectory = reports.Root };
 
+        // The first cases give the server one second: a freshly started Kestrel is made to JIT its WebSocket path first.
+        await EchoOnceAsync(new Uri($"ws://127.0.0.1:{h1.Port}/"), "http/1.1");
+        await EchoOnceAsync(new Uri($"ws://127.0.0.1:{h2c.Port}/"), "h2c");
         var (exit1, log1) = await RunAsync(run with { Target = $"ws://127.0.0.1:{h1.Port}/" });
         var (exit2, log2) = await RunAsync(run with { Target = $"ws://127.0.0.1:{h2c.Port}/", Transport = "h2c" });
 

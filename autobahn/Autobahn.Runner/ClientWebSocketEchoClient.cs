@@ -8,8 +8,10 @@ namespace Autobahn.Runner;
 /// is a named alternative agent, and over HTTP/2 (<paramref name="transport"/> h2c or h2: HttpVersion 2.0, exactly)
 /// the first client of WebSocket over HTTP/2 (RFC 8441) the suite tests.
 /// </summary>
-public sealed class ClientWebSocketEchoClient(bool compression, string transport = Autobahn.Engine.Transport.WebSocketTransports.Http11) : IEchoClient
+public sealed class ClientWebSocketEchoClient(bool compression, string transport = Autobahn.Engine.Transport.WebSocketTransports.Http11) : IEchoClient, IDisposable
 {
+    private readonly ClientWebSocketTransport _way = new(transport);
+
     public string DefaultAgent => compression ? "dotnet-clientwebsocket-deflate" : "dotnet-clientwebsocket";
 
     public bool OffersCompression => compression;
@@ -18,7 +20,16 @@ public sealed class ClientWebSocketEchoClient(bool compression, string transport
     {
         using var ws = new ClientWebSocket();
         if (compression) ws.Options.DangerousDeflateOptions = new WebSocketDeflateOptions();
-        using var connected = await ClientWebSocketTransport.ConnectAsync(ws, caseUri, transport, ct).ConfigureAwait(false);
+        await _way.ConnectAsync(ws, caseUri, ct).ConfigureAwait(false);
+        await EchoAsync(ws, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Closes the HTTP/2 connection the cases' streams shared.</summary>
+    public void Dispose() => _way.Dispose();
+
+    /// <summary>Echoes every message with its type until the close, and answers the close with its code.</summary>
+    public static async Task EchoAsync(ClientWebSocket ws, CancellationToken ct)
+    {
         var message = new ArrayBufferWriter<byte>(64 * 1024);
         while (true)
         {

@@ -85,6 +85,7 @@ public static class RunnerApp
                     runs.Add(await OutsideClientMode.RunAsync(engine, o, configDir, o.Agent ?? OutsideClientMode.DefaultAgent,
                         o.Compression ?? false, logs, ct).ConfigureAwait(false));
                 }
+                (client as IDisposable)?.Dispose();
                 var page = IndexPage.Write(o.ReportsDirectory, DateTimeOffset.UtcNow);
                 log.LogInformation("published {Page}", page);
                 return RunOutputs.Write(o.Outputs, runs, Console.Out, log);

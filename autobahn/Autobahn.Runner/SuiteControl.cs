@@ -88,8 +88,9 @@ public static class SuiteControl
 
     private static async Task<string> ReceiveUntilCloseAsync(Uri uri, string transport, CancellationToken ct)
     {
+        using var way = new ClientWebSocketTransport(transport);
         using var ws = new ClientWebSocket();
-        using var connected = await ClientWebSocketTransport.ConnectAsync(ws, uri, transport, ct).ConfigureAwait(false);
+        await way.ConnectAsync(ws, uri, ct).ConfigureAwait(false);
         var text = new StringBuilder();
         var buffer = new byte[4096];
         while (true)
