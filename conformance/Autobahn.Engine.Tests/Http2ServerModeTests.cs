@@ -88,6 +88,61 @@ public sealed class Http2ServerModeTests(ITestOutputHelper output)
         Assert.All(actual, id => Assert.Equal(VerdictWords.Failed, broken[id].BehaviorClose));
     }
 
+    /// <summary>
+    /// RFC 8441 section 3: a client must not send an extended CONNECT until the server has said
+    /// SETTINGS_ENABLE_CONNECT_PROTOCOL = 1. A server whose SETTINGS leave it out fails every case at the opening
+    /// handshake, and the report says why.
+    /// </summary>
+    [Fact]
+    public async Task A_server_that_does_not_advertise_extended_CONNECT_fails_every_case_at_the_opening_handshake()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        using var stop = new CancellationTokenSource();
+        var serving = NoExtendedConnectAsync(listener, stop.Token);
+        try
+        {
+            var results = await EngineRuns.AgainstAsync(new Uri($"ws://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}/"), "no-setting (h2c)", ["1.1.1", "2.1", "7.1.1"], serverOptions: Over("h2c"));
+            Assert.Equal(3, results.Count);
+            Assert.All(results, r =>
+            {
+                Assert.Equal(VerdictWords.Failed, r.Behavior);
+                Assert.Equal("The WebSocket opening handshake was never completed!", r.ResultClose);
+                Assert.Contains("SETTINGS_ENABLE_CONNECT_PROTOCOL", r.WasNotCleanReason, StringComparison.Ordinal);
+            });
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            listener.Stop();
+            await serving;
+        }
+    }
+
+    /// <summary>An HTTP/2 server reduced to its greeting: an empty SETTINGS frame, then it reads and ignores what comes.</summary>
+    private static async Task NoExtendedConnectAsync(System.Net.Sockets.TcpListener listener, CancellationToken ct)
+    {
+        var open = new List<Task>();
+        try
+        {
+            while (true)
+            {
+                var socket = await listener.AcceptSocketAsync(ct);
+                open.Add(Task.Run(async () =>
+                {
+                    using var _ = socket;
+                    // Frame header: length 0, type SETTINGS (4), no flags, stream 0 (RFC 9113 section 6.5).
+                    await socket.SendAsync(new byte[] { 0, 0, 0, 4, 0, 0, 0, 0, 0 }, System.Net.Sockets.SocketFlags.None, ct);
+                    var buffer = new byte[4096];
+                    while (await socket.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, ct) > 0) { }
+                }, ct));
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or System.Net.Sockets.SocketException or ObjectDisposedException) { }
+        try { await Task.WhenAll(open); }
+        catch (Exception e) when (e is OperationCanceledException or System.Net.Sockets.SocketException) { }
+    }
+
     /// <summary>The Kestrel echo with one fault: after a closing handshake it aborts the whole connection the stream is on.</summary>
     private static class ClosesTcpAfterTheClosingHandshake
     {
