@@ -28,7 +28,7 @@ var keep = new Option<bool>("--keep") { Description = "leave the container after
 var reports = new Option<string>("--reports") { Description = $"reports folder (the official layout: servers/, clients/; default {RunnerOptions.DefaultReportsDirectory})", DefaultValueFactory = _ => RunnerOptions.DefaultReportsDirectory };
 var verbose = new Option<bool>("--verbose") { Description = "debug logging, including the suite's own output" };
 var transport = new Option<string>("--transport") { Description = "what the WebSockets go over: h1 (HTTP/1.1, default), h2c (HTTP/2 cleartext, prior knowledge) or h2 (HTTP/2 over TLS); h2 and h2c run each case on an extended CONNECT stream (RFC 8441), built-in engine only", DefaultValueFactory = _ => "h1" };
-var insecure = new Option<bool>("--insecure") { Description = "server mode over h2: accept the server's certificate unchecked (self-signed)" };
+var acceptSelfSigned = new Option<bool>("--insecure") { Description = "server mode over h2: accept the server's certificate unchecked (self-signed)" };
 // ---- CI outputs ----
 var junit = new Option<string?>("--junit") { Description = "write JUnit XML here: one testcase per case, grouped by chapter" };
 var summary = new Option<string?>("--summary") { Description = "write a Markdown summary here (also appended to $GITHUB_STEP_SUMMARY when set)" };
@@ -47,7 +47,7 @@ var parallel = new Option<int>("--parallel") { Description = "with --client and 
 // ---- server ----
 var url = new Argument<string?>("url") { Description = "ws:// or wss:// URL of the running server to test (omitted: our own echo server, in a checkout)", Arity = ArgumentArity.ZeroOrOne };
 var echoServer = new Option<string?>("--echo-server") { Description = "without a URL: our echo server's .dll (default: impl/WebSocketKit.EchoServer's build in this checkout)" };
-var server = new Command("server", "Test a running WebSocket server: the suite's fuzzingclient connects to it once per case.") { url, echoServer, insecure };
+var server = new Command("server", "Test a running WebSocket server: the suite's fuzzingclient connects to it once per case.") { url, echoServer, acceptSelfSigned };
 foreach (var o in runOptions) server.Options.Add(o);
 server.SetAction((parse, ct) => Run(parse, RunMode.Server, ct));
 
@@ -251,7 +251,7 @@ async Task<int> Run(ParseResult parse, RunMode mode, CancellationToken ct)
         EchoServer = mode == RunMode.Server ? parse.GetValue(echoServer) : null,
         Cases = RunnerOptions.SplitPatterns(parse.GetValue(cases), ["*"]),
         Transport = way,
-        AcceptAnyCertificate = mode == RunMode.Server && parse.GetValue(insecure),
+        AcceptAnyCertificate = mode == RunMode.Server && parse.GetValue(acceptSelfSigned),
         ExcludeCases = RunnerOptions.SplitPatterns(parse.GetValue(exclude), []),
         Profile = p,
         Shard = shardSpec,
