@@ -11,7 +11,8 @@ namespace Autobahn.Runner.Reports;
 /// <param name="Engine">"docker" or "builtin" (from runs.json when the runner wrote one).</param>
 /// <param name="Profile">The rule book the verdicts follow: "autobahn" or "rfc".</param>
 /// <param name="Target">The URL under test, when known.</param>
-public sealed record AgentRun(AgentReport Report, string Mode, string Engine, string Profile, string? Target = null)
+/// <param name="Transport">"http/1.1", "h2c" or "h2": what the WebSockets went over.</param>
+public sealed record AgentRun(AgentReport Report, string Mode, string Engine, string Profile, string? Target = null, string Transport = "http/1.1")
 {
     private readonly ConcurrentDictionary<string, Explanation?> _explanations = new(StringComparer.Ordinal);
 
@@ -19,7 +20,7 @@ public sealed record AgentRun(AgentReport Report, string Mode, string Engine, st
 
     /// <summary>The run of <paramref name="report"/> as its runs.json entry describes it (null: a report another tool wrote).</summary>
     public static AgentRun From(AgentReport report, string mode, RunInfo? info) =>
-        new(report, mode, info?.Engine ?? "unknown", info?.Profile ?? "autobahn", info?.Target);
+        new(report, mode, info?.Engine ?? "unknown", info?.Profile ?? "autobahn", info?.Target, info?.Transport ?? "http/1.1");
 
     /// <summary>The explanation of a case, read from its per-case JSON the first time it is asked for; null without that file.</summary>
     public Explanation? ExplanationOf(CaseResult c) => _explanations.GetOrAdd(c.Id.Text, _ => FailureExplainer.TryExplain(Report, c));

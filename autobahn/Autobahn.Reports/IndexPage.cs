@@ -77,6 +77,7 @@ public static class IndexPage
         if (s.Runs.TryGetValue(agent.Agent, out var run))
         {
             Term(sb, "engine", run.Engine);
+            Term(sb, "transport", run.Transport ?? "http/1.1 (not recorded)");
             Term(sb, "image", run.Image ?? "none (built-in engine)");
             Term(sb, "date", run.Date.ToString("u", CultureInfo.InvariantCulture));
             if (run.Target is not null) Term(sb, "target", run.Target);

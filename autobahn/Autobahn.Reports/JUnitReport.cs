@@ -61,6 +61,7 @@ public static class JUnitReport
         var properties = new XElement("properties",
             Property("profile", run.Profile),
             Property("engine", run.Engine),
+            Property("transport", run.Transport),
             Property("agent", run.Agent),
             Property("mode", run.Mode),
             run.Target is null ? null : Property("target", run.Target));

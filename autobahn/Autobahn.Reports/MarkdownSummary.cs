@@ -32,6 +32,8 @@ public static class MarkdownSummary
         var outcome = verdict.Passed ? "passed" : $"FAILED, {verdict.Failures.Count} failing";
         sb.Append("### ").Append(Escape(run.Agent)).Append(" (").Append(Escape(run.Mode)).Append("): ").Append(outcome).Append("\n\n");
         sb.Append("engine ").Append(Code(run.Engine)).Append(", profile ").Append(Code(run.Profile));
+        // HTTP/1.1 goes without saying; a WebSocket over HTTP/2 (RFC 8441) is named.
+        if (run.Transport != "http/1.1") sb.Append(", transport ").Append(Code(run.Transport));
         if (run.Target is not null) sb.Append(", target ").Append(Code(run.Target));
         sb.Append(CultureInfo.InvariantCulture, $", {run.Report.Cases.Count} cases\n\n");
         AppendTable(sb, ChapterTable.Build(run.Report.Cases));

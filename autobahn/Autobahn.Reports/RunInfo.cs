@@ -10,7 +10,8 @@ namespace Autobahn.Runner.Reports;
 /// </summary>
 /// <param name="Profile">The rule book the verdicts follow (autobahn or rfc); null in reports written before profiles existed.</param>
 /// <param name="Shard">"i/n" when the run was one shard of the selection.</param>
-public sealed record RunInfo(string Agent, string Engine, string? Image, DateTimeOffset Date, string? Target, string? Profile = null, string? Shard = null)
+/// <param name="Transport">What the WebSockets went over: "http/1.1", "h2c" or "h2" (RFC 8441); null in reports written before HTTP/2 runs existed (HTTP/1.1).</param>
+public sealed record RunInfo(string Agent, string Engine, string? Image, DateTimeOffset Date, string? Target, string? Profile = null, string? Shard = null, string? Transport = null)
 {
     public const string FileName = "runs.json";
 

@@ -19,12 +19,12 @@ public static class ClientMode
     {
         var run = new ModeRun(Folder, "client-mode", o, logs);
         var log = run.Log;
-        log.LogInformation("client mode: {Engine} engine drives {Client} as agent '{Agent}'", engine.Name, client.GetType().Name, agent);
+        log.LogInformation("client mode: {Engine} engine drives {Client} over {Transport} as agent '{Agent}'", engine.Name, client.GetType().Name, o.Transport, agent);
         var (suite, baseUri, count) = await run.StartFuzzingServerAsync(engine, configDir, ct).ConfigureAwait(false);
         await using (suite)
         {
             log.LogInformation("the suite selected {Count} cases", count);
-            var schedule = engine.Name == "builtin" ? await SuiteControl.WithTimeout(o.CaseTimeout, ct, t => SuiteControl.GetCaseScheduleAsync(baseUri, t)).ConfigureAwait(false) : null;
+            var schedule = engine.Name == "builtin" ? await SuiteControl.WithTimeout(o.CaseTimeout, ct, t => SuiteControl.GetCaseScheduleAsync(baseUri, t, o.Transport)).ConfigureAwait(false) : null;
             if (schedule is not null && schedule.Count != count) throw new RunnerException($"getCaseSchedule listed {schedule.Count} cases, getCaseCount {count}");
             log.LogInformation(schedule is null ? "cases run one by one" : "cases run {Parallel} at once, timing-sensitive ones alone", o.Parallel);
             var progress = ProgressLine.ForConsole(log);
@@ -40,8 +40,8 @@ public static class ClientMode
             progress.Done();
             // The client may be done before the suite has recorded the last case: ask for its status first, so
             // the reports written next include it.
-            if (count > 0) await SuiteControl.WithTimeout(o.CaseTimeout, ct, t => SuiteControl.GetCaseStatusAsync(baseUri, count, agent, t)).ConfigureAwait(false);
-            await SuiteControl.WithTimeout(o.CaseTimeout, ct, t => SuiteControl.UpdateReportsAsync(baseUri, agent, t)).ConfigureAwait(false);
+            if (count > 0) await SuiteControl.WithTimeout(o.CaseTimeout, ct, t => SuiteControl.GetCaseStatusAsync(baseUri, count, agent, t, o.Transport)).ConfigureAwait(false);
+            await SuiteControl.WithTimeout(o.CaseTimeout, ct, t => SuiteControl.UpdateReportsAsync(baseUri, agent, t, o.Transport)).ConfigureAwait(false);
         }
         return run.Publish(engine, agent, null, claimsCompression);
     }

@@ -5,10 +5,13 @@ namespace Autobahn.Runner;
 
 /// <summary>
 /// .NET's own System.Net.WebSockets.ClientWebSocket as the client under test. It is NOT our implementation: it
-/// is a named alternative agent, useful to exercise client mode until the WebSocketKit Dialer exists.
+/// is a named alternative agent, and over HTTP/2 (<paramref name="transport"/> h2c or h2: HttpVersion 2.0, exactly)
+/// the first client of WebSocket over HTTP/2 (RFC 8441) the suite tests.
 /// </summary>
-public sealed class ClientWebSocketEchoClient(bool compression) : IEchoClient
+public sealed class ClientWebSocketEchoClient(bool compression, string transport = Autobahn.Engine.Transport.WebSocketTransports.Http11) : IEchoClient, IDisposable
 {
+    private readonly ClientWebSocketTransport _way = new(transport);
+
     public string DefaultAgent => compression ? "dotnet-clientwebsocket-deflate" : "dotnet-clientwebsocket";
 
     public bool OffersCompression => compression;
@@ -17,7 +20,16 @@ public sealed class ClientWebSocketEchoClient(bool compression) : IEchoClient
     {
         using var ws = new ClientWebSocket();
         if (compression) ws.Options.DangerousDeflateOptions = new WebSocketDeflateOptions();
-        await ws.ConnectAsync(caseUri, ct).ConfigureAwait(false);
+        await _way.ConnectAsync(ws, caseUri, ct).ConfigureAwait(false);
+        await EchoAsync(ws, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Closes the HTTP/2 connection the cases' streams shared.</summary>
+    public void Dispose() => _way.Dispose();
+
+    /// <summary>Echoes every message with its type until the close, and answers the close with its code.</summary>
+    public static async Task EchoAsync(ClientWebSocket ws, CancellationToken ct)
+    {
         var message = new ArrayBufferWriter<byte>(64 * 1024);
         while (true)
         {

@@ -53,15 +53,17 @@ internal sealed class ModeRun
     /// </summary>
     public async Task<(ISuiteProcess Suite, Uri BaseUri, int Count)> StartFuzzingServerAsync(ISuiteEngine engine, string configDir, CancellationToken ct)
     {
-        var baseUri = new Uri($"ws://127.0.0.1:{_options.Port.ToString(CultureInfo.InvariantCulture)}/");
+        // Over h2 the engine serves TLS (ALPN h2), so its URL is wss://; h2c is cleartext with prior knowledge.
+        var scheme = _options.Transport == Autobahn.Engine.Transport.WebSocketTransports.H2 ? "wss" : "ws";
+        var baseUri = new Uri($"{scheme}://127.0.0.1:{_options.Port.ToString(CultureInfo.InvariantCulture)}/");
         var (cases, exclude) = _options.SuiteSelection();
         SuiteConfig.Write(configDir, SuiteConfig.FuzzingServerFile,
-            SuiteConfig.FuzzingServer(baseUri.ToString().TrimEnd('/'), engine.ReportsPath(Folder), cases, exclude, _options.Profile.Name()));
+            SuiteConfig.FuzzingServer(baseUri.ToString().TrimEnd('/'), engine.ReportsPath(Folder), cases, exclude, _options.Profile.Name(), _options.Transport));
         var suite = await StartSuiteAsync(engine, "fuzzingserver", SuiteConfig.FuzzingServerFile, null, _options.Port, ct).ConfigureAwait(false);
         try
         {
             await SuiteControl.WaitForPortAsync("127.0.0.1", _options.Port, suite.Exited, _options.StartTimeout, ct).ConfigureAwait(false);
-            var count = await SuiteControl.WithTimeout(_options.CaseTimeout, ct, t => SuiteControl.GetCaseCountAsync(baseUri, t)).ConfigureAwait(false);
+            var count = await SuiteControl.WithTimeout(_options.CaseTimeout, ct, t => SuiteControl.GetCaseCountAsync(baseUri, t, _options.Transport)).ConfigureAwait(false);
             return (suite, baseUri, count);
         }
         catch

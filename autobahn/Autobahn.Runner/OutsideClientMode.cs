@@ -51,7 +51,7 @@ public static partial class OutsideClientMode
             {
                 // The client ended (or ran out of time) without asking for the reports: ask for them, so what it did run is judged.
                 log.LogWarning("the client did not ask for the reports (updateReports); the tool asks for them");
-                await SuiteControl.WithTimeout(o.CaseTimeout, ct, t => SuiteControl.UpdateReportsAsync(baseUri, agent, t)).ConfigureAwait(false);
+                await SuiteControl.WithTimeout(o.CaseTimeout, ct, t => SuiteControl.UpdateReportsAsync(baseUri, agent, t, o.Transport)).ConfigureAwait(false);
             }
         }
         if (!File.Exists(index) || File.GetLastWriteTimeUtc(index) <= before)

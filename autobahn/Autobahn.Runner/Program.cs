@@ -27,13 +27,15 @@ var suiteTimeout = new Option<int>("--suite-timeout") { Description = "minutes a
 var keep = new Option<bool>("--keep") { Description = "leave the container after the run, for debugging" };
 var reports = new Option<string>("--reports") { Description = $"reports folder (the official layout: servers/, clients/; default {RunnerOptions.DefaultReportsDirectory})", DefaultValueFactory = _ => RunnerOptions.DefaultReportsDirectory };
 var verbose = new Option<bool>("--verbose") { Description = "debug logging, including the suite's own output" };
+var transport = new Option<string>("--transport") { Description = "what the WebSockets go over: h1 (HTTP/1.1, default), h2c (HTTP/2 cleartext, prior knowledge) or h2 (HTTP/2 over TLS); h2 and h2c run each case on an extended CONNECT stream (RFC 8441), built-in engine only", DefaultValueFactory = _ => "h1" };
+var acceptSelfSigned = new Option<bool>("--insecure") { Description = "server mode over h2: accept the server's certificate unchecked (self-signed)" };
 // ---- CI outputs ----
 var junit = new Option<string?>("--junit") { Description = "write JUnit XML here: one testcase per case, grouped by chapter" };
 var summary = new Option<string?>("--summary") { Description = "write a Markdown summary here (also appended to $GITHUB_STEP_SUMMARY when set)" };
 var expect = new Option<string?>("--expect") { Description = "golden mode: compare verdicts with this baseline; exit 1 only when a verdict changed" };
 var writeExpect = new Option<string?>("--write-expect") { Description = "save this run's verdicts as a baseline for --expect" };
 Option[] outputs = [junit, summary, expect, writeExpect];
-Option[] runOptions = [agent, engine, image, wstest, cases, exclude, profile, shard, compression, strict, failUnimplemented, caseTimeout, suiteTimeout, keep, reports, verbose, .. outputs];
+Option[] runOptions = [agent, engine, image, wstest, cases, exclude, profile, shard, compression, strict, failUnimplemented, caseTimeout, suiteTimeout, keep, reports, verbose, transport, .. outputs];
 
 // ---- client mode's own ----
 var exec = new Option<string?>("--exec") { Description = "the client's command, started once for the run through the shell; {url} {agent} {count} are filled in" };
@@ -45,7 +47,7 @@ var parallel = new Option<int>("--parallel") { Description = "with --client and 
 // ---- server ----
 var url = new Argument<string?>("url") { Description = "ws:// or wss:// URL of the running server to test (omitted: our own echo server, in a checkout)", Arity = ArgumentArity.ZeroOrOne };
 var echoServer = new Option<string?>("--echo-server") { Description = "without a URL: our echo server's .dll (default: impl/WebSocketKit.EchoServer's build in this checkout)" };
-var server = new Command("server", "Test a running WebSocket server: the suite's fuzzingclient connects to it once per case.") { url, echoServer };
+var server = new Command("server", "Test a running WebSocket server: the suite's fuzzingclient connects to it once per case.") { url, echoServer, acceptSelfSigned };
 foreach (var o in runOptions) server.Options.Add(o);
 server.SetAction((parse, ct) => Run(parse, RunMode.Server, ct));
 
@@ -244,6 +246,9 @@ async Task<int> Run(ParseResult parse, RunMode mode, CancellationToken ct)
     using var logs = Logs(parse.GetValue(verbose));
     var log = logs.CreateLogger("wsconform");
     if (!TryProfile(parse.GetValue(profile), out var p)) return RunnerApp.CannotRun;
+    string way;
+    try { way = Autobahn.Engine.Transport.WebSocketTransports.Parse(parse.GetValue(transport)); }
+    catch (InvalidDataException e) { log.LogError("--transport: {Message}", e.Message); return RunnerApp.CannotRun; }
     (int, int)? shardSpec = null;
     if (parse.GetValue(shard) is { } s)
     {
@@ -260,6 +265,8 @@ async Task<int> Run(ParseResult parse, RunMode mode, CancellationToken ct)
         Wstest = parse.GetValue(wstest),
         EchoServer = mode == RunMode.Server ? parse.GetValue(echoServer) : null,
         Cases = RunnerOptions.SplitPatterns(parse.GetValue(cases), ["*"]),
+        Transport = way,
+        AcceptAnyCertificate = mode == RunMode.Server && parse.GetValue(acceptSelfSigned),
         ExcludeCases = RunnerOptions.SplitPatterns(parse.GetValue(exclude), []),
         Profile = p,
         Shard = shardSpec,

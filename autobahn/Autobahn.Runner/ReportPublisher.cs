@@ -31,7 +31,7 @@ public static class ReportPublisher
         var report = index.Agents.FirstOrDefault(a => a.Agent == agent)
             ?? throw new RunnerException($"{Path.Combine(outdir, ReportFileNames.IndexJson)} has no results for agent '{agent}'");
         var info = new RunInfo(agent, engine.Name, engine.Image, DateTimeOffset.UtcNow, target, o.Profile.Name(),
-            o.Shard is { } s ? $"{s.Index}/{s.Count}" : null);
+            o.Shard is { } s ? $"{s.Index}/{s.Count}" : null, o.Transport);
         info.Save(outdir);
         var outcome = new RunOutcome(folder, report, policy.Evaluate(report), policy, info);
         RunOutputs.Explain(outcome, Console.Out, log);

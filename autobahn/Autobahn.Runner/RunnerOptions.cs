@@ -28,6 +28,21 @@ public sealed record RunnerOptions
 
     public IReadOnlyList<string> Cases { get; init; } = ["*"];
 
+    /// <summary>What the WebSockets go over: "http/1.1" (default), "h2c" or "h2" (RFC 8441, the built-in engine only).</summary>
+    public string Transport { get; init; } = Autobahn.Engine.Transport.WebSocketTransports.Http11;
+
+    /// <summary>Server mode over h2: accept the server's certificate unchecked (a self-signed one on a test machine).</summary>
+    public bool AcceptAnyCertificate { get; init; }
+
+    /// <summary>
+    /// The agent name in the reports: over HTTP/2 with the transport after it ("kestrel (h2c)"), so an agent's h2
+    /// run sits beside its HTTP/1.1 run in the same reports folder instead of replacing it.
+    /// </summary>
+    public string AgentName(string agent) =>
+        Autobahn.Engine.Transport.WebSocketTransports.IsHttp2(Transport) && !agent.EndsWith($" ({Transport})", StringComparison.Ordinal)
+            ? $"{agent} ({Transport})"
+            : agent;
+
     public IReadOnlyList<string> ExcludeCases { get; init; } = [];
 
     /// <summary>Whether the side under test offers permessage-deflate; null: yes for ours, no for a --target.</summary>

@@ -17,9 +17,9 @@ public static partial class ServerMode
         var log = run.Log;
         var (cases, exclude) = o.SuiteSelection();
         SuiteConfig.Write(configDir, SuiteConfig.FuzzingClientFile,
-            SuiteConfig.FuzzingClient(engine.ReportsPath(Folder), agent, engine.HostUrlAsSeenBySuite(target), cases, exclude, o.Profile.Name()));
+            SuiteConfig.FuzzingClient(engine.ReportsPath(Folder), agent, engine.HostUrlAsSeenBySuite(target), cases, exclude, o.Profile.Name(), o.Transport, o.AcceptAnyCertificate));
 
-        log.LogInformation("server mode: {Engine} engine tests {Target} as agent '{Agent}'", engine.Name, target, agent);
+        log.LogInformation("server mode: {Engine} engine tests {Target} over {Transport} as agent '{Agent}'", engine.Name, target, o.Transport, agent);
         var progress = ProgressLine.ForConsole(log);
         var started = 0;
         await using (var suite = await run.StartSuiteAsync(engine, "fuzzingclient", SuiteConfig.FuzzingClientFile, line =>

@@ -2,12 +2,14 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
+using Autobahn.Engine.Transport;
 
 namespace Autobahn.Runner;
 
 /// <summary>
 /// The fuzzingserver's control endpoints (getCaseCount, updateReports) and its readiness. These are harness
-/// plumbing, not the thing under test, so .NET's ClientWebSocket serves them whatever the echo client is.
+/// plumbing, not the thing under test, so .NET's ClientWebSocket serves them whatever the echo client is, over the
+/// transport the suite serves (HTTP/1.1, or HTTP/2 with --transport h2c|h2).
 /// </summary>
 public static class SuiteControl
 {
@@ -62,32 +64,33 @@ public static class SuiteControl
     public static Task WithTimeout(TimeSpan timeout, CancellationToken ct, Func<CancellationToken, Task> action) =>
         WithTimeout(timeout, ct, async t => { await action(t).ConfigureAwait(false); return true; });
 
-    public static async Task<int> GetCaseCountAsync(Uri baseUri, CancellationToken ct)
+    public static async Task<int> GetCaseCountAsync(Uri baseUri, CancellationToken ct, string transport = WebSocketTransports.Http11)
     {
-        var text = await ReceiveUntilCloseAsync(new Uri(baseUri, "getCaseCount"), ct).ConfigureAwait(false);
+        var text = await ReceiveUntilCloseAsync(new Uri(baseUri, "getCaseCount"), transport, ct).ConfigureAwait(false);
         return int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n)
             ? n
             : throw new RunnerException($"getCaseCount answered '{text}', not a number");
     }
 
     /// <summary>The suite's verdict of case N for the agent; the built-in engine answers once the case has ended.</summary>
-    public static Task<string> GetCaseStatusAsync(Uri baseUri, int index, string agent, CancellationToken ct) =>
-        ReceiveUntilCloseAsync(new Uri(baseUri, $"getCaseStatus?case={index.ToString(CultureInfo.InvariantCulture)}&agent={Uri.EscapeDataString(agent)}"), ct);
+    public static Task<string> GetCaseStatusAsync(Uri baseUri, int index, string agent, CancellationToken ct, string transport = WebSocketTransports.Http11) =>
+        ReceiveUntilCloseAsync(new Uri(baseUri, $"getCaseStatus?case={index.ToString(CultureInfo.InvariantCulture)}&agent={Uri.EscapeDataString(agent)}"), transport, ct);
 
     /// <summary>The built-in engine's lanes for case N = 1..count (our addition to the protocol).</summary>
-    public static async Task<List<Autobahn.Engine.Modes.ScheduledCase>> GetCaseScheduleAsync(Uri baseUri, CancellationToken ct) =>
-        Autobahn.Engine.Modes.ScheduledCase.Parse(await ReceiveUntilCloseAsync(new Uri(baseUri, "getCaseSchedule"), ct).ConfigureAwait(false));
+    public static async Task<List<Autobahn.Engine.Modes.ScheduledCase>> GetCaseScheduleAsync(Uri baseUri, CancellationToken ct, string transport = WebSocketTransports.Http11) =>
+        Autobahn.Engine.Modes.ScheduledCase.Parse(await ReceiveUntilCloseAsync(new Uri(baseUri, "getCaseSchedule"), transport, ct).ConfigureAwait(false));
 
-    public static Task UpdateReportsAsync(Uri baseUri, string agent, CancellationToken ct) =>
-        ReceiveUntilCloseAsync(new Uri(baseUri, "updateReports?agent=" + Uri.EscapeDataString(agent)), ct);
+    public static Task UpdateReportsAsync(Uri baseUri, string agent, CancellationToken ct, string transport = WebSocketTransports.Http11) =>
+        ReceiveUntilCloseAsync(new Uri(baseUri, "updateReports?agent=" + Uri.EscapeDataString(agent)), transport, ct);
 
     public static Uri RunCaseUri(Uri baseUri, int index, string agent) =>
         new(baseUri, $"runCase?case={index.ToString(CultureInfo.InvariantCulture)}&agent={Uri.EscapeDataString(agent)}");
 
-    private static async Task<string> ReceiveUntilCloseAsync(Uri uri, CancellationToken ct)
+    private static async Task<string> ReceiveUntilCloseAsync(Uri uri, string transport, CancellationToken ct)
     {
+        using var way = new ClientWebSocketTransport(transport);
         using var ws = new ClientWebSocket();
-        await ws.ConnectAsync(uri, ct).ConfigureAwait(false);
+        await way.ConnectAsync(ws, uri, ct).ConfigureAwait(false);
         var text = new StringBuilder();
         var buffer = new byte[4096];
         while (true)

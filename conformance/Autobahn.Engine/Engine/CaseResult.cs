@@ -31,6 +31,8 @@ public sealed class CaseResult
     public string? LocalCloseReason { get; set; }
     public int? RemoteCloseCode { get; set; }
     public string? RemoteCloseReason { get; set; }
+    /// <summary>What the case ran over: "http/1.1", "h2c" or "h2" (<see cref="Autobahn.Engine.Transport.WebSocketTransports"/>).</summary>
+    public string Transport { get; set; } = Autobahn.Engine.Transport.WebSocketTransports.Http11;
     public string HttpRequest { get; set; } = "?";
     public string HttpResponse { get; set; } = "?";
     public required WireLog Log { get; init; }

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Threading.Channels;
 using Autobahn.Engine.Cases;
+using Autobahn.Engine.Transport;
 using Autobahn.Engine.Wire;
 using Autobahn.Vocabulary;
 
@@ -14,14 +15,16 @@ namespace Autobahn.Engine.Engine;
 /// Runs one case over one open WebSocket connection and judges it. It plays the fuzzer's side of the protocol the way
 /// the official suite's protocol layer does (fail by sending a close rather than dropping, the same close and drop
 /// deadlines), because the verdicts depend on exactly who closed what, and when.
-/// All state is touched only by the session's own loop; timers and the socket reader post work to it.
+/// All state is touched only by the session's own loop; timers and the connection's reader post work to it.
+/// The connection is a TCP connection (HTTP/1.1) or an HTTP/2 stream (RFC 8441): the rules are the same, with
+/// "the server drops TCP" read as "the server ends (or resets) the stream" over HTTP/2.
 /// </summary>
 public sealed class CaseSession
 {
     private enum State { Open, Closing, Closed }
 
     private readonly CaseDefinition _case;
-    private readonly Socket _socket;
+    private readonly CaseConnection _connection;
     private readonly bool _isServer;
     private readonly Timeouts _timeouts;
     private readonly CaseResult _result;
@@ -53,7 +56,7 @@ public sealed class CaseSession
 
     private WireLog Log => _result.Log;
 
-    public CaseSession(CaseDefinition definition, Socket socket, bool isServer, Timeouts timeouts, CaseResult result, DeflateAgreement? deflate = null)
+    public CaseSession(CaseDefinition definition, CaseConnection connection, bool isServer, Timeouts timeouts, CaseResult result, DeflateAgreement? deflate = null)
     {
         _context = new CaseContext(deflate);
         if (deflate is not null)
@@ -64,7 +67,7 @@ public sealed class CaseSession
             _decompressor = new MessageDecompressor(isServer ? deflate.ClientNoContextTakeover : deflate.ServerNoContextTakeover);
         }
         _case = definition;
-        _socket = socket;
+        _connection = connection;
         _isServer = isServer;
         _timeouts = timeouts;
         _result = result;
@@ -73,6 +76,7 @@ public sealed class CaseSession
     /// <summary>Runs the case to the end of the connection; <paramref name="early"/> holds frame octets that arrived with the handshake.</summary>
     public async Task RunAsync(ReadOnlyMemory<byte> early)
     {
+        _result.Transport = _connection.Transport;
         _clock.Start();
         _context.Clock.Start();
         MarkProgress();
@@ -90,7 +94,7 @@ public sealed class CaseSession
         _inbox.Writer.TryComplete();
         _timers.Cancel();
         _result.DurationMs = (long)Math.Round(_clock.Elapsed.TotalMilliseconds);
-        _socket.Dispose();
+        _connection.Dispose();
         await Task.WhenAll(writer, reader).ConfigureAwait(false);
         _compressor?.Dispose();
         _decompressor?.Dispose();
@@ -106,11 +110,11 @@ public sealed class CaseSession
         // Deadlines die with the case: a 480 s timer must not keep a finished session (and its buffers) alive.
         try { await Task.Delay(TimeSpan.FromSeconds(seconds), _timers.Token).ConfigureAwait(false); }
         catch (OperationCanceledException) { return; }
-        // Octets already at our socket when a deadline passes arrived in time: let the reader hand them over first,
+        // Octets already at our end of the connection when a deadline passes arrived in time: let the reader hand them over first,
         // so a busy machine does not turn a prompt peer into a late one.
         try
         {
-            if (!_lost && _socket.Available > 0) await Task.WhenAny(_chunkPosted.Task, Task.Delay(500)).ConfigureAwait(false);
+            if (!_lost && _connection.HasUnread) await Task.WhenAny(_chunkPosted.Task, Task.Delay(500)).ConfigureAwait(false);
         }
         catch (ObjectDisposedException) { }
         Post(work);
@@ -301,8 +305,8 @@ public sealed class CaseSession
         _state = State.Closed;
         _abort = abort;
         _outbox.Writer.TryComplete();
-        // A peer that never closes its side must not keep the case open: the socket goes after a grace period.
-        Schedule(_timeouts.ServerConnectionDrop + 1, () => { if (!_lost) _socket.Dispose(); });
+        // A peer that never closes its side must not keep the case open: the connection goes after a grace period.
+        Schedule(_timeouts.ServerConnectionDrop + 1, () => { if (!_lost) _connection.Dispose(); });
     }
 
     private void ArmServerDropTimer()
@@ -314,7 +318,7 @@ public sealed class CaseSession
         {
             if (_state == State.Closed) return;
             _result.WasClean = false;
-            _result.WasNotCleanReason = "server did not drop the TCP connection in time";
+            _result.WasNotCleanReason = WebSocketTransports.IsHttp2(_connection.Transport) ? "server did not end the stream in time" : "server did not drop the TCP connection in time";
             _result.WasServerConnectionDropTimeout = true;
             Drop(abort: true);
         });
@@ -422,7 +426,7 @@ public sealed class CaseSession
     private static bool SameEvents(IReadOnlyList<PeerEvent> a, IReadOnlyList<PeerEvent> b) =>
         a.Count == b.Count && a.Zip(b).All(p => p.First.SameAs(p.Second));
 
-    // ---- the socket ----
+    // ---- the connection ----
 
     private async Task ReadLoopAsync()
     {
@@ -431,7 +435,7 @@ public sealed class CaseSession
         {
             while (true)
             {
-                int n = await _socket.ReceiveAsync(buffer, SocketFlags.None);
+                int n = await _connection.ReceiveAsync(buffer);
                 if (n == 0) break;
                 MarkProgress();
                 var chunk = buffer[..n];
@@ -439,7 +443,7 @@ public sealed class CaseSession
                 Interlocked.Exchange(ref _chunkPosted, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             }
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
+        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException or OperationCanceledException) { }
         Post(() => { _lost = true; _state = State.Closed; });
     }
 
@@ -458,7 +462,7 @@ public sealed class CaseSession
                     if (item.Sync)
                     {
                         batched = await SendBatchAsync(batch, sent);
-                        await _socket.SendAsync(segment, SocketFlags.None);
+                        await _connection.SendAsync(segment);
                         MarkProgress();
                         if (item.Release) ArrayPool<byte>.Shared.Return(item.Buffer);
                         continue;
@@ -472,18 +476,16 @@ public sealed class CaseSession
                 batched = await SendBatchAsync(batch, sent);
                 if (_abort) break;
             }
-            if (_abort) _socket.LingerState = new LingerOption(true, 0);
-            _socket.Shutdown(SocketShutdown.Send);
-            if (_abort) _socket.Close();
+            await _connection.EndSendingAsync(_abort);
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
+        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException or OperationCanceledException) { }
     }
 
     /// <summary>Sends what is batched, then gives the buffers that are done with back to the pool; returns the octets left batched (none).</summary>
     private async Task<int> SendBatchAsync(List<ArraySegment<byte>> batch, List<byte[]> sent)
     {
-        if (batch.Count == 1) await _socket.SendAsync(batch[0], SocketFlags.None);
-        else if (batch.Count > 1) await _socket.SendAsync(batch, SocketFlags.None);
+        if (batch.Count == 1) await _connection.SendAsync(batch[0]);
+        else if (batch.Count > 1) await _connection.SendAsync(batch);
         if (batch.Count > 0) MarkProgress();
         batch.Clear();
         foreach (var buffer in sent) ArrayPool<byte>.Shared.Return(buffer);
@@ -511,6 +513,9 @@ public sealed class CaseSession
         var expected = _case.Close;
         if (expected.ClosedByMe != _result.ClosedByMe)
             (_result.BehaviorClose, _result.ResultClose) = (VerdictWords.Failed, "The connection was failed by the wrong endpoint");
+        // Over HTTP/2 the transport's own rule comes first: it is why any close frame still in flight was lost.
+        else if (_connection.EndedWrongly is { } wrongEnd)
+            (_result.BehaviorClose, _result.ResultClose) = (VerdictWords.Failed, wrongEnd);
         else if (expected.RequireClean && !_result.WasClean)
             (_result.BehaviorClose, _result.ResultClose) = (VerdictWords.Unclean, "The spec requires the connection to be failed cleanly here");
         else if (_result.RemoteCloseCode is int code && !expected.Codes.Contains(code))
@@ -539,5 +544,5 @@ public sealed class CaseSession
     }
 }
 
-/// <summary>One socket write waiting for the writer: a slice of a pooled buffer, returned to the pool after its last slice is sent.</summary>
+/// <summary>One write waiting for the writer: a slice of a pooled buffer, returned to the pool after its last slice is sent.</summary>
 internal readonly record struct Outgoing(byte[] Buffer, int Offset, int Length, bool Sync, bool Release);

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Autobahn.Engine.Cases;
 using Autobahn.Engine.Engine;
 using Autobahn.Engine.Reports;
+using Autobahn.Engine.Transport;
 using Autobahn.Engine.Wire;
 
 namespace Autobahn.Engine.Modes;
@@ -29,15 +30,17 @@ public sealed class FuzzingClient
         foreach (var server in _spec.Servers)
         {
             var timeouts = TimeoutsFrom(_spec.Options, server.Options);
+            var way = TransportOption.From(_spec.Options, server.Options);
             var url = new Uri(server.Url);
-            string agent = server.Agent ?? await ProbeAgentAsync(url, ct) ?? "UnknownServer";
+            string? probed = WebSocketTransports.IsHttp2(way.Name) ? await ProbeHttp2Async(url, way, ct) : server.Agent is null ? await ProbeAgentAsync(url, ct) : null;
+            string agent = server.Agent ?? probed ?? "UnknownServer";
             var cases = selected.Where(c => !_spec.ExcludedFor(agent, c.Id)).ToList();
-            _progress?.Invoke($"Running {cases.Count} cases against {agent} at {url}");
+            _progress?.Invoke($"Running {cases.Count} cases against {agent} at {url} over {way.Name}");
             int done = 0;
             var results = new CaseResult[cases.Count];
             async Task RunOne(int i)
             {
-                results[i] = await RunCaseAsync(cases[i], url, agent, timeouts, ct);
+                results[i] = await RunCaseAsync(cases[i], url, agent, timeouts, ct, way);
                 int n = Interlocked.Increment(ref done);
                 _progress?.Invoke($"[{n}/{cases.Count}] {agent} {cases[i].Id}: {results[i].Behavior} / {results[i].BehaviorClose} ({results[i].DurationMs} ms)");
             }
@@ -77,37 +80,90 @@ public sealed class FuzzingClient
         catch (Exception e) when (e is SocketException or InvalidDataException or OperationCanceledException) { return null; }
     }
 
-    /// <summary>Connects, does the opening handshake, and runs one case; a failed handshake is a FAILED case, not an exception.</summary>
-    public static async Task<CaseResult> RunCaseAsync(CaseDefinition c, Uri url, string agent, Timeouts timeouts, CancellationToken ct)
+    /// <summary>
+    /// Over HTTP/2, one WebSocket opened and closed before the cases: it names the server by its server header (as
+    /// the probe over HTTP/1.1 does), and it warms up the HTTP/2 code on both sides, whose first use can take longer
+    /// than the one second the first cases give the server to answer, so that a cold start on a busy machine is not
+    /// judged as the server's fault.
+    /// </summary>
+    private static async Task<string?> ProbeHttp2Async(Uri url, TransportOption way, CancellationToken ct)
     {
-        var result = new CaseResult { Case = c, Log = new WireLog(), Agent = agent, CaseIndex = CaseCatalog.IndexOf(c), Started = Now() };
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        byte[] early;
-        var hs = new ClientHandshake(url, UserAgent, c.DeflateOffers.Count == 0 ? null : string.Join(", ", c.DeflateOffers.Select(o => o.Header())));
-        result.HttpRequest = hs.Request;
-        DeflateAgreement? deflate;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        Http2ClientConnection.Handshake? seen = null;
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(timeouts.OpenHandshake));
-            await socket.ConnectAsync(url.Host, url.Port, timeout.Token);
-            var request = Encoding.ASCII.GetBytes(hs.Request);
-            result.Log.TxOctetsSent(request, false);
-            await socket.SendAsync(request, SocketFlags.None, timeout.Token);
-            early = await hs.ReadResponseAsync(socket, result.Log, timeout.Token);
-            result.HttpResponse = hs.Response ?? "?";
-            deflate = c.DeflateOffers.Count == 0 ? null : DeflateAgreement.Parse(hs.ResponseHeaders.GetValueOrDefault("Sec-WebSocket-Extensions"));
+            using var connection = await Http2ClientConnection.OpenAsync(url, way.Name == WebSocketTransports.H2, way.AcceptAnyCertificate, UserAgent, null, h => seen = h, timeout.Token);
+            var close = FrameWriter.Encode(8, [0x03, 0xE8], fin: true, rsv: 0, FrameWriter.NewMask());
+            await connection.SendAsync(new ArraySegment<byte>(close));
+            var buffer = new byte[256];
+            while (await connection.ReceiveAsync(buffer).AsTask().WaitAsync(timeout.Token) > 0) { }
         }
-        catch (Exception e) when (e is SocketException or InvalidDataException or OperationCanceledException)
+        catch (Exception e) when (e is IOException or InvalidDataException or OperationCanceledException or SocketException or ObjectDisposedException) { }
+        return seen?.ResponseHeaders.GetValueOrDefault("server");
+    }
+
+    /// <summary>Connects, does the opening handshake, and runs one case; a failed handshake is a FAILED case, not an exception.</summary>
+    public static async Task<CaseResult> RunCaseAsync(CaseDefinition c, Uri url, string agent, Timeouts timeouts, CancellationToken ct, TransportOption? way = null)
+    {
+        way ??= TransportOption.Http11;
+        var result = new CaseResult { Case = c, Log = new WireLog(), Agent = agent, CaseIndex = CaseCatalog.IndexOf(c), Started = Now(), Transport = way.Name };
+        string? offer = c.DeflateOffers.Count == 0 ? null : string.Join(", ", c.DeflateOffers.Select(o => o.Header()));
+        CaseConnection connection;
+        byte[] early = [];
+        string? extensions;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
         {
-            socket.Dispose();
-            result.HttpResponse = hs.Response ?? "?";
-            result.WasOpenHandshakeTimeout = e is OperationCanceledException && !ct.IsCancellationRequested;
-            result.WasNotCleanReason = e.Message;
-            result.ResultClose = "The WebSocket opening handshake was never completed!";
-            return result;
+            timeout.CancelAfter(TimeSpan.FromSeconds(timeouts.OpenHandshake));
+            try
+            {
+                if (WebSocketTransports.IsHttp2(way.Name))
+                {
+                    Http2ClientConnection.Handshake? seen = null;
+                    try
+                    {
+                        connection = await Http2ClientConnection.OpenAsync(url, way.Name == WebSocketTransports.H2, way.AcceptAnyCertificate, UserAgent, offer, h => seen = h, timeout.Token);
+                    }
+                    finally
+                    {
+                        result.HttpRequest = seen?.Request ?? "?";
+                        result.HttpResponse = seen?.Response ?? "?";
+                    }
+                    extensions = seen!.ResponseHeaders.GetValueOrDefault("sec-websocket-extensions");
+                }
+                else
+                {
+                    var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                    var hs = new ClientHandshake(url, UserAgent, offer);
+                    result.HttpRequest = hs.Request;
+                    try
+                    {
+                        await socket.ConnectAsync(url.Host, url.Port, timeout.Token);
+                        var request = Encoding.ASCII.GetBytes(hs.Request);
+                        result.Log.TxOctetsSent(request, false);
+                        await socket.SendAsync(request, SocketFlags.None, timeout.Token);
+                        early = await hs.ReadResponseAsync(socket, result.Log, timeout.Token);
+                    }
+                    catch
+                    {
+                        socket.Dispose();
+                        throw;
+                    }
+                    finally { result.HttpResponse = hs.Response ?? "?"; }
+                    connection = new TcpCaseConnection(socket);
+                    extensions = hs.ResponseHeaders.GetValueOrDefault("Sec-WebSocket-Extensions");
+                }
+            }
+            catch (Exception e) when (e is SocketException or IOException or InvalidDataException or OperationCanceledException)
+            {
+                result.WasOpenHandshakeTimeout = e is OperationCanceledException && !ct.IsCancellationRequested;
+                result.WasNotCleanReason = e.Message;
+                result.ResultClose = "The WebSocket opening handshake was never completed!";
+                return result;
+            }
         }
-        await new CaseSession(c, socket, isServer: false, timeouts, result, deflate).RunAsync(early);
+        var deflate = offer is null ? null : DeflateAgreement.Parse(extensions);
+        await new CaseSession(c, connection, isServer: false, timeouts, result, deflate).RunAsync(early);
         return result;
     }
 

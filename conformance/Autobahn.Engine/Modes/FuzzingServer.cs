@@ -6,6 +6,7 @@ using System.Text.Json;
 using Autobahn.Engine.Cases;
 using Autobahn.Engine.Engine;
 using Autobahn.Engine.Reports;
+using Autobahn.Engine.Transport;
 using Autobahn.Engine.Wire;
 
 namespace Autobahn.Engine.Modes;
@@ -15,6 +16,8 @@ namespace Autobahn.Engine.Modes;
 /// /getCaseCount, /getCaseInfo?case=N, /runCase?case=N&amp;agent=A, /getCaseStatus?case=N&amp;agent=A, /updateReports?agent=A
 /// (N is the 1-based position in the spec's selected case list). Reports are written on /updateReports.
 /// Our addition, /getCaseSchedule, tells a client that can run cases at once which may (see <see cref="CaseSchedule"/>).
+/// With "transport": "h2c" or "h2" in the spec's options (our extension) the same endpoints are served over HTTP/2 by
+/// Kestrel, each WebSocket an extended CONNECT stream (RFC 8441).
 /// </summary>
 public sealed class FuzzingServer : IAsyncDisposable
 {
@@ -22,7 +25,11 @@ public sealed class FuzzingServer : IAsyncDisposable
     private readonly FuzzingSpec _spec;
     private readonly IReadOnlyList<CaseDefinition> _cases;
     private readonly Action<string>? _progress;
-    private readonly TcpListener _listener;
+    private readonly TcpListener? _listener;
+    private Http2Listener? _http2;
+    private readonly IPAddress _address;
+    private readonly int _port;
+    private readonly TransportOption _transport;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<(string Agent, string Id), CaseResult> _results = new();
     private readonly ConcurrentDictionary<Task, byte> _running = new();
@@ -32,7 +39,10 @@ public sealed class FuzzingServer : IAsyncDisposable
     private Task? _accepting;
 
     public IReadOnlyList<CaseDefinition> Cases => _cases;
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public int Port => _http2?.Port ?? ((IPEndPoint)_listener!.LocalEndpoint).Port;
+
+    /// <summary>"http/1.1", "h2c" or "h2".</summary>
+    public string Transport => _transport.Name;
     /// <summary>Completes when a client asks for /stopServer (or the server is disposed).</summary>
     public Task Stopped => _stopped.Task;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -44,17 +54,26 @@ public sealed class FuzzingServer : IAsyncDisposable
         _cases = CaseCatalog.Select(spec.Cases, spec.ExcludeCases, spec.Profile);
         _timeouts = FuzzingClient.TimeoutsFrom(spec.Options);
         var url = new Uri(spec.Url ?? "ws://127.0.0.1:9001");
-        var address = url.Host switch
+        _transport = TransportOption.From(spec.Options);
+        _address = url.Host switch
         {
             "localhost" => IPAddress.Loopback,
             "*" or "" => IPAddress.Any,
             var h => IPAddress.TryParse(h, out var ip) ? ip : IPAddress.Loopback,
         };
-        _listener = new TcpListener(address, url.Port);
+        _port = url.Port;
+        if (!WebSocketTransports.IsHttp2(_transport.Name)) _listener = new TcpListener(_address, _port);
     }
 
     public void Start()
     {
+        if (_listener is null)
+        {
+            // Kestrel binds before this returns, so the port is known and taken as with the TCP listener.
+            _http2 = Http2Listener.StartAsync(_address, _port, _transport.Name == WebSocketTransports.H2, ServeAsync).GetAwaiter().GetResult();
+            _progress?.Invoke($"Fuzzing server on {_address}:{Port} over {_transport.Name}: {_cases.Count} cases for any client that connects");
+            return;
+        }
         _listener.Start();
         _progress?.Invoke($"Fuzzing server on {_listener.LocalEndpoint}: {_cases.Count} cases for any client that connects");
         _accepting = AcceptLoopAsync();
@@ -66,9 +85,9 @@ public sealed class FuzzingServer : IAsyncDisposable
         {
             while (true)
             {
-                var socket = await _listener.AcceptSocketAsync(_stop.Token);
+                var socket = await _listener!.AcceptSocketAsync(_stop.Token);
                 socket.NoDelay = true;
-                var task = ServeAsync(socket);
+                var task = ServeTcpAsync(socket);
                 _connections[task] = 0;
                 _ = task.ContinueWith(t => _connections.TryRemove(t, out _), TaskScheduler.Default);
             }
@@ -77,7 +96,7 @@ public sealed class FuzzingServer : IAsyncDisposable
         catch (SocketException) { }
     }
 
-    private async Task ServeAsync(Socket socket)
+    private async Task ServeTcpAsync(Socket socket)
     {
         var log = new WireLog();
         var hs = new ServerHandshake();
@@ -94,6 +113,14 @@ public sealed class FuzzingServer : IAsyncDisposable
             socket.Dispose();
             return;
         }
+        await ServeAsync(new TcpIncomingWebSocket(socket, hs, early), log);
+    }
+
+    private Task ServeAsync(IncomingWebSocket hs) => ServeAsync(hs, new WireLog());
+
+    /// <summary>Answers one WebSocket request, whatever it came over: a case to run, or a control endpoint.</summary>
+    private async Task ServeAsync(IncomingWebSocket hs, WireLog log)
+    {
         string? agent = hs.Query.GetValueOrDefault("agent");
         CaseDefinition? selected = null;
         if (hs.Query.TryGetValue("case", out var n) && int.TryParse(n, out int index) && index >= 1 && index <= _cases.Count) selected = _cases[index - 1];
@@ -108,26 +135,25 @@ public sealed class FuzzingServer : IAsyncDisposable
         };
         if (problem is not null)
         {
-            await socket.SendAsync(ServerHandshake.Reject(problem), SocketFlags.None);
-            socket.Dispose();
+            await hs.RejectAsync(problem);
             return;
         }
         switch (hs.Path)
         {
             case "/runCase":
-                var run = RunCaseAsync(socket, hs, log, early, selected!, agent!);
+                var run = RunCaseAsync(hs, log, selected!, agent!);
                 _running[run] = 0;
                 try { await run; }
                 finally { _running.TryRemove(run, out _); }
                 break;
-            case "/getCaseCount": await ReplyAsync(socket, hs, log, early, JsonSerializer.Serialize(_cases.Count)); break;
-            case "/getCaseSchedule": await ReplyAsync(socket, hs, log, early, ScheduledCase.ToJson(_cases.Select(ScheduledCase.Of))); break;
+            case "/getCaseCount": await ReplyAsync(hs, log, JsonSerializer.Serialize(_cases.Count)); break;
+            case "/getCaseSchedule": await ReplyAsync(hs, log, ScheduledCase.ToJson(_cases.Select(ScheduledCase.Of))); break;
             case "/getCaseInfo":
-                await ReplyAsync(socket, hs, log, early, JsonSerializer.Serialize(new { id = selected!.Id, description = selected.Description }));
+                await ReplyAsync(hs, log, JsonSerializer.Serialize(new { id = selected!.Id, description = selected.Description }));
                 break;
             case "/getCaseStatus":
                 var result = await _waiting.GetOrAdd((agent!, selected!.Id), key => NewWaiter(key)).Task.WaitAsync(_stop.Token);
-                await ReplyAsync(socket, hs, log, early, JsonSerializer.Serialize(new { behavior = result.Behavior }));
+                await ReplyAsync(hs, log, JsonSerializer.Serialize(new { behavior = result.Behavior }));
                 break;
             case "/updateReports":
                 // A client may ask as soon as its side of the last case has closed, before this side
@@ -136,14 +162,14 @@ public sealed class FuzzingServer : IAsyncDisposable
                 catch (Exception) when (!_stop.IsCancellationRequested) { /* a failed run is reported by its own result */ }
                 WriteReports();
                 _progress?.Invoke($"Reports updated in {Path.GetFullPath(_spec.OutDir)}");
-                await ReplyAsync(socket, hs, log, early, null);
+                await ReplyAsync(hs, log, null);
                 break;
             case "/stopServer":
-                await ReplyAsync(socket, hs, log, early, null);
+                await ReplyAsync(hs, log, null);
                 _stopped.TrySetResult();
                 break;
             default:
-                await ReplyAsync(socket, hs, log, early, null);
+                await ReplyAsync(hs, log, null);
                 break;
         }
     }
@@ -156,37 +182,35 @@ public sealed class FuzzingServer : IAsyncDisposable
     }
 
     /// <summary>Answers a control request: an optional text message, then a normal close.</summary>
-    private async Task ReplyAsync(Socket socket, ServerHandshake hs, WireLog log, byte[] early, string? message)
+    private async Task ReplyAsync(IncomingWebSocket hs, WireLog log, string? message)
     {
-        await socket.SendAsync(hs.Accept(ServerName, null), SocketFlags.None);
+        var (connection, early) = await hs.AcceptAsync(ServerName, null, log);
         var steps = new List<Step>();
         if (message is not null) steps.Add(new SendMessage(Encoding.UTF8.GetBytes(message), false));
         steps.Add(new SendClose(1000));
         var reply = new CaseDefinition("control", "", "") { Steps = steps, Expected = [Build.Ok()], SuppressClose = true, HardLimit = TimeSpan.FromSeconds(10) };
-        await new CaseSession(reply, socket, isServer: true, _timeouts, new CaseResult { Case = reply, Log = log }).RunAsync(early);
+        await new CaseSession(reply, connection, isServer: true, _timeouts, new CaseResult { Case = reply, Log = log }).RunAsync(early);
     }
 
-    private async Task RunCaseAsync(Socket socket, ServerHandshake hs, WireLog log, byte[] early, CaseDefinition c, string agent)
+    private async Task RunCaseAsync(IncomingWebSocket hs, WireLog log, CaseDefinition c, string agent)
     {
         var result = new CaseResult
         {
             Case = c, Log = log, Agent = agent, IsServer = true, CaseIndex = IndexInSpec(c),
             Started = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"), HttpRequest = hs.Request,
         };
-        var chosen = c.DeflatePolicy?.Choose(hs.Headers.GetValueOrDefault("Sec-WebSocket-Extensions"));
-        var accept = hs.Accept(ServerName, chosen?.Header);
+        var chosen = c.DeflatePolicy?.Choose(hs.Extensions);
+        var (connection, early) = await hs.AcceptAsync(ServerName, chosen?.Header, log);
         result.HttpResponse = hs.Response ?? "?";
-        log.TxOctetsSent(accept, false);
-        await socket.SendAsync(accept, SocketFlags.None);
         if (_spec.ExcludedFor(agent, c.Id))
         {
             _progress?.Invoke($"Skipping case {c.Id} for agent {agent} (excluded by the spec)");
             var skip = new CaseDefinition(c.Id, "", "") { Steps = [new SendClose(1000)], Expected = [Build.Ok()], SuppressClose = true };
-            await new CaseSession(skip, socket, isServer: true, _timeouts, new CaseResult { Case = skip, Log = log }).RunAsync(early);
+            await new CaseSession(skip, connection, isServer: true, _timeouts, new CaseResult { Case = skip, Log = log }).RunAsync(early);
             return;
         }
         _progress?.Invoke($"Running case {c.Id} for agent {agent}");
-        await new CaseSession(c, socket, isServer: true, _timeouts, result, chosen?.Agreement).RunAsync(early);
+        await new CaseSession(c, connection, isServer: true, _timeouts, result, chosen?.Agreement).RunAsync(early);
         _results[(agent, c.Id)] = result;
         _waiting.GetOrAdd((agent, c.Id), key => NewWaiter(key)).TrySetResult(result);
         _progress?.Invoke($"Case {c.Id} for agent {agent}: {result.Behavior} / {result.BehaviorClose} ({result.DurationMs} ms)");
@@ -207,7 +231,8 @@ public sealed class FuzzingServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _stop.Cancel();
-        _listener.Stop();
+        _listener?.Stop();
+        if (_http2 is not null) await _http2.DisposeAsync();
         if (_accepting is not null) await _accepting;
         await Task.WhenAll(_connections.Keys);
         _stopped.TrySetResult();

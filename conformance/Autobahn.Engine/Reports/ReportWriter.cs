@@ -57,6 +57,14 @@ public static class ReportWriter
 
     public static JsonObject CaseJson(CaseResult r)
     {
+        var json = OfficialCaseJson(r);
+        // Our addition, only where the official suite cannot have run: the WebSocket over HTTP/2 (RFC 8441).
+        if (Transport.WebSocketTransports.IsHttp2(r.Transport)) json["transport"] = r.Transport;
+        return json;
+    }
+
+    private static JsonObject OfficialCaseJson(CaseResult r)
+    {
         var expected = new JsonObject();
         foreach (var o in r.Case.Expected) expected[o.Verdict] = Events(o.Events);
         var close = new JsonObject

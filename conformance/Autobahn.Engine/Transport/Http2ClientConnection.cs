@@ -1,0 +1,252 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Autobahn.Engine.Transport;
+
+/// <summary>
+/// A WebSocket over HTTP/2 from the client's side (RFC 8441): one extended CONNECT stream on an HTTP/2 connection of
+/// its own, opened by .NET's SocketsHttpHandler (h2c with prior knowledge for http://, ALPN h2 over TLS for https://).
+/// Each case gets its own connection, as the official suite gives each its own TCP connection: a server that kills
+/// the connection then harms only the case that made it, and each case starts with fresh flow-control windows.
+/// SocketsHttpHandler gives an extended CONNECT one duplex stream (the response content): reading it returns 0 at the
+/// server's END_STREAM, and disposing it sends our END_STREAM, followed by RST_STREAM (CANCEL) when the server has
+/// not ended its side yet. So our orderly end, which the session makes after the server's, is END_STREAM alone, and
+/// an abort while the server still sends is a reset. The BCL has no way to half-close earlier than that; the session
+/// never needs one, since a client waits for the server to end first (as over TCP it waits for the server's FIN).
+/// The server's ending shows as the end of the stream (END_STREAM) or a failed read (RST_STREAM, connection loss).
+/// </summary>
+public sealed class Http2ClientConnection : Http2StreamConnection
+{
+    private readonly HttpMessageInvoker _invoker;
+    private readonly WatchedConnection _tcp;
+    private readonly HttpResponseMessage _response;
+    private string? _endedWrongly;
+
+    private Http2ClientConnection(string transport, HttpMessageInvoker invoker, WatchedConnection tcp, HttpResponseMessage response, Stream stream)
+        : base(stream)
+    {
+        Transport = transport;
+        (_invoker, _tcp, _response) = (invoker, tcp, response);
+    }
+
+    public override string Transport { get; }
+
+    /// <summary>What the opening handshake sent and got, as text for the reports (HTTP/2 headers are binary on the wire).</summary>
+    public sealed record Handshake(string Request, string? Response, IReadOnlyDictionary<string, string> ResponseHeaders);
+
+    /// <summary>
+    /// Connects to <paramref name="url"/> (ws:// or wss://), sends the extended CONNECT and waits for 200.
+    /// </summary>
+    /// <param name="onHandshake">Told the request at once and the answer when it comes, so a failed handshake is still reported.</param>
+    /// <exception cref="InvalidDataException">The server refused (another status), or does not allow extended CONNECT.</exception>
+    /// <exception cref="IOException">The connection failed.</exception>
+    public static async Task<Http2ClientConnection> OpenAsync(Uri url, bool tls, bool acceptAnyCertificate, string userAgent, string? extensions,
+        Action<Handshake> onHandshake, CancellationToken ct)
+    {
+        var tcp = new WatchedConnection();
+        var handler = new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            ConnectCallback = tcp.ConnectAsync,
+            // The stream window a case starts with; the engine reads promptly, so a large one costs nothing and keeps
+            // the 16 MiB cases from crawling window by window.
+            InitialHttp2StreamWindowSize = 8 * 1024 * 1024,
+        };
+        if (acceptAnyCertificate) handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        var invoker = new HttpMessageInvoker(handler);
+        var target = new UriBuilder(url) { Scheme = tls ? Uri.UriSchemeHttps : Uri.UriSchemeHttp }.Uri;
+        var request = new HttpRequestMessage(HttpMethod.Connect, target)
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Headers.Protocol = "websocket";
+        request.Headers.TryAddWithoutValidation("sec-websocket-version", "13");
+        request.Headers.TryAddWithoutValidation("user-agent", userAgent);
+        if (extensions is not null) request.Headers.TryAddWithoutValidation("sec-websocket-extensions", extensions);
+        string requestText = Describe(request, target);
+        onHandshake(new Handshake(requestText, null, new Dictionary<string, string>()));
+        HttpResponseMessage? response = null;
+        try
+        {
+            response = await invoker.SendAsync(request, ct).ConfigureAwait(false);
+            var headers = response.Headers.ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
+            onHandshake(new Handshake(requestText, $":status: {(int)response.StatusCode}\r\n" + string.Concat(headers.Select(h => $"{h.Key}: {h.Value}\r\n")), headers));
+            if (response.StatusCode != HttpStatusCode.OK) throw new InvalidDataException($"server answered the extended CONNECT with {(int)response.StatusCode} instead of 200");
+            var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            return new Http2ClientConnection(tls ? WebSocketTransports.H2 : WebSocketTransports.H2c, invoker, tcp, response, stream);
+        }
+        catch (HttpRequestException e)
+        {
+            response?.Dispose();
+            invoker.Dispose();
+            // Among them: the server did not send SETTINGS_ENABLE_CONNECT_PROTOCOL = 1 (RFC 8441 section 3).
+            throw e.HttpRequestError == HttpRequestError.ExtendedConnectNotSupported
+                ? new InvalidDataException("the server does not allow extended CONNECT (no SETTINGS_ENABLE_CONNECT_PROTOCOL = 1)", e)
+                : new IOException(e.Message, e);
+        }
+        catch
+        {
+            response?.Dispose();
+            invoker.Dispose();
+            throw;
+        }
+    }
+
+    private static string Describe(HttpRequestMessage request, Uri target)
+    {
+        var sb = new StringBuilder();
+        sb.Append($":method: CONNECT\r\n:protocol: websocket\r\n:scheme: {target.Scheme}\r\n:authority: {target.Authority}\r\n:path: {target.PathAndQuery}\r\n");
+        foreach (var h in request.Headers) if (h.Key != ":protocol") sb.Append($"{h.Key}: {string.Join(", ", h.Value)}\r\n");
+        return sb.ToString();
+    }
+
+    public override async ValueTask<int> ReceiveAsync(Memory<byte> buffer)
+    {
+        try
+        {
+            return await Stream.ReadAsync(buffer).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            NoteWrongEnd();
+            throw new IOException(e.Message, e);
+        }
+        catch (IOException)
+        {
+            NoteWrongEnd();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A read that fails after the TCP connection under it has ended means the server closed the connection rather
+    /// than end or reset the stream: RFC 8441 section 5 maps the WebSocket's closing to the stream, so the WebSocket
+    /// did not end in order (and any other stream on the connection would have died with it).
+    /// </summary>
+    private void NoteWrongEnd()
+    {
+        if (_tcp.EndedByPeer) _endedWrongly ??= "The server closed the TCP connection instead of ending the WebSocket's HTTP/2 stream (RFC 8441 section 5)";
+    }
+
+    public override string? EndedWrongly => _endedWrongly;
+
+    public override async ValueTask EndSendingAsync(bool abort)
+    {
+        // END_STREAM, and RST_STREAM (CANCEL) after it while the server still sends: see the class remarks. An abort
+        // is the latter by construction, since the session aborts only a server that has not ended its side.
+        await Stream.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public override bool HasUnread => _tcp.HasUnread;
+
+    public override void Dispose()
+    {
+        _tcp.Closing();
+        Stream.Dispose();
+        _response.Dispose();
+        _invoker.Dispose();
+    }
+
+    /// <summary>The TCP connection under the HTTP/2 connection, watched for the server ending it.</summary>
+    private sealed class WatchedConnection
+    {
+        private Socket? _socket;
+        private volatile bool _closing;
+        private volatile bool _endedByPeer;
+
+        public bool EndedByPeer => _endedByPeer;
+
+        public bool HasUnread
+        {
+            get
+            {
+                try { return _socket is { } s && s.Available > 0; }
+                catch (ObjectDisposedException) { return false; }
+            }
+        }
+
+        /// <summary>From here on the connection's end is ours.</summary>
+        public void Closing() => _closing = true;
+
+        public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(context.DnsEndPoint, ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+            _socket = socket;
+            return new Watched(this, new NetworkStream(socket, ownsSocket: true));
+        }
+
+        private void Ended()
+        {
+            if (!_closing) _endedByPeer = true;
+        }
+
+        /// <summary>Passes everything through; a read of 0 or a failed read, before we close, is the peer ending TCP.</summary>
+        private sealed class Watched(WatchedConnection owner, NetworkStream inner) : Stream
+        {
+            public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+            {
+                try
+                {
+                    int n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+                    // A read into an empty buffer (the handler's wait for data) returns 0 without meaning an end.
+                    if (n == 0 && !buffer.IsEmpty) owner.Ended();
+                    return n;
+                }
+                catch (IOException)
+                {
+                    owner.Ended();
+                    throw;
+                }
+            }
+
+            public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+                ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+            public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
+
+            public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.WriteAsync(buffer, offset, count, cancellationToken);
+
+            public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+            public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+            public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+
+            public override void Flush() => inner.Flush();
+
+            public override bool CanRead => true;
+
+            public override bool CanWrite => true;
+
+            public override bool CanSeek => false;
+
+            public override long Length => throw new NotSupportedException();
+
+            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+            public override void SetLength(long value) => throw new NotSupportedException();
+
+            protected override void Dispose(bool disposing)
+            {
+                if (disposing) inner.Dispose();
+                base.Dispose(disposing);
+            }
+        }
+    }
+}
