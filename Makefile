@@ -60,8 +60,8 @@ bench-peers:
 # client. TARGET=ws://host:port/path tests ANY server (server mode only); AGENT= names it in the reports.
 # ENGINE=builtin|docker|auto, IMAGE= the suite's image, CASES= / EXCLUDE= the suite's case patterns.
 # RUNNER_ARGS= passes further wsconform options to both (e.g. --profile rfc --junit FILE --keep --verbose).
-# TRANSPORT=h2c|h2 runs both over HTTP/2 (RFC 8441; built-in engine; needs TARGET= and CLIENT=clientwebsocket until
-# our echo server and Dialer speak HTTP/2).
+# TRANSPORT=h2c|h2 runs both over HTTP/2 (RFC 8441; built-in engine): our echo server on Kestrel, our Dialer with
+# HttpVersion 2.0.
 # REPORTS= is the reports folder (default artifacts/reports, ignored by git: CI publishes the reports to GitHub
 # Pages; `make summary` writes the small summary kept in git). The exit status is the worse of the two runs:
 # 0 passed, 1 failed, 2 could not run.

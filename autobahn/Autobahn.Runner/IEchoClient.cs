@@ -26,11 +26,8 @@ public static class EchoClients
         {
             case ClientWebSocket:
                 return new ClientWebSocketEchoClient(compression, transport);
-            case WebSocketKit when Autobahn.Engine.Transport.WebSocketTransports.IsHttp2(transport):
-                // Our Dialer gains HTTP/2 with extended CONNECT on branch h2lib; until then it cannot be tested over h2.
-                throw new RunnerException($"the {WebSocketKit} client does not speak HTTP/2 yet: --transport {transport} needs --client {ClientWebSocket} or an outside client");
             case WebSocketKit:
-                return new WebSocketKitEchoClient(compression);
+                return new WebSocketKitEchoClient(compression, transport);
             default:
                 throw new RunnerException($"unknown echo client '{name}'; known: {WebSocketKit}, {ClientWebSocket}");
         }

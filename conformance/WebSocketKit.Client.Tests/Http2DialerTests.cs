@@ -418,6 +418,48 @@ public class Http2DialerTests
         Assert.True(conn.PeerSentClose);
     }
 
+    [Fact]
+    public async Task A_client_that_answers_the_servers_Close_and_lets_go_at_once_still_delivers_its_Close()
+    {
+        // The server closes first and waits for the client's Close. Our client answers it inside the
+        // read and the application disposes at once, as gorilla's users do. Over HTTP/2 disposing
+        // before the server ended the stream would reset it, and the server could lose the Close
+        // frame: the client waits for the server's END_STREAM instead (RFC 6455 section 7.1.1).
+        var outcomes = System.Threading.Channels.Channel.CreateUnbounded<string>();
+        await using var host = await KestrelHost.StartAsync(app =>
+        {
+            app.UseWebSockets();
+            app.Run(async context =>
+            {
+                using var ws = await context.WebSockets.AcceptWebSocketAsync();
+                try
+                {
+                    await ws.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "bye", context.RequestAborted);
+                    outcomes.Writer.TryWrite($"{ws.State} {ws.CloseStatus}");
+                }
+                catch (Exception e)
+                {
+                    outcomes.Writer.TryWrite(e.GetType().Name);
+                }
+            });
+        }, protocols: HttpProtocols.Http2);
+        var dialer = Http2Dialer();
+        const int Rounds = 20;
+        for (int i = 0; i < Rounds; i++)
+        {
+            var (conn, _) = await dialer.DialAsync(new Uri($"ws://127.0.0.1:{host.Port}/"), cancellationToken: Bounds.Token());
+            await using (conn)
+            {
+                var closed = await Assert.ThrowsAsync<CloseException>(async () => await conn.ReadMessageAsync(Bounds.Token()));
+                Assert.Equal(CloseStatus.NormalClosure, closed.Code);
+            }
+        }
+        var seen = new List<string>();
+        var bound = Bounds.Token();
+        while (seen.Count < Rounds) seen.Add(await outcomes.Reader.ReadAsync(bound));
+        Assert.Equal(Enumerable.Repeat("Closed NormalClosure", Rounds), seen);
+    }
+
     public static TheoryData<bool> Tls => new() { false, true };
 
     // A server that speaks HTTP/1.1 only: cleartext, or TLS whose ALPN never picks h2.

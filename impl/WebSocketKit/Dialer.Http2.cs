@@ -165,7 +165,9 @@ public sealed partial class Dialer
             var compression = AcceptedCompression(head, verdict, offer);
             // The response's content is the stream's DATA in both directions (SocketsHttpHandler makes it duplex for an extended CONNECT).
             stream = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
-            var tunnel = new ExtendedConnectStream(stream, stream.Dispose, response);
+            // The client waits for the server's END_STREAM after its Close, as long as for the server's Close (5 s when none is set).
+            var linger = options.CloseTimeout > TimeSpan.Zero && options.CloseTimeout != Timeout.InfiniteTimeSpan ? options.CloseTimeout : TimeSpan.FromSeconds(5);
+            var tunnel = new ExtendedConnectStream(stream, stream.Dispose, response, linger);
             return (new Conn(tunnel, Role.Client, options, verdict.Subprotocol, default, compression), head);
         }
         catch
