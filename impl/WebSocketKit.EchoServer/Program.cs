@@ -30,6 +30,8 @@ Usage: WebSocketKit.EchoServer [options]
 Stops on Ctrl+C.
 """;
 
+// Before anything allocates: zlib contexts of closed connections go back to the system (see the method).
+MemoryReturn.FixMmapThreshold();
 int port = 9002;
 bool compress = false;
 // A peer that stops reading must not hold a connection (and its buffers) forever.
