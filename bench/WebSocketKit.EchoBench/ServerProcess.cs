@@ -107,22 +107,24 @@ internal sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Samples the resident set every 200 ms until five samples in a row stay within 1% of each other (the
-    /// server has finished what the last client step started), or <paramref name="bound"/> passes; returns
-    /// the last sample and whether it settled.
+    /// Samples the resident set every 250 ms until the samples of the last 3 s stay within 1% of each other
+    /// (the server has finished what the last client step started, its runtime's deferred work included:
+    /// our echo server compacts its heap 1 s after a burst of opens or closes), or <paramref name="bound"/>
+    /// passes; returns the last sample and whether it settled.
     /// </summary>
     public async Task<(long Rss, bool Settled)> SettledRssAsync(TimeSpan bound)
     {
+        const int Samples = 12;
         var clock = Stopwatch.StartNew();
         var window = new Queue<long>();
         long last = RssBytes();
         while (clock.Elapsed < bound)
         {
-            await Task.Delay(200);
+            await Task.Delay(250);
             last = RssBytes();
             window.Enqueue(last);
-            if (window.Count > 5) window.Dequeue();
-            if (window.Count == 5 && window.Max() - window.Min() <= window.Max() / 100) return (last, true);
+            if (window.Count > Samples) window.Dequeue();
+            if (window.Count == Samples && window.Max() - window.Min() <= window.Max() / 100) return (last, true);
         }
         return (last, false);
     }

@@ -44,7 +44,7 @@ internal static class ServerTables
         var comparisons = new List<Comparison>();
         try
         {
-            foreach (var program in ServerProcess.Programs(opts.PeersDir))
+            foreach (var program in ServerProcess.Programs(opts.PeersDir).Where(p => opts.Serves(p.Label)))
             {
                 if (!program.Installed) { notes.Add(program.Missing + "; left out"); continue; }
                 try { servers.Add(await ServerProcess.StartAsync(program, TimeSpan.FromSeconds(30))); }
