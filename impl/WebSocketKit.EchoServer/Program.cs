@@ -30,8 +30,8 @@ Usage: WebSocketKit.EchoServer [options]
 Stops on Ctrl+C.
 """;
 
-// Before anything allocates: zlib contexts of closed connections go back to the system (see the method).
-MemoryReturn.FixMmapThreshold();
+// Before the first socket: completions run inline, freed zlib contexts are unmapped (see ProcessTuning).
+ProcessTuning.Apply();
 int port = 9002;
 bool compress = false;
 // A peer that stops reading must not hold a connection (and its buffers) forever.
