@@ -47,11 +47,12 @@ internal sealed class ShapeResult(string name, string headline, bool higherIsBet
     /// min, median and max over the rounds both ran; null when either has no runs. Rounds pair up by index:
     /// a contestant that fails drops out of the shape, so its rounds are the leading ones.
     /// </summary>
-    public (double Min, double Median, double Max)? RatioRange(string ours, string other, string figure)
+    public (double Min, double Median, double Max)? RatioRange(string ours, string other, string figure, bool? higherIsBetter = null)
     {
         if (!Runs.TryGetValue(ours, out var a) || !Runs.TryGetValue(other, out var b)) return null;
+        bool higher = higherIsBetter ?? HigherIsBetter;
         var ratios = a.Zip(b).Where(r => r.First.ContainsKey(figure) && r.Second.ContainsKey(figure))
-            .Select(r => HigherIsBetter ? r.First[figure] / r.Second[figure] : r.Second[figure] / r.First[figure])
+            .Select(r => higher ? r.First[figure] / r.Second[figure] : r.Second[figure] / r.First[figure])
             .Where(double.IsFinite).Order().ToArray();
         if (ratios.Length == 0) return null;
         return (ratios[0], MedianOfSorted(ratios), ratios[^1]);

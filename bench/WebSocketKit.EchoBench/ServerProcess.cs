@@ -129,6 +129,19 @@ internal sealed class ServerProcess : IAsyncDisposable
         return (last, false);
     }
 
+    /// <summary>
+    /// CPU time the server process has used so far, user and kernel, all its threads (utime + stime in
+    /// /proc/PID/stat, in clock ticks of 10 ms): what serving cost it, whatever else the machine was doing.
+    /// </summary>
+    public TimeSpan CpuTime()
+    {
+        string stat = File.ReadAllText($"/proc/{Pid}/stat");
+        // The command name (field 2) may hold spaces; the fields after its closing parenthesis are plain.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        long ticks = long.Parse(fields[11]) + long.Parse(fields[12]); // utime and stime: fields 14 and 15 of the whole line
+        return TimeSpan.FromSeconds(ticks / 100.0);
+    }
+
     public bool HasExited => _process.HasExited;
 
     public async Task<string> ExitReasonAsync() => $"exited with {_process.ExitCode}: {(await _stderr).Trim()}";

@@ -24,6 +24,9 @@ internal static class ServerTables
 
     public const string Ours = "ours";
 
+    /// <summary>The second figure of every shape: the server's CPU time per echoed message (lower is better).</summary>
+    public const string ServerCpu = "server CPU µs/msg";
+
     public static async Task<List<Comparison>> RunAsync(BenchOptions opts, Func<int, int> n)
     {
         var m64 = Payloads.Random(64, 16);
@@ -80,7 +83,10 @@ internal static class ServerTables
             results.Add(await Runner.RunAsync(shape.Name, shape.Figure, true, servers, s => s.Label, opts.Rounds, bound, async (server, warm, token) =>
             {
                 if (server.HasExited) throw new InvalidOperationException($"the {server.Label} server {await server.ExitReasonAsync()}");
-                return await run(shape, server, warm, token);
+                var cpu = server.CpuTime();
+                var figures = await run(shape, server, warm, token);
+                figures[ServerCpu] = (server.CpuTime() - cpu).TotalMicroseconds / ((long)Count(shape, warm) * shape.Connections);
+                return figures;
             }));
         }
         return new Comparison(client, results, [.. servers.Select(s => s.Label)], notes);
@@ -133,15 +139,21 @@ internal static class ServerTables
 
     private static IEnumerable<string> Others(Comparison c) => c.Servers.Where(s => s != Ours);
 
-    /// <summary>One table row's cells: each server's median (± spread), then ours / each other server as min (median, max).</summary>
-    private static (List<string> Medians, List<(string Text, double? Min)> Ratios) Row(Comparison c, ShapeResult s)
+    /// <summary>
+    /// One table row's cells for a figure: each server's median (± spread), then ours / each other server as
+    /// min (median, max); for the CPU figure the ratio is theirs / ours, so above 1 still means ours is better.
+    /// </summary>
+    private static (List<string> Medians, List<(string Text, double? Min)> Ratios) Row(Comparison c, ShapeResult s, string figure)
     {
-        var medians = c.Servers.Select(server => s.Summary(server, s.Headline) is { } v ? $"{Number(v.Median)} ±{v.Spread * 100:F0}%" : "failed").ToList();
-        var ratios = Others(c).Select(other => s.RatioRange(Ours, other, s.Headline) is { } r
+        bool higher = figure != ServerCpu;
+        var medians = c.Servers.Select(server => s.Summary(server, figure) is { } v ? $"{Number(v.Median)} ±{v.Spread * 100:F0}%" : "failed").ToList();
+        var ratios = Others(c).Select(other => s.RatioRange(Ours, other, figure, higher) is { } r
             ? ($"{F2(r.Min)} ({F2(r.Median)}, {F2(r.Max)})", (double?)r.Min)
             : ("—", null)).ToList();
         return (medians, ratios);
     }
+
+    private static string[] FiguresOf(ShapeResult s) => [s.Headline, ServerCpu];
 
     public static readonly string Legend =
         "Server-only tables: the client is fixed and only the server changes. Every server runs in its own process, started once; " +
@@ -151,7 +163,9 @@ internal static class ServerTables
         "ours / X: our rate over X's in the same round, as min (median, max) over the rounds; above 1 means ours is faster; the minimum is the headline. " +
         "ours is impl/WebSocketKit.EchoServer (its defaults: read buffer released while idle, 30 s write timeout); System.Net is WebSocket.CreateFromStream " +
         "behind this tool's listener (--serve systemnet); gorilla is gorilla-echo --serve (4 KiB buffers); node ws is echo.js --serve (ws's defaults). " +
-        "The connection shapes: every connection does its round trips at once; the rate is the aggregate.";
+        "The connection shapes: every connection does its round trips at once; the rate is the aggregate. " +
+        "server CPU µs/msg: the server process's CPU time (user + kernel, /proc/PID/stat, 10 ms ticks) over the whole run, handshakes included, " +
+        "per echoed message; its ratio is theirs / ours (above 1: ours uses less). It moves much less with the machine's load than the rates do.";
 
     /// <summary>Shapes where our minimum ratio to some server is below 1, for the findings.</summary>
     public static IEnumerable<string> Findings(IEnumerable<Comparison> comparisons)
@@ -182,11 +196,12 @@ internal static class ServerTables
             sb.Append("| shape | figure | ").AppendJoin(" | ", c.Servers).Append(" | ").AppendJoin(" | ", others.Select(o => $"ours / {o}")).AppendLine(" |");
             sb.Append("|---|---|").Append(string.Concat(c.Servers.Concat(others).Select(_ => "---:|"))).AppendLine();
             foreach (var s in c.Shapes)
-            {
-                var (medians, ratios) = Row(c, s);
-                sb.Append($"| {s.Name} | {s.Headline} | ").AppendJoin(" | ", medians).Append(" | ")
-                  .AppendJoin(" | ", ratios.Select(r => r.Min is null ? r.Text : $"**{r.Text[..r.Text.IndexOf(' ')]}**{r.Text[r.Text.IndexOf(' ')..]}")).AppendLine(" |");
-            }
+                foreach (var figure in FiguresOf(s))
+                {
+                    var (medians, ratios) = Row(c, s, figure);
+                    sb.Append($"| {s.Name} | {figure} | ").AppendJoin(" | ", medians).Append(" | ")
+                      .AppendJoin(" | ", ratios.Select(r => r.Min is null ? r.Text : $"**{r.Text[..r.Text.IndexOf(' ')]}**{r.Text[r.Text.IndexOf(' ')..]}")).AppendLine(" |");
+                }
             sb.AppendLine();
         }
         foreach (var line in Findings(comparisons)) sb.Append("- ").AppendLine(line);
@@ -203,14 +218,15 @@ internal static class ServerTables
             foreach (var h in c.Servers.Concat(others.Select(o => $"ours / {o}"))) sb.Append("<th>").Append(html(h)).Append("</th>");
             sb.AppendLine("</tr>");
             foreach (var s in c.Shapes)
-            {
-                var (medians, ratios) = Row(c, s);
-                sb.Append($"<tr><td>{html(s.Name)}</td><td>{html(s.Headline)}</td>");
-                foreach (var m in medians) sb.Append("<td>").Append(html(m)).Append("</td>");
-                foreach (var (text, min) in ratios)
-                    sb.Append($"<td class=\"{(min is null ? "" : min >= 1 ? "good" : "bad")}\">").Append(html(text)).Append("</td>");
-                sb.AppendLine("</tr>");
-            }
+                foreach (var figure in FiguresOf(s))
+                {
+                    var (medians, ratios) = Row(c, s, figure);
+                    sb.Append($"<tr><td>{html(s.Name)}</td><td>{html(figure)}</td>");
+                    foreach (var m in medians) sb.Append("<td>").Append(html(m)).Append("</td>");
+                    foreach (var (text, min) in ratios)
+                        sb.Append($"<td class=\"{(min is null ? "" : min >= 1 ? "good" : "bad")}\">").Append(html(text)).Append("</td>");
+                    sb.AppendLine("</tr>");
+                }
             sb.AppendLine("</table>");
         }
         sb.Append("<ul>");
