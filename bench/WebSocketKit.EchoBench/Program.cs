@@ -114,10 +114,10 @@ Console.WriteLine(File.ReadAllText(opts.MarkdownPath));
 return 0;
 
 internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bool Peers, string PeersDir, string MarkdownPath, string HtmlPath, int IdleConnections, string? MicroResults, string? Only, bool HoldReadBuffer, string? Pair, bool Verbose,
-    string? Serve, bool ServersOnly, bool ServerTables, int[] RssCounts, int CompressedConnections, string[]? Servers)
+    string? Serve, bool ServersOnly, bool ServerTables, int[] RssCounts, int CompressedConnections, string[]? Servers, string? Baseline)
 {
     private static readonly string[] Known = ["--quick", "--rounds", "--no-compression", "--no-peers", "--peers-dir", "--md", "--html", "--idle", "--micro", "--only",
-        "--hold-read-buffer", "--pair", "--verbose", "--serve", "--compress", "--servers-only", "--no-server-tables", "--rss", "--compressed-conns", "--servers"];
+        "--hold-read-buffer", "--pair", "--verbose", "--serve", "--compress", "--servers-only", "--no-server-tables", "--rss", "--compressed-conns", "--servers", "--baseline"];
 
     public static BenchOptions Parse(string[] args)
     {
@@ -130,7 +130,7 @@ internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bo
         foreach (var a in args)
             if (a.StartsWith("--") && !Known.Contains(a))
                 throw new ArgumentException($"unknown option {a}; options: --quick --rounds N --no-compression --no-peers --peers-dir DIR --md FILE --html FILE --idle N --micro DIR --only TEXT --hold-read-buffer --pair LABEL --verbose " +
-                                            "--servers-only --no-server-tables --rss N,N|none --compressed-conns N --servers LABEL,LABEL --serve systemnet [--compress]");
+                                            "--servers-only --no-server-tables --rss N,N|none --compressed-conns N --servers LABEL,LABEL --baseline DLL --serve systemnet [--compress]");
         bool peers = !args.Contains("--no-peers");
         // The memory figures are part of a run with peers (they compare with them); --rss none turns them off.
         string rss = Value("--rss", peers && !args.Contains("--only") ? (quick ? "2000" : "2000,10000") : "none");
@@ -153,7 +153,8 @@ internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bo
             !args.Contains("--no-server-tables"),
             rss == "none" ? [] : [.. rss.Split(',').Select(int.Parse)],
             int.Parse(Value("--compressed-conns", rss == "none" ? "0" : "1000")),
-            args.Contains("--servers") ? Value("--servers", "").Split(',') : null);
+            args.Contains("--servers") ? Value("--servers", "").Split(',') : null,
+            args.Contains("--baseline") ? Value("--baseline", "") : null);
     }
 
     /// <summary>Whether a server takes part in the server-only tables and the memory figures: all, or those --servers names.</summary>

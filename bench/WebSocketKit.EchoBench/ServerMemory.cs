@@ -31,6 +31,7 @@ internal static class ServerMemory
     public static async Task<Results> RunAsync(BenchOptions opts, int[] idleCounts, int compressedConnections)
     {
         var results = new Results([], [], compressedConnections, []);
+        if (opts.Baseline is { } b) results.Notes.Add($"{ServerProcess.Baseline} is {b}: another build of our echo server (--baseline)");
         long limit = OpenFileLimit();
         results.Notes.Add($"open file limit (ulimit -n) for this process and the servers it starts: {limit}");
         foreach (int count in idleCounts)
@@ -40,7 +41,7 @@ internal static class ServerMemory
                 results.Notes.Add($"{count} idle connections left out: more than the open file limit allows");
                 continue;
             }
-            foreach (var program in ServerProcess.Programs(opts.PeersDir).Where(p => opts.Serves(p.Label)))
+            foreach (var program in ServerProcess.Programs(opts).Where(p => opts.Serves(p.Label)))
             {
                 if (!program.Installed) { Note(results, program.Missing); continue; }
                 try { results.IdleRows.Add(await IdleAsync(program, count)); }
@@ -51,7 +52,7 @@ internal static class ServerMemory
             }
         }
         if (compressedConnections > 0)
-            foreach (var program in ServerProcess.Programs(opts.PeersDir, compress: true).Where(p => opts.Serves(p.Label)))
+            foreach (var program in ServerProcess.Programs(opts, compress: true).Where(p => opts.Serves(p.Label)))
             {
                 if (!program.Installed) continue;
                 try { results.CompressedRows.Add(await CompressedAsync(program, compressedConnections)); }

@@ -28,6 +28,9 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>The label of another build of our echo server (--baseline DLL), to compare a change with what it changes.</summary>
+    public const string Baseline = "ours (baseline)";
+
     /// <summary>A server program: how to start it, and whether it is installed.</summary>
     public sealed record Program(string Label, string File, string[] Command, Dictionary<string, string> Environment)
     {
@@ -38,17 +41,20 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>
     /// The servers the tables compare: ours (the echo server, impl/WebSocketKit.EchoServer, built next to this
-    /// tool), System.Net.WebSockets (this tool with --serve systemnet), gorilla and Node ws.
+    /// tool), System.Net.WebSockets (this tool with --serve systemnet), gorilla and Node ws; with --baseline, another
+    /// build of our echo server too.
     /// <paramref name="compress"/> asks ours and System.Net to accept permessage-deflate (gorilla and node ws accept it as run).
     /// </summary>
-    public static Program[] Programs(string peersDir, bool compress = false)
+    public static Program[] Programs(BenchOptions opts, bool compress = false)
     {
-        var dir = Path.GetFullPath(peersDir);
+        var dir = Path.GetFullPath(opts.PeersDir);
+        string[] Ours(string dll) => compress ? ["dotnet", dll, "--port", "0", "--log-level", "Warning", "--compress"] : ["dotnet", dll, "--port", "0", "--log-level", "Warning"];
         string echoServer = Path.Combine(AppContext.BaseDirectory, "WebSocketKit.EchoServer.dll");
-        string[] ours = ["dotnet", echoServer, "--port", "0", "--log-level", "Warning"];
+        Program[] baseline = opts.Baseline is { } b ? [new(Baseline, Path.GetFullPath(b), Ours(Path.GetFullPath(b)), [])] : [];
         return
         [
-            new("ours", echoServer, compress ? [.. ours, "--compress"] : ours, []),
+            new("ours", echoServer, Ours(echoServer), []),
+            .. baseline,
             new("System.Net", Assembly.GetEntryAssembly()!.Location, compress ? [.. Self(), "--serve", "systemnet", "--compress"] : [.. Self(), "--serve", "systemnet"], []),
             new("gorilla", Path.Combine(dir, "gorilla/gorilla-echo"), [Path.Combine(dir, "gorilla/gorilla-echo"), "--serve"], []),
             new("node ws", "/usr/share/nodejs/ws/package.json", ["node", Path.Combine(dir, "node/echo.js"), "--serve"], new() { ["NODE_PATH"] = "/usr/share/nodejs" }),

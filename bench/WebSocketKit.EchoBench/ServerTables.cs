@@ -47,7 +47,7 @@ internal static class ServerTables
         var comparisons = new List<Comparison>();
         try
         {
-            foreach (var program in ServerProcess.Programs(opts.PeersDir).Where(p => opts.Serves(p.Label)))
+            foreach (var program in ServerProcess.Programs(opts).Where(p => opts.Serves(p.Label)))
             {
                 if (!program.Installed) { notes.Add(program.Missing + "; left out"); continue; }
                 try { servers.Add(await ServerProcess.StartAsync(program, TimeSpan.FromSeconds(30))); }
@@ -184,6 +184,8 @@ internal static class ServerTables
                 foreach (var note in s.Notes) yield return $"{c.Client}, {s.Name}: {note}";
         }
         foreach (var note in comparisons.SelectMany(c => c.Notes).Distinct()) yield return note;
+        if (comparisons.Any(c => c.Servers.Contains(ServerProcess.Baseline)))
+            yield return $"{ServerProcess.Baseline}: another build of our echo server, compared with this one (--baseline).";
     }
 
     public static void AppendMarkdown(StringBuilder sb, List<Comparison> comparisons)
