@@ -19,31 +19,46 @@ internal sealed class MemoryReturn : IDisposable
     public static readonly TimeSpan Quiet = TimeSpan.FromSeconds(1);
 
     private readonly Func<int> _open;
+    private readonly Action _collect;
+    private readonly TimeSpan _quiet;
     private readonly Timer _timer;
     private readonly Lock _gate = new();
     // The open count at the last collection.
     private int _reference;
 
     /// <param name="open">The number of connections open right now.</param>
-    public MemoryReturn(Func<int> open)
+    /// <param name="collect">The collection (tests pass their own); by default the aggressive collection above.</param>
+    /// <param name="quiet">The pause before it runs; by default <see cref="Quiet"/>.</param>
+    public MemoryReturn(Func<int> open, Action? collect = null, TimeSpan? quiet = null)
     {
         _open = open;
+        _collect = collect ?? (static () => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true));
+        _quiet = quiet ?? Quiet;
         _timer = new Timer(_ => Collect(), null, Timeout.Infinite, Timeout.Infinite);
     }
+
+    /// <summary>True while a collection waits for the pause.</summary>
+    public bool Armed { get { lock (_gate) return field; } private set; }
 
     /// <summary>Called after every open or close with the new count of open connections.</summary>
     public void Observe(int open)
     {
         lock (_gate)
         {
-            if (Math.Abs(open - _reference) >= MinimumChange) _timer.Change(Quiet, Timeout.InfiniteTimeSpan);
+            if (Math.Abs(open - _reference) < MinimumChange) return;
+            Armed = true;
+            _timer.Change(_quiet, Timeout.InfiniteTimeSpan);
         }
     }
 
     private void Collect()
     {
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        lock (_gate) _reference = _open();
+        lock (_gate)
+        {
+            _reference = _open();
+            Armed = false;
+        }
+        _collect();
     }
 
     public void Dispose() => _timer.Dispose();
