@@ -17,7 +17,8 @@ Runner.OnlyPair = opts.Pair;
 Runner.Verbose = opts.Verbose;
 var shapes = new List<ShapeResult>();
 var bound = TimeSpan.FromSeconds(opts.Quick ? 40 : 90);
-// The full run is sized so that `make bench` (microbenchmarks included) fits in about 15 minutes on 2 cores.
+// The full run is sized so that `make bench` (microbenchmarks included) fits in about 15 minutes on 2 cores,
+// plus about 10 for the server-only tables and the memory figures (--no-server-tables --rss none leave them out).
 double scale = opts.Quick ? 0.25 : 1.0;
 int N(int full) => Math.Max(1, (int)(full * scale));
 
@@ -140,8 +141,9 @@ internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bo
             !args.Contains("--no-compression"),
             peers,
             Value("--peers-dir", "bench/peers"),
-            Value("--md", "bench/results/latest.md"),
-            Value("--html", "artifacts/reports/bench.html"),
+            // A run of the server tables alone writes beside the full run's results, not over them.
+            Value("--md", args.Contains("--servers-only") ? "bench/results/servers.md" : "bench/results/latest.md"),
+            Value("--html", args.Contains("--servers-only") ? "artifacts/reports/bench-servers.html" : "artifacts/reports/bench.html"),
             int.Parse(Value("--idle", "1000")),
             args.Contains("--micro") ? Value("--micro", "") : null,
             args.Contains("--only") ? Value("--only", "") : null,
