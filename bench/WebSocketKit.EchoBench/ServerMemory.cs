@@ -171,7 +171,7 @@ internal static class ServerMemory
         "eight 16 KiB JSON messages and stay open (open), then all close (after close). RSS is read once the samples (250 ms apart) " +
         "of the last 3 s agree within 1% (at most 30 s; 'not settled' marks a line where that bound passed). Our echo server compacts its heap " +
         "once a burst of 256 or more opens or closes has paused for 1 s (impl/WebSocketKit.EchoServer/MemoryReturn.cs), and fixes glibc's mmap " +
-        "threshold so freed zlib contexts are unmapped; Node's V8 collects in its idle time; gorilla (Go) and System.Net as they come.";
+        "threshold so freed zlib contexts are unmapped (ProcessTuning.cs); Node's V8 collects in its idle time; gorilla (Go) and System.Net as they come.";
 
     public static void AppendMarkdown(StringBuilder sb, Results r)
     {
