@@ -35,13 +35,20 @@ bench: restore bench-peers
 	$(DOTNET) run -c Release --project bench/WebSocketKit.Benchmarks -- --filter '$(FILTER)' $(BENCH_ARGS)
 	$(DOTNET) run -c Release --project bench/WebSocketKit.EchoBench -- --micro BenchmarkDotNet.Artifacts/results $(ECHO_ARGS)
 
-# The echo benchmark alone (ours vs System.Net.WebSockets, cross pairs, raw TCP, real peers);
+# The echo benchmark alone (ours vs System.Net.WebSockets, cross pairs, raw TCP, real peers, then the server-only
+# tables and server memory);
 # QUICK=1 runs the two-minute version. ECHO_ARGS= passes more options (--rounds N, --no-peers, --no-compression).
 QUICK ?= 0
 ECHO_ARGS ?=
 .PHONY: bench-echo bench-peers
 bench-echo: restore bench-peers
 	$(DOTNET) run -c Release --project bench/WebSocketKit.EchoBench -- $(if $(filter 1,$(QUICK)),--quick) $(ECHO_ARGS)
+
+# The server-only tables and the server memory figures alone (bench/README.md), into bench/results/servers.md;
+# QUICK=1 for the short version; ECHO_ARGS= passes more (e.g. --baseline DLL, --servers ours,gorilla, --rss none).
+.PHONY: bench-servers
+bench-servers: restore bench-peers
+	$(DOTNET) run -c Release --project bench/WebSocketKit.EchoBench -- --servers-only $(if $(filter 1,$(QUICK)),--quick) $(ECHO_ARGS)
 
 # Where the threads spend their time on one echo shape, ours and System.Net.WebSockets, with
 # dotnet-trace (a pinned local tool), and with perf when installed: writes bench/results/profile-<shape>.md.

@@ -130,7 +130,8 @@ internal static class Peers
         }
     }
 
-    private static string FigureName(string key) => key switch
+    /// <summary>The table's name for a figure the peer programs print (rt_per_s is rt/s, and so on).</summary>
+    public static string FigureName(string key) => key switch
     {
         "rt_per_s" => "rt/s",
         "p50_us" => "p50 µs",
@@ -141,15 +142,21 @@ internal static class Peers
         _ => key,
     };
 
-    private static async Task<string> RunAsync(Peer peer, IEnumerable<string> args, TimeSpan bound)
+    private static Task<string> RunAsync(Peer peer, IEnumerable<string> args, TimeSpan bound)
+        => RunProgramAsync(peer.Label, peer.Command, peer.Environment, args, bound);
+
+    /// <summary>Runs a program to its end (bounded) and returns its stdout; a non-zero exit or the bound throws.</summary>
+    public static async Task<string> RunProgramAsync(string label, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment,
+        IEnumerable<string> args, TimeSpan bound, CancellationToken token = default)
     {
-        var psi = new ProcessStartInfo(peer.Command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in peer.Command.Skip(1).Concat(args)) psi.ArgumentList.Add(a);
-        foreach (var (k, v) in peer.Environment) psi.Environment[k] = v;
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start " + peer.Command[0]);
+        var psi = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in command.Skip(1).Concat(args)) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start " + command[0]);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(bound);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(token);
+        cts.CancelAfter(bound);
         try
         {
             await process.WaitForExitAsync(cts.Token);
@@ -157,9 +164,10 @@ internal static class Peers
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{peer.Label} did not finish within {bound.TotalSeconds:F0} s");
+            token.ThrowIfCancellationRequested();
+            throw new TimeoutException($"{label} did not finish within {bound.TotalSeconds:F0} s");
         }
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{peer.Label} exited with {process.ExitCode}: {(await stderr).Trim()}");
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{label} exited with {process.ExitCode}: {(await stderr).Trim()}");
         return await stdout;
     }
 }

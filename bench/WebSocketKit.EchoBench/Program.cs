@@ -3,12 +3,22 @@ using WebSocketKit.EchoBench;
 // Echo load tool: our WebSocketKit against System.Net.WebSockets (and the real peers) on 127.0.0.1,
 // in one process, interleaved over rounds. See bench/README.md for the shapes and how to read them.
 var opts = BenchOptions.Parse(args);
+string loadAtStart = Machine.LoadAverage();
+if (opts.Serve is { } serveImpl)
+{
+    // A server alone, for the server-only tables and the memory figures: System.Net.WebSockets behind this tool's listener.
+    if (serveImpl != "systemnet") throw new ArgumentException("--serve takes systemnet");
+    await using var alone = new EchoServer(Impl.SystemNet, args.Contains("--compress"));
+    Console.WriteLine($"listening 127.0.0.1:{alone.Port}");
+    await Task.Delay(Timeout.Infinite);
+}
 OursEndpoints.Opts.ReleaseReadBufferWhenIdle = !opts.HoldReadBuffer;
 Runner.OnlyPair = opts.Pair;
 Runner.Verbose = opts.Verbose;
 var shapes = new List<ShapeResult>();
 var bound = TimeSpan.FromSeconds(opts.Quick ? 40 : 90);
-// The full run is sized so that `make bench` (microbenchmarks included) fits in about 15 minutes on 2 cores.
+// The full run is sized so that `make bench` (microbenchmarks included) fits in about 15 minutes on 2 cores,
+// plus about 10 for the server-only tables and the memory figures (--no-server-tables --rss none leave them out).
 double scale = opts.Quick ? 0.25 : 1.0;
 int N(int full) => Math.Max(1, (int)(full * scale));
 
@@ -63,6 +73,19 @@ async Task Shape(string name, Func<string, Task<ShapeResult>> run)
     if (opts.Runs(name)) shapes.Add(await run(name));
 }
 
+var serverTables = opts.ServerTables ? await ServerTables.RunAsync(opts, N) : [];
+var memory = opts.RssCounts.Length > 0 || opts.CompressedConnections > 0
+    ? await ServerMemory.RunAsync(opts, opts.RssCounts, opts.CompressedConnections)
+    : null;
+if (opts.ServersOnly)
+{
+    var only = new Report([], [], opts, Machine.Describe(loadAtStart), serverTables, memory);
+    only.WriteMarkdown(opts.MarkdownPath);
+    only.WriteHtml(opts.HtmlPath);
+    Console.WriteLine(File.ReadAllText(opts.MarkdownPath));
+    return 0;
+}
+
 await Shape("64 B round trips", n => RoundTrips(n, all, m64, N(20000)));
 await Shape("64 B pipelined", n => Pipelined(n, "msgs/s", all, m64, N(200000), rounds: ShortShapeRounds));
 await Shape("1 KiB pipelined", n => Pipelined(n, "msgs/s", all, m1k, N(100000), rounds: ShortShapeRounds));
@@ -85,14 +108,18 @@ if (opts.Compression)
 }
 
 var peers = opts.Peers && opts.Only is null ? await Peers.RunAllAsync(opts, N) : [];
-var report = new Report(shapes, peers, opts);
+var report = new Report(shapes, peers, opts, Machine.Describe(loadAtStart), serverTables, memory);
 report.WriteMarkdown(opts.MarkdownPath);
 report.WriteHtml(opts.HtmlPath);
 Console.WriteLine(File.ReadAllText(opts.MarkdownPath));
 return 0;
 
-internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bool Peers, string PeersDir, string MarkdownPath, string HtmlPath, int IdleConnections, string? MicroResults, string? Only, bool HoldReadBuffer, string? Pair, bool Verbose)
+internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bool Peers, string PeersDir, string MarkdownPath, string HtmlPath, int IdleConnections, string? MicroResults, string? Only, bool HoldReadBuffer, string? Pair, bool Verbose,
+    string? Serve, bool ServersOnly, bool ServerTables, int[] RssCounts, int CompressedConnections, string[]? Servers, string? Baseline)
 {
+    private static readonly string[] Known = ["--quick", "--rounds", "--no-compression", "--no-peers", "--peers-dir", "--md", "--html", "--idle", "--micro", "--only",
+        "--hold-read-buffer", "--pair", "--verbose", "--serve", "--compress", "--servers-only", "--no-server-tables", "--rss", "--compressed-conns", "--servers", "--baseline"];
+
     public static BenchOptions Parse(string[] args)
     {
         bool quick = args.Contains("--quick");
@@ -102,23 +129,38 @@ internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bo
             return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
         }
         foreach (var a in args)
-            if (a.StartsWith("--") && a is not ("--quick" or "--rounds" or "--no-compression" or "--no-peers" or "--peers-dir" or "--md" or "--html" or "--idle" or "--micro" or "--only" or "--hold-read-buffer" or "--pair" or "--verbose"))
-                throw new ArgumentException($"unknown option {a}; options: --quick --rounds N --no-compression --no-peers --peers-dir DIR --md FILE --html FILE --idle N --micro DIR --only TEXT --hold-read-buffer --pair LABEL --verbose");
+            if (a.StartsWith("--") && !Known.Contains(a))
+                throw new ArgumentException($"unknown option {a}; options: --quick --rounds N --no-compression --no-peers --peers-dir DIR --md FILE --html FILE --idle N --micro DIR --only TEXT --hold-read-buffer --pair LABEL --verbose " +
+                                            "--servers-only --no-server-tables --rss N,N|none --compressed-conns N --servers LABEL,LABEL --baseline DLL --serve systemnet [--compress]");
+        bool peers = !args.Contains("--no-peers");
+        // The memory figures are part of a run with peers (they compare with them); --rss none turns them off.
+        string rss = Value("--rss", peers && !args.Contains("--only") ? (quick ? "2000" : "2000,10000") : "none");
         return new BenchOptions(
             quick,
             int.Parse(Value("--rounds", quick ? "3" : "5")),
             !args.Contains("--no-compression"),
-            !args.Contains("--no-peers"),
+            peers,
             Value("--peers-dir", "bench/peers"),
-            Value("--md", "bench/results/latest.md"),
-            Value("--html", "artifacts/reports/bench.html"),
+            // A run of the server tables alone writes beside the full run's results, not over them.
+            Value("--md", args.Contains("--servers-only") ? "bench/results/servers.md" : "bench/results/latest.md"),
+            Value("--html", args.Contains("--servers-only") ? "artifacts/reports/bench-servers.html" : "artifacts/reports/bench.html"),
             int.Parse(Value("--idle", "1000")),
             args.Contains("--micro") ? Value("--micro", "") : null,
             args.Contains("--only") ? Value("--only", "") : null,
             args.Contains("--hold-read-buffer"),
             args.Contains("--pair") ? Value("--pair", "") : null,
-            args.Contains("--verbose"));
+            args.Contains("--verbose"),
+            args.Contains("--serve") ? Value("--serve", "") : null,
+            args.Contains("--servers-only"),
+            !args.Contains("--no-server-tables"),
+            rss == "none" ? [] : [.. rss.Split(',').Select(int.Parse)],
+            int.Parse(Value("--compressed-conns", rss == "none" ? "0" : "1000")),
+            args.Contains("--servers") ? Value("--servers", "").Split(',') : null,
+            args.Contains("--baseline") ? Value("--baseline", "") : null);
     }
+
+    /// <summary>Whether a server takes part in the server-only tables and the memory figures: all, or those --servers names.</summary>
+    public bool Serves(string label) => Servers is null || Servers.Contains(label);
 
     /// <summary>Whether a shape runs: all of them, or those whose name contains --only's text.</summary>
     public bool Runs(string shape) => Only is null || shape.Contains(Only, StringComparison.OrdinalIgnoreCase);

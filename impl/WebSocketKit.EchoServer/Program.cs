@@ -37,6 +37,8 @@ Usage: WebSocketKit.EchoServer [options]
 Stops on Ctrl+C.
 """;
 
+// Before the first socket: completions run inline, freed zlib contexts are unmapped (see ProcessTuning).
+ProcessTuning.Apply();
 int port = 9002;
 bool compress = false;
 bool kestrel = false, h2c = false;

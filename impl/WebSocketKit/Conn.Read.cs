@@ -18,6 +18,8 @@ public sealed partial class Conn
     // Null while idle when ConnectionOptions.ReleaseReadBufferWhenIdle is set.
     private byte[]? _readBuf;
     private bool _readBufRented;
+    // Set by a zero-byte wait that completed (bytes are there to read); cleared by the next read of bytes.
+    private bool _dataReady;
     private int _readPos;
     private int _readEnd;
     // The protocol state of the receiving side (frames, limit, UTF-8, control frames, inflation).
@@ -126,6 +128,16 @@ public sealed partial class Conn
         var token = BeginRead(cancellationToken, out var link);
         try
         {
+            // Between messages, with nothing buffered, an idle connection waits here, in this one
+            // frame: the chain below (message, pump, buffer, receive) is then only entered once bytes
+            // are there, so a waiting connection holds two small state machines instead of five.
+            if (_options.ReleaseReadBufferWhenIdle && _readPos == _readEnd && !(_messageOpen && !_messageDone))
+            {
+                ReleaseReadBuffer();
+                _readPos = _readEnd = 0;
+                await ReceiveAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
+                _dataReady = true;
+            }
             await OpenNextMessageAsync(token).ConfigureAwait(false);
             while (true)
             {
@@ -338,11 +350,18 @@ public sealed partial class Conn
     private async ValueTask<byte[]> ReadBufferAsync(CancellationToken token)
     {
         if (!_options.ReleaseReadBufferWhenIdle) return _readBuf!;
-        if (_readBuf is not null && _readBufRented) ArrayPool<byte>.Shared.Return(_readBuf);
-        _readBuf = null;
-        await ReceiveAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
+        ReleaseReadBuffer();
+        // A wait that already saw bytes arrive (the idle wait in ReadWholeMessageAsync) is not repeated.
+        if (!_dataReady) await ReceiveAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
+        _dataReady = false;
         _readBufRented = true;
         return _readBuf = ArrayPool<byte>.Shared.Rent(_options.ReadBufferSize);
+    }
+
+    private void ReleaseReadBuffer()
+    {
+        if (_readBuf is not null && _readBufRented) ArrayPool<byte>.Shared.Return(_readBuf);
+        _readBuf = null;
     }
 
     // One read from the stream. End of stream and I/O errors become a 1006 CloseException; a
@@ -354,6 +373,8 @@ public sealed partial class Conn
         try
         {
             n = await _stream.ReadAsync(buffer, token).ConfigureAwait(false);
+            // Bytes taken from the stream: a wait's news that some were there is spent.
+            if (!buffer.IsEmpty) _dataReady = false;
             NoteReceived();
         }
         catch (OperationCanceledException e) when (_readDeadline?.At is not null && !_readCallerToken.IsCancellationRequested)

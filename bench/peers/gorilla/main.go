@@ -1,7 +1,12 @@
 // gorilla-echo: gorilla/websocket's own client against its own server on 127.0.0.1, reporting the
 // echo figures the .NET echo tool measures as one JSON object: 64 B round trips; 64 B, 1 KiB, 64 KiB
-// and 1 MiB pipelined; 1, 100 and 1000 connections at once; and, given --payloads DIR, the deflate
-// shapes over the same message bytes the .NET side sends. A shape whose count is 0 is left out.
+// and 1 MiB pipelined; 1, 100 and 1000 connections at once (64 B, and 1 KiB for the _1k keys); and,
+// given --payloads DIR, the deflate shapes over the same message bytes the .NET side sends. A shape
+// whose count is 0 is left out.
+//
+// For the server-only tables the two halves also run apart: --serve runs only the echo server (it
+// prints "listening 127.0.0.1:PORT" and serves until killed), and --target ws://HOST:PORT/ runs only
+// the client, against any server.
 package main
 
 import (
@@ -9,9 +14,11 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"log"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -24,6 +31,9 @@ import (
 
 // serverBytesRead counts every byte the server reads off its sockets: the compressed size on the wire.
 var serverBytesRead int64
+
+// ownServer is false with --target: the server is another program and its bytes are not counted here.
+var ownServer = true
 
 type countingListener struct{ net.Listener }
 
@@ -159,20 +169,20 @@ func pipelined(d *websocket.Dialer, addr string, msgs [][]byte, n int) map[strin
 	}
 	secs := time.Since(start).Seconds()
 	figures := map[string]float64{"msgs_per_s": float64(n) / secs, "mb_per_s": float64(bytes) / secs / 1e6}
-	if d == deflated {
+	if d == deflated && ownServer {
 		// Every request has reached the server once its echo is read, so the count is complete.
 		figures["wire_b_per_msg"] = float64(atomic.LoadInt64(&serverBytesRead)-wireBefore) / float64(n)
 	}
 	return figures
 }
 
-// concurrent: every connection does perConn 64 B round trips at once; the figure is the aggregate rate.
-func concurrent(addr string, conns, perConn int) map[string]float64 {
+// concurrent: every connection does perConn round trips of size bytes at once; the figure is the aggregate rate.
+func concurrent(addr string, conns, perConn, size int) map[string]float64 {
 	cs := make([]*websocket.Conn, conns)
 	for i := range cs {
 		cs[i] = dial(plain, addr)
 	}
-	m := randomMessages(64, 1)[0]
+	m := randomMessages(size, 1)[0]
 	var wg sync.WaitGroup
 	start := time.Now()
 	for _, c := range cs {
@@ -195,17 +205,33 @@ func concurrent(addr string, conns, perConn int) map[string]float64 {
 func main() {
 	counts := map[string]*int{}
 	for _, k := range []string{"rt64", "pipe64", "pipe1k", "pipe64k", "pipe1m", "conn1", "conn100", "conn1000",
-		"deflate_random16k", "deflate_json4k", "deflate_json64k"} {
+		"conn100_1k", "conn1000_1k", "deflate_random16k", "deflate_json4k", "deflate_json64k"} {
 		counts[k] = flag.Int(k, 0, "messages for "+k+" (per connection for connN); 0 leaves it out")
 	}
 	payloads := flag.String("payloads", "", "directory with the deflate payload sets (<shape>.bin)")
+	serve := flag.Bool("serve", false, "run only the echo server: print its address and serve until killed")
+	target := flag.String("target", "", "run only the client, against this server (ws://HOST:PORT/)")
 	flag.Parse()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		log.Fatal(err)
+	var addr string
+	if *target != "" {
+		u, err := url.Parse(*target)
+		if err != nil || u.Scheme != "ws" || u.Host == "" {
+			log.Fatal("--target wants ws://HOST:PORT/: ", *target)
+		}
+		addr = u.Host
+		ownServer = false
+	} else {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			log.Fatal(err)
+		}
+		addr = ln.Addr().String()
+		if *serve {
+			fmt.Printf("listening %s\n", addr)
+			log.Fatal(http.Serve(ln, http.HandlerFunc(echo)))
+		}
+		go http.Serve(countingListener{ln}, http.HandlerFunc(echo))
 	}
-	go http.Serve(countingListener{ln}, http.HandlerFunc(echo))
-	addr := ln.Addr().String()
 	out := map[string]map[string]float64{}
 	run := func(key string, f func(n int) map[string]float64) {
 		if n := *counts[key]; n > 0 {
@@ -216,17 +242,19 @@ func main() {
 		msgs := randomMessages(size, 4)
 		return func(n int) map[string]float64 { return pipelined(plain, addr, msgs, n) }
 	}
-	conns := func(c int) func(int) map[string]float64 {
-		return func(n int) map[string]float64 { return concurrent(addr, c, n) }
+	conns := func(c, size int) func(int) map[string]float64 {
+		return func(n int) map[string]float64 { return concurrent(addr, c, n, size) }
 	}
 	run("rt64", func(n int) map[string]float64 { return roundTrips(addr, n) })
 	run("pipe64", pipe(64))
 	run("pipe1k", pipe(1024))
 	run("pipe64k", pipe(64*1024))
 	run("pipe1m", pipe(1024*1024))
-	run("conn1", conns(1))
-	run("conn100", conns(100))
-	run("conn1000", conns(1000))
+	run("conn1", conns(1, 64))
+	run("conn100", conns(100, 64))
+	run("conn1000", conns(1000, 64))
+	run("conn100_1k", conns(100, 1024))
+	run("conn1000_1k", conns(1000, 1024))
 	if *payloads != "" {
 		for _, k := range []string{"deflate_random16k", "deflate_json4k", "deflate_json64k"} {
 			msgs := loadMessages(filepath.Join(*payloads, k+".bin"))

@@ -2,6 +2,8 @@
 // .NET echo tool measures as one JSON object: 64 B round trips; 64 B, 1 KiB, 64 KiB and 1 MiB
 // pipelined; 1, 100 and 1000 connections at once; and, given --payloads DIR, the deflate shapes over
 // the same message bytes the .NET side sends. A shape whose count is 0 (or absent) is left out.
+// With --serve it runs only the server (for the echo tool's server-only tables and memory figures):
+// it prints "listening 127.0.0.1:PORT" and serves until killed.
 'use strict';
 const { WebSocketServer, WebSocket } = require('ws');
 const crypto = require('crypto');
@@ -127,6 +129,10 @@ async function main() {
     ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
   });
   const port = wss.address().port;
+  if (process.argv.includes('--serve')) {
+    process.stdout.write(`listening 127.0.0.1:${port}\n`);
+    return;
+  }
   const out = {};
   const run = async (key, f) => {
     const n = parseInt(arg('--' + key, '0'), 10);

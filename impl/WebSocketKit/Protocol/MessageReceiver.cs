@@ -50,7 +50,8 @@ public sealed class MessageReceiver
     private long _readLimit;
     private Utf8Validator _utf8;
 
-    private readonly byte[] _control = new byte[FrameHeader.MaxControlPayload];
+    // Made at the first control frame: most connections never get one, and an idle one should hold little.
+    private byte[] _control = [];
     private int _controlLength;
     private bool _inControl;
 
@@ -192,6 +193,7 @@ public sealed class MessageReceiver
                     {
                         _inControl = true;
                         _controlLength = 0;
+                        if (_control.Length == 0) _control = new byte[FrameHeader.MaxControlPayload];
                         continue;
                     }
                     if (h.Opcode != Opcode.Continuation) return BeginMessage(h);

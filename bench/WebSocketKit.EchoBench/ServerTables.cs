@@ -1,0 +1,238 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace WebSocketKit.EchoBench;
+
+/// <summary>
+/// The server-only comparison: one fixed client (gorilla's, then System.Net.WebSockets' ClientWebSocket)
+/// drives each server (ours, System.Net.WebSockets, gorilla, Node ws), every server in its own process
+/// started once, in turn and interleaved over the rounds. Only the server changes between the runs of a
+/// shape, so the ratio of two servers in the same round is a ratio of servers; its min, median and max over
+/// the rounds are reported, the minimum as the headline (what a user sees on a bad run).
+/// </summary>
+internal static class ServerTables
+{
+    /// <summary>
+    /// A shape: the gorilla client's key for it (gorilla-echo --KEY N), the figure, how many messages (per
+    /// connection for the connection shapes), and how the in-process System.Net client runs it.
+    /// </summary>
+    private sealed record Shape(string Name, string GorillaKey, string Figure, int Count, int Connections, byte[][] Messages, bool RoundTrips);
+
+    /// <summary>The tables of one client: per shape, every server's runs.</summary>
+    public sealed record Comparison(string Client, List<ShapeResult> Shapes, List<string> Servers, List<string> Notes);
+
+    public const string Ours = "ours";
+
+    /// <summary>The second figure of every shape: the server's CPU time per echoed message (lower is better).</summary>
+    public const string ServerCpu = "server CPU µs/msg";
+
+    public static async Task<List<Comparison>> RunAsync(BenchOptions opts, Func<int, int> n)
+    {
+        var m64 = Payloads.Random(64, 16);
+        var m1k = Payloads.Random(1024, 16);
+        Shape[] shapes =
+        [
+            new("64 B pipelined", "pipe64", "msgs/s", n(100_000), 1, m64, false),
+            new("64 KiB pipelined", "pipe64k", "MB/s", n(2000), 1, Payloads.Random(64 * 1024, 8), false),
+            new("1 MiB pipelined", "pipe1m", "MB/s", n(200), 1, Payloads.Random(1 << 20, 4), false),
+            new("64 B round trips, 1 connection", "rt64", "rt/s", n(10_000), 1, m64, true),
+            new("64 B round trips, 100 connections", "conn100", "msgs/s", n(200), 100, m64, true),
+            new("1 KiB round trips, 100 connections", "conn100_1k", "msgs/s", n(200), 100, m1k, true),
+            new("64 B round trips, 1000 connections", "conn1000", "msgs/s", n(30), 1000, m64, true),
+            new("1 KiB round trips, 1000 connections", "conn1000_1k", "msgs/s", n(30), 1000, m1k, true),
+        ];
+        var notes = new List<string>();
+        var servers = new List<ServerProcess>();
+        var comparisons = new List<Comparison>();
+        try
+        {
+            foreach (var program in ServerProcess.Programs(opts).Where(p => opts.Serves(p.Label)))
+            {
+                if (!program.Installed) { notes.Add(program.Missing + "; left out"); continue; }
+                try { servers.Add(await ServerProcess.StartAsync(program, TimeSpan.FromSeconds(30))); }
+                catch (Exception e) when (e is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
+                {
+                    notes.Add($"{program.Label} did not start: {e.Message}");
+                }
+            }
+            if (!servers.Any(s => s.Label == Ours)) throw new InvalidOperationException("our echo server did not start: " + string.Join("; ", notes));
+            var bound = TimeSpan.FromSeconds(opts.Quick ? 60 : 120);
+            var gorilla = Path.Combine(Path.GetFullPath(opts.PeersDir), "gorilla/gorilla-echo");
+            if (File.Exists(gorilla))
+                comparisons.Add(await DriveAsync("gorilla client", shapes, servers, opts, bound, (shape, server, warm, token) => GorillaRunAsync(gorilla, shape, server, warm, bound, token), notes));
+            else
+                notes.Add($"the gorilla client is not built ({gorilla} missing; bench/peers/build.sh builds it)");
+            comparisons.Add(await DriveAsync("System.Net client", shapes, servers, opts, bound, SystemNetRunAsync, notes));
+        }
+        finally
+        {
+            foreach (var s in servers) await s.DisposeAsync();
+        }
+        return comparisons;
+    }
+
+    private static async Task<Comparison> DriveAsync(string client, Shape[] shapes, List<ServerProcess> servers, BenchOptions opts, TimeSpan bound,
+        Func<Shape, ServerProcess, bool, CancellationToken, Task<Dictionary<string, double>>> run, List<string> notes)
+    {
+        Console.Error.WriteLine($"server-only tables, {client}:");
+        var results = new List<ShapeResult>();
+        foreach (var shape in shapes)
+        {
+            if (!opts.Runs(shape.Name)) continue;
+            results.Add(await Runner.RunAsync(shape.Name, shape.Figure, true, servers, s => s.Label, opts.Rounds, bound, async (server, warm, token) =>
+            {
+                if (server.HasExited) throw new InvalidOperationException($"the {server.Label} server {await server.ExitReasonAsync()}");
+                var cpu = server.CpuTime();
+                var figures = await run(shape, server, warm, token);
+                figures[ServerCpu] = (server.CpuTime() - cpu).TotalMicroseconds / ((long)Count(shape, warm) * shape.Connections);
+                return figures;
+            }));
+        }
+        return new Comparison(client, results, [.. servers.Select(s => s.Label)], notes);
+    }
+
+    // A warm-up run does a quarter of the work: it only has to bring the server to its steady state.
+    private static int Count(Shape shape, bool warm) => Math.Max(1, warm ? shape.Count / 4 : shape.Count);
+
+    private static async Task<Dictionary<string, double>> GorillaRunAsync(string gorilla, Shape shape, ServerProcess server, bool warm, TimeSpan bound, CancellationToken token)
+    {
+        string json = await Peers.RunProgramAsync("gorilla client", [gorilla], new Dictionary<string, string>(),
+            ["--target", $"ws://127.0.0.1:{server.Port}/", "--" + shape.GorillaKey, Count(shape, warm).ToString(CultureInfo.InvariantCulture)], bound, token);
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.GetProperty(shape.GorillaKey).EnumerateObject().ToDictionary(f => Peers.FigureName(f.Name), f => f.Value.GetDouble());
+    }
+
+    // ClientWebSocket in this process; only the rate is kept (this process's CPU and allocation are the client's, not the server's).
+    private static async Task<Dictionary<string, double>> SystemNetRunAsync(Shape shape, ServerProcess server, bool warm, CancellationToken token)
+    {
+        int count = Count(shape, warm);
+        Dictionary<string, double> figures;
+        if (shape.Connections > 1)
+        {
+            var clients = await Clients.ConnectManyAsync(Impl.SystemNet, server.Port, false, shape.Connections, token);
+            try { figures = await Shapes.ConcurrentAsync(clients, shape.Messages, count, token); }
+            finally { await Clients.DisposeAllAsync(clients); }
+        }
+        else
+        {
+            var client = await Clients.ConnectAsync(Impl.SystemNet, server.Port, false, token);
+            try
+            {
+                figures = shape.RoundTrips
+                    ? await Shapes.RoundTripsAsync(client, shape.Messages, count, token)
+                    : await Shapes.PipelinedAsync(client, shape.Messages, count, token);
+            }
+            finally { await client.DisposeAsync(); }
+        }
+        return new() { [shape.Figure] = figures[shape.Figure] };
+    }
+
+    private static string Number(double v) => v switch
+    {
+        >= 100_000 => v.ToString("N0", CultureInfo.InvariantCulture),
+        >= 100 => v.ToString("F0", CultureInfo.InvariantCulture),
+        _ => v.ToString("F1", CultureInfo.InvariantCulture),
+    };
+
+    private static string F2(double v) => v.ToString("F2", CultureInfo.InvariantCulture);
+
+    private static IEnumerable<string> Others(Comparison c) => c.Servers.Where(s => s != Ours);
+
+    /// <summary>
+    /// One table row's cells for a figure: each server's median (± spread), then ours / each other server as
+    /// min (median, max); for the CPU figure the ratio is theirs / ours, so above 1 still means ours is better.
+    /// </summary>
+    private static (List<string> Medians, List<(string Text, double? Min)> Ratios) Row(Comparison c, ShapeResult s, string figure)
+    {
+        bool higher = figure != ServerCpu;
+        var medians = c.Servers.Select(server => s.Summary(server, figure) is { } v ? $"{Number(v.Median)} ±{v.Spread * 100:F0}%" : "failed").ToList();
+        var ratios = Others(c).Select(other => s.RatioRange(Ours, other, figure, higher) is { } r
+            ? ($"{F2(r.Min)} ({F2(r.Median)}, {F2(r.Max)})", (double?)r.Min)
+            : ("—", null)).ToList();
+        return (medians, ratios);
+    }
+
+    private static string[] FiguresOf(ShapeResult s) => [s.Headline, ServerCpu];
+
+    public static readonly string Legend =
+        "Server-only tables: the client is fixed and only the server changes. Every server runs in its own process, started once; " +
+        "the client (gorilla-echo --target, a new process each run; or ClientWebSocket in the echo tool) drives each in turn, " +
+        "one unrecorded warm-up run per server, then the rounds, each round starting one server further along. " +
+        "Each server column: the median rate over the rounds ± the spread ((max − min) / median). " +
+        "ours / X: our rate over X's in the same round, as min (median, max) over the rounds; above 1 means ours is faster; the minimum is the headline. " +
+        "ours is impl/WebSocketKit.EchoServer (its defaults: read buffer released while idle, 30 s write timeout); System.Net is WebSocket.CreateFromStream " +
+        "behind this tool's listener (--serve systemnet); gorilla is gorilla-echo --serve (4 KiB buffers); node ws is echo.js --serve (ws's defaults). " +
+        "The connection shapes: every connection does its round trips at once; the rate is the aggregate. " +
+        "server CPU µs/msg: the server process's CPU time (user + kernel, /proc/PID/stat, 10 ms ticks) over the whole run, handshakes included, " +
+        "per echoed message; its ratio is theirs / ours (above 1: ours uses less). It moves much less with the machine's load than the rates do.";
+
+    /// <summary>Shapes where our minimum ratio to some server is below 1, for the findings.</summary>
+    public static IEnumerable<string> Findings(IEnumerable<Comparison> comparisons)
+    {
+        foreach (var c in comparisons)
+        {
+            var below = new List<string>();
+            foreach (var s in c.Shapes)
+                foreach (var other in Others(c))
+                    if (s.RatioRange(Ours, other, s.Headline) is { } r && r.Min < 1)
+                        below.Add($"{s.Name} vs {other} {F2(r.Min)}");
+            yield return below.Count == 0
+                ? $"{c.Client}: ours is at or above every other server in every round of every shape."
+                : $"{c.Client}: minimum ratio below 1.00: {string.Join("; ", below)}.";
+            foreach (var s in c.Shapes)
+                foreach (var note in s.Notes) yield return $"{c.Client}, {s.Name}: {note}";
+        }
+        foreach (var note in comparisons.SelectMany(c => c.Notes).Distinct()) yield return note;
+        if (comparisons.Any(c => c.Servers.Contains(ServerProcess.Baseline)))
+            yield return $"{ServerProcess.Baseline}: another build of our echo server, compared with this one (--baseline).";
+    }
+
+    public static void AppendMarkdown(StringBuilder sb, List<Comparison> comparisons)
+    {
+        sb.AppendLine("## Server-only tables").AppendLine().AppendLine(Legend).AppendLine();
+        foreach (var c in comparisons)
+        {
+            var others = Others(c).ToList();
+            sb.Append("### ").AppendLine(c.Client).AppendLine();
+            sb.Append("| shape | figure | ").AppendJoin(" | ", c.Servers).Append(" | ").AppendJoin(" | ", others.Select(o => $"ours / {o}")).AppendLine(" |");
+            sb.Append("|---|---|").Append(string.Concat(c.Servers.Concat(others).Select(_ => "---:|"))).AppendLine();
+            foreach (var s in c.Shapes)
+                foreach (var figure in FiguresOf(s))
+                {
+                    var (medians, ratios) = Row(c, s, figure);
+                    sb.Append($"| {s.Name} | {figure} | ").AppendJoin(" | ", medians).Append(" | ")
+                      .AppendJoin(" | ", ratios.Select(r => r.Min is null ? r.Text : $"**{r.Text[..r.Text.IndexOf(' ')]}**{r.Text[r.Text.IndexOf(' ')..]}")).AppendLine(" |");
+                }
+            sb.AppendLine();
+        }
+        foreach (var line in Findings(comparisons)) sb.Append("- ").AppendLine(line);
+        sb.AppendLine();
+    }
+
+    public static void AppendHtml(StringBuilder sb, List<Comparison> comparisons, Func<string, string> html)
+    {
+        sb.Append("<h2>Server-only tables</h2><p>").Append(html(Legend)).AppendLine("</p>");
+        foreach (var c in comparisons)
+        {
+            var others = Others(c).ToList();
+            sb.Append("<h3>").Append(html(c.Client)).Append("</h3><table><tr><th>shape</th><th>figure</th>");
+            foreach (var h in c.Servers.Concat(others.Select(o => $"ours / {o}"))) sb.Append("<th>").Append(html(h)).Append("</th>");
+            sb.AppendLine("</tr>");
+            foreach (var s in c.Shapes)
+                foreach (var figure in FiguresOf(s))
+                {
+                    var (medians, ratios) = Row(c, s, figure);
+                    sb.Append($"<tr><td>{html(s.Name)}</td><td>{html(figure)}</td>");
+                    foreach (var m in medians) sb.Append("<td>").Append(html(m)).Append("</td>");
+                    foreach (var (text, min) in ratios)
+                        sb.Append($"<td class=\"{(min is null ? "" : min >= 1 ? "good" : "bad")}\">").Append(html(text)).Append("</td>");
+                    sb.AppendLine("</tr>");
+                }
+            sb.AppendLine("</table>");
+        }
+        sb.Append("<ul>");
+        foreach (var line in Findings(comparisons)) sb.Append("<li>").Append(html(line)).AppendLine("</li>");
+        sb.AppendLine("</ul>");
+    }
+}
