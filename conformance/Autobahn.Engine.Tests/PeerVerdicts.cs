@@ -42,7 +42,8 @@ public static class PeerVerdicts
             new VerdictPolicy(ClaimsCompression: negotiates, FailOnUnimplemented: !Compression(r)).Reason(r.Behavior, r.BehaviorClose);
         output.WriteLine(ChapterTable.Format(agent, results));
         var failing = results.Where(r => Reason(r) is not null)
-            .Select(r => $"{r.Case.Id}: {Reason(r)}: {r.Behavior}/{r.BehaviorClose}: {r.Result} / {r.ResultClose}").ToList();
+            .Select(r => $"{r.Case.Id}: {Reason(r)}: {r.Behavior}/{r.BehaviorClose}: {r.Result} / {r.ResultClose}" +
+                (r.WasNotCleanReason is { } why ? $" (not clean: {why}, after {r.DurationMs} ms)" : "")).ToList();
         Assert.True(failing.Count == 0, string.Join("\n", failing));
         return results;
     }
