@@ -68,7 +68,9 @@ public sealed class Http2ServerModeTests(ITestOutputHelper output)
     [Fact]
     public async Task A_server_that_closes_TCP_instead_of_ending_the_stream_fails_exactly_the_cases_whose_close_it_answers()
     {
-        List<string> chapters = ["1.*", "2.*", "3.*", "4.*", "5.*", "7.*"];
+        // Not chapters 3, 4 and 7.3 onwards: there the middleware fails fast, and whether it answers with its Close or
+        // resets the stream is its own timing, so the faultless run could not say which cases the fault will reach.
+        List<string> chapters = ["1.*", "2.*", "5.*", "7.1.*", "7.7.*"];
         Dictionary<string, CaseResult> faultless, broken;
         await using (var server = await EchoApp.StartAsync(new EchoOptions("h2c")))
             faultless = (await EngineRuns.AgainstAsync(new Uri($"ws://127.0.0.1:{server.Port}/"), "kestrel (h2c)", chapters, parallel: 8, serverOptions: Over("h2c"))).ToDictionary(r => r.Case.Id);
@@ -85,7 +87,10 @@ public sealed class Http2ServerModeTests(ITestOutputHelper output)
         Assert.True(expected.SetEquals(actual),
             $"ended in a closing handshake but passed: {string.Join("; ", expected.Except(actual).Select(id => Describe(broken[id])))}; " +
             $"failed without one: {string.Join("; ", actual.Except(expected).Select(id => Describe(broken[id])))}");
-        Assert.All(actual, id => Assert.Equal(VerdictWords.Failed, broken[id].BehaviorClose));
+        // FAILED with the transport's reason; or UNCLEAN when the abort discarded the server's own Close frame before it
+        // left Kestrel (the server counts the handshake done once it has written it). Either way the fault does not pass.
+        Assert.All(actual, id => Assert.True(broken[id].BehaviorClose is VerdictWords.Failed or VerdictWords.Unclean, Describe(broken[id])));
+        Assert.Contains(actual, id => broken[id].BehaviorClose == VerdictWords.Failed);
     }
 
     /// <summary>

@@ -112,7 +112,9 @@ public sealed class EchoServer : IAsyncDisposable
             {
                 socket = await _listener.AcceptSocketAsync(_stop.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            // A stop between the loop's check and the accept makes the listener refuse at once ("Not listening").
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException
+                                      || (e is InvalidOperationException && (_stop.IsCancellationRequested || _registry.IsShuttingDown)))
             {
                 if (_stop.IsCancellationRequested || _registry.IsShuttingDown) return;
                 _logger.LogWarning("accept failed: {Message}", e.Message);
