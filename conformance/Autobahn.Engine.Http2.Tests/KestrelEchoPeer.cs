@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.WebSockets;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -10,6 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Autobahn.Engine.Transport;
 
 namespace Autobahn.Engine.Http2.Tests;
 
@@ -35,7 +35,7 @@ public sealed class KestrelEchoPeer : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        X509Certificate2? certificate = tls ? SelfSigned() : null;
+        X509Certificate2? certificate = tls ? SelfSignedCertificate.ForLoopback() : null;
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
         {
             listen.Protocols = protocols;
@@ -83,19 +83,6 @@ public sealed class KestrelEchoPeer : IAsyncDisposable
         {
             // The WebSocket failed (a protocol error the middleware answered with a close, or a reset stream): its stream ends here.
         }
-    }
-
-    internal static X509Certificate2 SelfSigned()
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        names.AddDnsName("localhost");
-        request.CertificateExtensions.Add(names.Build());
-        using var made = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-        // Through PKCS#12 so the private key is one SslStream can use on every platform.
-        return X509CertificateLoader.LoadPkcs12(made.Export(X509ContentType.Pkcs12), null);
     }
 
     public async ValueTask DisposeAsync()

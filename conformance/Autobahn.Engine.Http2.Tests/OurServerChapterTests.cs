@@ -28,7 +28,7 @@ public class OurServerChapterTests(ITestOutputHelper output)
     public async Task Our_server_gives_the_expected_verdict_in_every_case(bool tls)
     {
         await using var server = new KestrelEchoHost(0, new Upgrader { EnableCompression = true }, KestrelEchoProtocols.Http2Cleartext,
-            tls ? KestrelEchoPeer.SelfSigned() : null);
+            tls ? Autobahn.Engine.Transport.SelfSignedCertificate.ForLoopback() : null);
         await server.StartAsync();
         var url = new Uri($"{(tls ? "https" : "http")}://127.0.0.1:{server.Port}/");
         await ChapterVerdicts.AssertAsync(url, Expected, output);
