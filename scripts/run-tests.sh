@@ -11,6 +11,13 @@ passed=0; failed=0; skipped=0
 while read -r f p s; do
   failed=$((failed + f)); passed=$((passed + p)); skipped=$((skipped + s))
 done < <(sed -nE 's/.*Failed:[[:space:]]*([0-9]+),[[:space:]]*Passed:[[:space:]]*([0-9]+),[[:space:]]*Skipped:[[:space:]]*([0-9]+).*/\1 \2 \3/p' "$log")
+# The failing tests again, each with the first lines of its message, so that the end of a long CI log says which.
+if [ "$failed" -ne 0 ]; then
+  echo
+  echo "failed tests:"
+  awk '/^[[:space:]]+Failed [^:]/ { show = 12; print; next }
+       show > 0 { print; show--; if ($0 ~ /^[[:space:]]+(Passed|Failed|Skipped) /) show = 0 }' "$log" | head -n 120
+fi
 rm -f "$log"
 echo
 echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
