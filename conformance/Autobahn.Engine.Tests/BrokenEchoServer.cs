@@ -21,6 +21,8 @@ public enum Faults
     AcceptLongPing = 8,
     /// <summary>Negotiates permessage-deflate but damages one octet of every compressed message it sends.</summary>
     CorruptCompressed = 16,
+    /// <summary>Fails connections with the right code, but 1.5 s late: a peer whose process waited for a core.</summary>
+    SlowToFail = 32,
 }
 
 /// <summary>
@@ -196,6 +198,7 @@ public sealed class BrokenEchoServer : IAsyncDisposable
         private async Task FailAsync(int code, CancellationToken ct)
         {
             if (faults.HasFlag(Faults.WrongFailureCode)) code = 1000;
+            if (faults.HasFlag(Faults.SlowToFail)) await Task.Delay(TimeSpan.FromSeconds(1.5), ct);
             var body = new byte[2];
             BinaryPrimitives.WriteUInt16BigEndian(body, (ushort)code);
             await SendAsync(8, body, ct);

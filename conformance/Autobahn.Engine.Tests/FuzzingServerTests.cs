@@ -14,6 +14,8 @@ public sealed class FuzzingServerTests
         {
             Url = "ws://127.0.0.1:0",
             OutDir = outdir,
+            // A node process that waited for a core past a case's half-second kill must not turn into a FAILED verdict.
+            Options = EngineRuns.LoadTolerant,
             Cases = ["1.*", "2.*", "3.*", "4.*", "5.*", "6.1.*", "6.2.*", "6.3.*", "6.4.*", "6.5.*", "6.20.*", "7.*", "9.7.1", "10.*", "12.*.1", "13.*.1"],
         };
         try

@@ -16,6 +16,7 @@ public static class OfficialVerdicts
     /// <summary>One line per case where our verdicts differ from the official ones.</summary>
     public static List<string> Disagreements(IEnumerable<CaseResult> results, Dictionary<string, (string Behavior, string Close)> official) =>
         results.Where(r => official[r.Case.Id] != (r.Behavior, r.BehaviorClose))
-            .Select(r => $"{r.Case.Id}: ours {r.Behavior}/{r.BehaviorClose}, official {official[r.Case.Id].Behavior}/{official[r.Case.Id].Close}")
+            .Select(r => $"{r.Case.Id}: ours {r.Behavior}/{r.BehaviorClose}, official {official[r.Case.Id].Behavior}/{official[r.Case.Id].Close} " +
+                         $"({r.Result}; {r.ResultClose}{(r.WasNotCleanReason is { } why ? $"; not clean: {why}" : "")}; {r.DurationMs} ms)")
             .ToList();
 }

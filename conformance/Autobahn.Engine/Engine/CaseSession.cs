@@ -157,8 +157,9 @@ public sealed class CaseSession
                 case SetWireLog w: Log.Switch(w.Enabled, w.Mark); break;
                 case SendFrameData d: SendPartialData(d.Data); break;
                 case KillAfter k:
-                    Log.Timer("KL", k.Seconds);
-                    Schedule(k.Seconds, () => { if (_state != State.Closed) { Log.TimerFired("KLE"); Fail(1001, "going away"); } });
+                    double kill = _case.Close.ClosedByMe ? k.Seconds : Math.Max(k.Seconds, _timeouts.PeerFailure);
+                    Log.Timer("KL", kill);
+                    Schedule(kill, () => { if (_state != State.Closed) { Log.TimerFired("KLE"); Fail(1001, "going away"); } });
                     break;
                 case CloseAfter c:
                     Log.Timer("TI", c.Seconds);
