@@ -48,14 +48,14 @@ public sealed class NegativeControlTests
     }
 
     [Fact]
-    public async Task A_peer_that_fails_late_is_killed_at_the_cases_own_timer_unless_the_peer_failure_timeout_gives_it_longer()
+    public async Task A_peer_that_fails_late_is_killed_at_the_cases_own_timer_unless_the_peer_answer_timeout_gives_it_longer()
     {
         // 6.20.6 gives the peer half a second to fail the connection for invalid UTF-8, 6.3.1 one second; this peer takes 1.5 s.
         List<string> cases = ["6.20.6", "6.3.1"];
         await using var server = new BrokenEchoServer(Faults.SlowToFail);
         var asTheSuiteHasIt = await EngineRuns.AgainstAsync(server.Url, "slow", cases);
         Assert.All(asTheSuiteHasIt, r => Assert.True(r.Behavior == "FAILED", Describe(r)));
-        var tolerant = await EngineRuns.AgainstAsync(server.Url, "slow", cases, serverOptions: new() { ["peerFailureTimeout"] = 10.0 });
+        var tolerant = await EngineRuns.AgainstAsync(server.Url, "slow", cases, serverOptions: new() { ["peerAnswerTimeout"] = 10.0 });
         Assert.All(tolerant, r => Assert.True(r.Behavior == "OK" && r.BehaviorClose == "OK", Describe(r)));
     }
 

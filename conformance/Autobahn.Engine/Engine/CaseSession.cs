@@ -157,7 +157,7 @@ public sealed class CaseSession
                 case SetWireLog w: Log.Switch(w.Enabled, w.Mark); break;
                 case SendFrameData d: SendPartialData(d.Data); break;
                 case KillAfter k:
-                    double kill = _case.Close.ClosedByMe ? k.Seconds : Math.Max(k.Seconds, _timeouts.PeerFailure);
+                    double kill = Math.Max(k.Seconds, _timeouts.PeerAnswer);
                     Log.Timer("KL", kill);
                     Schedule(kill, () => { if (_state != State.Closed) { Log.TimerFired("KLE"); Fail(1001, "going away"); } });
                     break;

@@ -8,10 +8,12 @@ public sealed record Timeouts
     /// <summary>After the closing handshake, how long a client waits for the server to drop TCP first.</summary>
     public double ServerConnectionDrop { get; init; } = 1;
     /// <summary>
-    /// The least time a peer gets to fail the connection in a case that expects it to (a case whose close is the
-    /// peer's): the case's own kill timer waits at least this long. 0, the default, keeps the case's timer as the
-    /// official suite has it. A conformant peer fails at once either way; this only keeps a busy machine, where
-    /// the peer's process waited for a core past the half-second kill, from turning its verdict into FAILED.
+    /// The least time a case's kill timer waits: the time the peer gets to give the answer the case waits for (the
+    /// echo it expects, after which the engine closes; or failing the connection, in a case that expects that)
+    /// before the engine gives up and drops it. 0, the default, keeps each case's timer (0.5-1 s) as the official
+    /// suite has it. A conformant peer answers long before either, so a longer one changes no verdict of a
+    /// conformant peer; it only keeps a busy machine, where the peer's process waited for a core, from turning an OK
+    /// into FAILED.
     /// </summary>
-    public double PeerFailure { get; init; }
+    public double PeerAnswer { get; init; }
 }

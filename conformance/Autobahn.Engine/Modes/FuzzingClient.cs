@@ -59,7 +59,7 @@ public sealed class FuzzingClient
             if (o["openHandshakeTimeout"] is { } a) t = t with { OpenHandshake = a.GetValue<double>() };
             if (o["closeHandshakeTimeout"] is { } b) t = t with { CloseHandshake = b.GetValue<double>() };
             if (o["serverConnectionDropTimeout"] is { } c) t = t with { ServerConnectionDrop = c.GetValue<double>() };
-            if (o["peerFailureTimeout"] is { } d) t = t with { PeerFailure = d.GetValue<double>() };
+            if (o["peerAnswerTimeout"] is { } d) t = t with { PeerAnswer = d.GetValue<double>() };
         }
         return t;
     }
