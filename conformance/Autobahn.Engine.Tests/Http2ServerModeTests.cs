@@ -6,7 +6,9 @@ using Autobahn.Engine.Transport;
 using Autobahn.Vocabulary;
 using KestrelEcho;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -151,6 +153,24 @@ public sealed class Http2ServerModeTests(ITestOutputHelper output)
     /// <summary>The Kestrel echo with one fault: after a closing handshake it aborts the whole connection the stream is on.</summary>
     private static class ClosesTcpAfterTheClosingHandshake
     {
+        /// <summary>The request's stream, which the WebSocket's Dispose leaves to the request to end.</summary>
+        private sealed class UndisposedStream(Stream inner) : Stream
+        {
+            public override bool CanRead => true;
+            public override bool CanSeek => false;
+            public override bool CanWrite => true;
+            public override long Length => throw new NotSupportedException();
+            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+            public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+            public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
+            public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+            public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+            public override void Flush() { }
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+            public override void SetLength(long value) => throw new NotSupportedException();
+        }
+
         public static Task<EchoApp> StartAsync()
         {
             var connections = new System.Collections.Concurrent.ConcurrentDictionary<string, ConnectionContext>();
@@ -161,10 +181,23 @@ public sealed class Http2ServerModeTests(ITestOutputHelper output)
                     try { await next(connection); }
                     finally { connections.TryRemove(connection.ConnectionId, out _); }
                 }),
+                // The middleware's WebSocket disposes its stream once both Close frames are across, and Kestrel may
+                // then end the stream (END_STREAM) before the abort below: the fault would race the clean ending it
+                // replaces (7.7.9 passed once under load). Over a stream it cannot dispose, the stream ends only when
+                // this request returns, which is after the abort.
+                Accept: async context =>
+                {
+                    var stream = await context.Features.Get<IHttpExtendedConnectFeature>()!.AcceptAsync();
+                    return WebSocket.CreateFromStream(new UndisposedStream(stream), new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
+                },
                 AfterEcho: async (context, ws) =>
                 {
                     // Closed: both close frames went across (a failed WebSocket is Aborted, and its stream reset).
                     if (ws.State != WebSocketState.Closed || !connections.TryGetValue(context.Connection.Id, out var connection)) return;
+                    // The socket itself is closed (FIN), as a server with the HTTP/1.1 habit does: Kestrel's Abort would
+                    // first send GOAWAY, which the client's handler may act on (failing the stream) before it reads the
+                    // FIN, and then the fault reads as a stream error rather than the TCP close it is.
+                    connection.Features.Get<IConnectionSocketFeature>()?.Socket.Shutdown(System.Net.Sockets.SocketShutdown.Both);
                     connection.Abort();
                     // Returning would end the stream (END_STREAM) if the connection were still up: wait until Kestrel
                     // has seen it go, so the fault is the same every time.

@@ -12,8 +12,9 @@ namespace KestrelEcho;
 /// <param name="Transport">"h1" (HTTP/1.1), "h2c" (HTTP/2 cleartext, prior knowledge) or "h2" (HTTP/2 over TLS, ALPN, self-signed).</param>
 /// <param name="Listen">Added to the endpoint's setup (tests put connection middleware there).</param>
 /// <param name="AfterEcho">Runs when a WebSocket has ended, before the request does (tests put faults there).</param>
+/// <param name="Accept">Makes the WebSocket of a request instead of the middleware's AcceptWebSocketAsync (tests with faults).</param>
 public sealed record EchoOptions(string Transport = "h1", int Port = 0, bool Compress = false,
-    Action<ListenOptions>? Listen = null, Func<HttpContext, WebSocket, Task>? AfterEcho = null);
+    Action<ListenOptions>? Listen = null, Func<HttpContext, WebSocket, Task>? AfterEcho = null, Func<HttpContext, Task<WebSocket>>? Accept = null);
 
 /// <summary>
 /// An echo server on ASP.NET Core's own WebSocket middleware, over HTTP/1.1 or HTTP/2 (RFC 8441, which the middleware
@@ -57,7 +58,9 @@ public sealed class EchoApp : IAsyncDisposable
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;
                 return;
             }
-            using var ws = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = o.Compress });
+            using var ws = o.Accept is { } accept
+                ? await accept(context)
+                : await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = o.Compress });
             await EchoAsync(ws, context.RequestAborted);
             if (o.AfterEcho is { } after) await after(context, ws);
         });
