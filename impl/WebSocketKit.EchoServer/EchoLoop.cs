@@ -24,7 +24,8 @@ public static class EchoLoop
             while (true)
             {
                 var type = await conn.ReadMessageAsync(buffer, cancellationToken).ConfigureAwait(false);
-                await conn.WriteMessageAsync(type, buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                // Deferred: while more requests are already here, the answers leave together (Conn sends them before it waits for input).
+                await conn.WriteMessageDeferredAsync(type, buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
                 buffer.Clear();
             }
         }

@@ -370,6 +370,7 @@ public sealed partial class Conn
     private async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken token)
     {
         int n;
+        await BeforeNetworkReadAsync().ConfigureAwait(false);
         try
         {
             n = await _stream.ReadAsync(buffer, token).ConfigureAwait(false);
@@ -388,6 +389,10 @@ public sealed partial class Conn
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {
             throw ReadFailed(_readFailure is ConnectionClosedException local ? local : new CloseException(CloseStatus.AbnormalClosure, e.Message, e));
+        }
+        finally
+        {
+            AfterNetworkRead();
         }
         if (n == 0 && !buffer.IsEmpty)
             throw ReadFailed(new CloseException(CloseStatus.AbnormalClosure, "unexpected end of stream"));

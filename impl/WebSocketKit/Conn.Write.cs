@@ -90,6 +90,12 @@ public sealed partial class Conn
             return;
         }
         CheckDataType(type);
+        // After messages kept by WriteMessageDeferredAsync a small one joins them, and all leave in one write.
+        if (Volatile.Read(ref _keptCount) != 0 && CanKeep(type, data.Length))
+        {
+            await WriteKeptAsync(type, data, flush: true, cancellationToken).ConfigureAwait(false);
+            return;
+        }
         if (type == MessageType.Text && !Utf8.IsValid(data.Span))
             throw new ArgumentException("websocket: a text message must be valid UTF-8.", nameof(data));
         EnterWrite();
@@ -182,8 +188,10 @@ public sealed partial class Conn
             ThrowIfWriteFailed();
             if (_sender.CloseSent) throw new ConnectionClosedException("websocket: a close frame was already sent; no frame may follow it.");
             var buf = _controlOut ??= new byte[FrameHeader.MaxSize + FrameHeader.MaxControlPayload];
-            int n = _sender.WriteControl(buf, (Opcode)type, data.Span);
             started = true;
+            // Data frames a write kept go before this frame, as they were written before it.
+            if (_keptCount != 0) await SendKeptAsync(cts.Token).ConfigureAwait(false);
+            int n = _sender.WriteControl(buf, (Opcode)type, data.Span);
             await _stream.WriteAsync(buf.AsMemory(0, n), cts.Token).ConfigureAwait(false);
             await _stream.FlushAsync(cts.Token).ConfigureAwait(false);
         }
@@ -387,9 +395,10 @@ public sealed partial class Conn
     }
 
     // Takes the wire for a data frame. Waiting is not writing: a cancelled wait leaves the
-    // connection usable. Data may not follow our Close frame.
+    // connection usable. Data may not follow our Close frame. Frames kept by a write that did not
+    // flush go out first (unless the caller is adding to them).
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask AcquireWireAsync(CancellationToken token)
+    private async ValueTask AcquireWireAsync(CancellationToken token, bool sendKept = true)
     {
         ThrowIfWriteFailed();
         await _wire.WaitAsync(token).ConfigureAwait(false);
@@ -398,6 +407,18 @@ public sealed partial class Conn
             _wire.Release();
             ThrowIfWriteFailed();
             throw new ConnectionClosedException("websocket: a close frame was already sent; no data may follow it.");
+        }
+        if (sendKept && _keptCount != 0)
+        {
+            try
+            {
+                await SendKeptAsync(token).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                _wire.Release();
+                throw WriteFailed(e);
+            }
         }
     }
 }
