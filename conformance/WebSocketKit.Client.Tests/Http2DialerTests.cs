@@ -328,11 +328,15 @@ public class Http2DialerTests
         var (sibling, _) = await dialer.DialAsync(uri, cancellationToken: Bounds.Token());
         await EchoesAsync(dropped, MessageType.Text, "soon gone"u8.ToArray());
 
-        // gorilla's Close on the client: no close handshake, so the stream is reset (RST_STREAM), not ended.
+        // gorilla's Close on the client: no close handshake, so the stream is reset. SocketsHttpHandler resets a
+        // request by disposing it, which sends END_STREAM just before RST_STREAM; a busy server reads one or the
+        // other first (the whole test assembly in parallel: "unexpected end of stream" in 2 runs of 3, at 0 ms;
+        // cancelling the request instead sent no reset at all within 5 s once). Either way the server sees 1006.
         dropped.Abort();
         var ending = Assert.IsType<CloseException>(await host.NextEndingAsync());
         Assert.Equal(CloseStatus.AbnormalClosure, ending.Code);
-        Assert.Contains("reset", ending.InnerException?.Message ?? ending.Message, StringComparison.OrdinalIgnoreCase);
+        string why = ending.InnerException?.Message ?? ending.Message;
+        Assert.True(why.Contains("reset", StringComparison.OrdinalIgnoreCase) || why.Contains("unexpected end of stream", StringComparison.Ordinal), why);
 
         await EchoesAsync(sibling, MessageType.Text, "unaffected"u8.ToArray());
         await sibling.CloseAsync(1000, "", Bounds.Token());

@@ -130,7 +130,10 @@ public sealed partial class Conn : IAsyncDisposable
     /// (RFC 8441). Over HTTP/2 the stream stands for the TCP connection (RFC 8441 section 5): after
     /// a Close frame went out (a close handshake, or a protocol error answered with its close code)
     /// the stream ends in order (END_STREAM), and <see cref="Abort"/> without one, or a failed
-    /// write, resets it (RST_STREAM); the HTTP/2 connection and its other streams go on.
+    /// write, resets it (RST_STREAM); the HTTP/2 connection and its other streams go on. (On the client
+    /// side the reset is SocketsHttpHandler's disposal of the request, which puts END_STREAM on the
+    /// wire just before its RST_STREAM: a busy server may read that as an orderly end. Either way no
+    /// Close frame came, so the server sees 1006.)
     /// </summary>
     public Version HttpVersion => _stream is ExtendedConnectStream ? System.Net.HttpVersion.Version20 : System.Net.HttpVersion.Version11;
 
