@@ -17,7 +17,8 @@ public sealed class DeferredWriteTests
         Enumerable.Range(from, count).SelectMany(i => RawPeer.Frame(0x82, Payload(i, length))).ToArray();
 
     /// <summary>A TCP pair on 127.0.0.1: a server Conn over a write-counting stream that starts with <paramref name="arrived"/> buffered, and the client's raw stream.</summary>
-    private static async Task<(Conn Server, WriteCountingStream Wire, Conn Client, NetworkStream ClientStream)> PairAsync(byte[] arrived, ConnectionOptions? options = null)
+    /// <param name="plain">The server Conn over the NetworkStream itself (it then also counts bytes waiting in the socket as input), writes uncounted.</param>
+    private static async Task<(Conn Server, WriteCountingStream Wire, Conn Client, NetworkStream ClientStream)> PairAsync(byte[] arrived, ConnectionOptions? options = null, bool plain = false)
     {
         using var listener = Loopback.Listen();
         var clientSocket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -25,7 +26,7 @@ public sealed class DeferredWriteTests
         var serverSocket = await listener.AcceptSocketAsync().WaitAsync(Loopback.Bound);
         var wire = new WriteCountingStream(new NetworkStream(serverSocket, ownsSocket: true));
         var clientStream = new NetworkStream(clientSocket, ownsSocket: true);
-        return (new Conn(wire, Role.Server, options, bufferedInput: arrived), wire, new Conn(clientStream, Role.Client), clientStream);
+        return (new Conn(plain ? new NetworkStream(serverSocket, ownsSocket: true) : wire, Role.Server, options, bufferedInput: arrived), wire, new Conn(clientStream, Role.Client), clientStream);
     }
 
     private static async Task ReceiveInOrderAsync(Conn client, int from, int count, int length = 64)
@@ -57,13 +58,15 @@ public sealed class DeferredWriteTests
         }
     }
 
-    [Fact]
-    public async Task A_kept_answer_is_sent_before_the_connection_waits_for_the_rest_of_the_next_message()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_kept_answer_is_sent_before_the_connection_waits_for_the_rest_of_the_next_message(bool plain)
     {
         // The first message and half of the second are here: the answer to the first is kept (input is waiting),
         // and must leave when the read of the second has to wait for the network, or the peer would never send the rest.
         var second = RawPeer.Frame(0x82, Payload(1));
-        var (server, wire, client, clientStream) = await PairAsync([.. RawPeer.Frame(0x82, Payload(0)), .. second[..10]]);
+        var (server, wire, client, clientStream) = await PairAsync([.. RawPeer.Frame(0x82, Payload(0)), .. second[..10]], plain: plain);
         await using (server)
         await using (client)
         {
@@ -170,13 +173,15 @@ public sealed class DeferredWriteTests
         }
     }
 
-    [Fact]
-    public async Task A_reader_and_a_separate_deferring_writer_lose_no_answer()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_reader_and_a_separate_deferring_writer_lose_no_answer(bool plain)
     {
         // Reader and writer in two tasks, as a chat server has them: the writer defers while the reader races to
         // wait for the network. Every one of 3,000 pipelined messages must come back, none stuck in the buffer.
         const int count = 3000;
-        var (server, _, client, clientStream) = await PairAsync([]);
+        var (server, _, client, clientStream) = await PairAsync([], plain: plain);
         await using (server)
         await using (client)
         {

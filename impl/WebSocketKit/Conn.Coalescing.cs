@@ -15,6 +15,8 @@ public sealed partial class Conn
     private int _readerWaiting;
     // The deadline of a send of kept frames that no write call makes (FlushAsync, a read's); used only under _wire.
     private Deadline? _flushDeadline;
+    // The socket when the stream is a plain NetworkStream: its waiting bytes count as input already here.
+    private readonly System.Net.Sockets.Socket? _plainSocket;
 
     /// <summary>
     /// Sends one whole message as <see cref="WriteMessageAsync"/> does, but may keep it in the write buffer to leave
@@ -103,17 +105,38 @@ public sealed partial class Conn
         }
     }
 
-    // Received bytes the reader has not consumed yet (the next message, or part of it, is already here).
-    private bool HasUnreadInput => Volatile.Read(ref _readPos) < Volatile.Read(ref _readEnd);
+    // Received bytes the reader has not consumed yet (the next message, or part of it, is already here): in our
+    // read buffer, or, over a plain socket, in the socket's receive queue, which the next read returns at once.
+    // The second keeps the answers together when the peer's messages arrive a few at a time.
+    // The socket is asked (a system call) only when the last read filled its buffer, the sign of a peer sending
+    // faster than we read; after a short read, as in request/response traffic, it would be a wasted call.
+    private bool HasUnreadInput => Volatile.Read(ref _readPos) < Volatile.Read(ref _readEnd) || _lastReadFilled && SocketHasInput;
 
-    // Called by a read before it waits for the network: kept frames must not wait for an answer to themselves.
+    // The last read from the network filled the buffer it was given.
+    private volatile bool _lastReadFilled;
+
+    private bool SocketHasInput
+    {
+        get
+        {
+            try { return _plainSocket is { } s && s.Available > 0; }
+            catch (Exception e) when (e is ObjectDisposedException or System.Net.Sockets.SocketException) { return false; }
+        }
+    }
+
+    // Called by a read before it goes to the network: kept frames must not wait for an answer to themselves. A
+    // read that will not wait (the socket already holds bytes) leaves them to the next write or the next read.
     private ValueTask BeforeNetworkReadAsync()
     {
         Interlocked.Exchange(ref _readerWaiting, 1);
-        return Volatile.Read(ref _keptCount) == 0 ? ValueTask.CompletedTask : SendKeptIfWireFreeAsync(default, throwOnFailure: false);
+        return Volatile.Read(ref _keptCount) == 0 || _lastReadFilled && SocketHasInput ? ValueTask.CompletedTask : SendKeptIfWireFreeAsync(default, throwOnFailure: false);
     }
 
-    private void AfterNetworkRead() => Volatile.Write(ref _readerWaiting, 0);
+    private void AfterNetworkRead(int read, int asked)
+    {
+        _lastReadFilled = read == asked && asked > 0;
+        Volatile.Write(ref _readerWaiting, 0);
+    }
 
     // Sends the kept frames if the wire is free. If it is not, whoever holds it sends them: a writer taking the wire
     // sends kept frames first, and the writer that kept them looks at _readerWaiting after letting go.

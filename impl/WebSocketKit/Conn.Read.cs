@@ -350,6 +350,10 @@ public sealed partial class Conn
     private async ValueTask<byte[]> ReadBufferAsync(CancellationToken token)
     {
         if (!_options.ReleaseReadBufferWhenIdle) return _readBuf!;
+        // The last read filled the buffer: the peer is sending faster than we read (pipelining), so more bytes
+        // are almost surely waiting, and the buffer is kept and filled again without the zero-byte wait, which
+        // would cost a second system call per read.
+        if (_lastReadFilled && _readBuf is not null) return _readBuf;
         ReleaseReadBuffer();
         // A wait that already saw bytes arrive (the idle wait in ReadWholeMessageAsync) is not repeated.
         if (!_dataReady) await ReceiveAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
@@ -369,7 +373,7 @@ public sealed partial class Conn
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken token)
     {
-        int n;
+        int n = 0;
         await BeforeNetworkReadAsync().ConfigureAwait(false);
         try
         {
@@ -392,7 +396,7 @@ public sealed partial class Conn
         }
         finally
         {
-            AfterNetworkRead();
+            AfterNetworkRead(n, buffer.Length);
         }
         if (n == 0 && !buffer.IsEmpty)
             throw ReadFailed(new CloseException(CloseStatus.AbnormalClosure, "unexpected end of stream"));

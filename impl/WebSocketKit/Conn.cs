@@ -96,6 +96,8 @@ public sealed partial class Conn : IAsyncDisposable
         LocalEndPoint = localEndPoint;
         RemoteEndPoint = remoteEndPoint;
         var socket = StreamSockets.Find(stream);
+        // Only a plain socket's waiting bytes are bytes a read returns at once (under TLS they may be part of a record).
+        if (stream is NetworkStream) _plainSocket = socket;
         try
         {
             // Frames leave in whole writes, so Nagle's algorithm only adds delay (a header write
