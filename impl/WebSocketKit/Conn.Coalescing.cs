@@ -33,7 +33,9 @@ public sealed partial class Conn
     /// Errors and deadlines: a kept message goes out under the write deadline and write timeout in force when it is
     /// sent. If that send fails, the write side fails for good, as after any failed write: the call that was sending
     /// it throws (a later write, a control frame, <see cref="FlushAsync"/>), or, when it was a read, that read throws
-    /// <see cref="ConnectionClosedException"/> naming the write failure.
+    /// <see cref="ConnectionClosedException"/> naming the write failure. A read that sends kept messages waits for
+    /// that send (bounded as above) before it waits for input. <see cref="Abort"/> discards what is kept, as it
+    /// discards what the socket has not yet sent.
     /// </para>
     /// </summary>
     public ValueTask WriteMessageDeferredAsync(MessageType type, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
