@@ -157,9 +157,17 @@ public sealed class CaseSession
                 case SetWireLog w: Log.Switch(w.Enabled, w.Mark); break;
                 case SendFrameData d: SendPartialData(d.Data); break;
                 case KillAfter k:
-                    double kill = Math.Max(k.Seconds, _timeouts.PeerAnswer);
-                    Log.Timer("KL", kill);
-                    Schedule(kill, () => { if (_state != State.Closed) { Log.TimerFired("KLE"); Fail(1001, "going away"); } });
+                    Log.Timer("KL", k.Seconds);
+                    Schedule(k.Seconds, () =>
+                    {
+                        if (_state == State.Closed) return;
+                        // A peer that is on its way to the expected outcome (nothing received yet that rules it out)
+                        // gets up to the peer-answer time before it is dropped; one that has already answered wrongly
+                        // is dropped at the case's own time, as the official suite does.
+                        double more = _timeouts.PeerAnswer - k.Seconds;
+                        if (more > 0 && CouldStillMatch()) Schedule(more, Kill);
+                        else Kill();
+                    });
                     break;
                 case CloseAfter c:
                     Log.Timer("TI", c.Seconds);
@@ -426,6 +434,17 @@ public sealed class CaseSession
 
     private static bool SameEvents(IReadOnlyList<PeerEvent> a, IReadOnlyList<PeerEvent> b) =>
         a.Count == b.Count && a.Zip(b).All(p => p.First.SameAs(p.Second));
+
+    // What the peer sent so far begins some expected outcome (or the case has none to match).
+    private bool CouldStillMatch() =>
+        _case.Expected.Count == 0 || _case.Expected.Any(o => _context.Received.Count <= o.Events.Count && _context.Received.Zip(o.Events).All(p => p.First.SameAs(p.Second)));
+
+    private void Kill()
+    {
+        if (_state == State.Closed) return;
+        Log.TimerFired("KLE");
+        Fail(1001, "going away");
+    }
 
     // ---- the connection ----
 
