@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text.Unicode;
 using WebSocketKit.Protocol;
 
 namespace WebSocketKit;
@@ -68,8 +67,7 @@ public sealed partial class Conn
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask WriteKeptAsync(MessageType type, ReadOnlyMemory<byte> data, bool flush, CancellationToken cancellationToken)
     {
-        if (type == MessageType.Text && !Utf8.IsValid(data.Span))
-            throw new ArgumentException("websocket: a text message must be valid UTF-8.", nameof(data));
+        ThrowIfInvalidText(type, data.Span);
         EnterWrite();
         var token = BeginWrite(cancellationToken, out var link);
         try
@@ -112,16 +110,17 @@ public sealed partial class Conn
     // The second keeps the answers together when the peer's messages arrive a few at a time.
     // The socket is asked (a system call) only when the last read filled its buffer, the sign of a peer sending
     // faster than we read; after a short read, as in request/response traffic, it would be a wasted call.
-    private bool HasUnreadInput => Volatile.Read(ref _readPos) < Volatile.Read(ref _readEnd) || _lastReadFilled && SocketHasInput;
+    private bool HasUnreadInput => Volatile.Read(ref _readPos) < Volatile.Read(ref _readEnd) || SocketHasInput;
 
     // The last read from the network filled the buffer it was given.
     private volatile bool _lastReadFilled;
 
+    // After a read that filled its buffer, whether the plain socket holds more bytes.
     private bool SocketHasInput
     {
         get
         {
-            try { return _plainSocket is { } s && s.Available > 0; }
+            try { return _lastReadFilled && _plainSocket is { } s && s.Available > 0; }
             catch (Exception e) when (e is ObjectDisposedException or System.Net.Sockets.SocketException) { return false; }
         }
     }
@@ -131,7 +130,7 @@ public sealed partial class Conn
     private ValueTask BeforeNetworkReadAsync()
     {
         Interlocked.Exchange(ref _readerWaiting, 1);
-        return Volatile.Read(ref _keptCount) == 0 || _lastReadFilled && SocketHasInput ? ValueTask.CompletedTask : SendKeptIfWireFreeAsync(default, throwOnFailure: false);
+        return Volatile.Read(ref _keptCount) == 0 || SocketHasInput ? ValueTask.CompletedTask : SendKeptIfWireFreeAsync(default, throwOnFailure: false);
     }
 
     private void AfterNetworkRead(int read, int asked)

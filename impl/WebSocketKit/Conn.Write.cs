@@ -96,8 +96,7 @@ public sealed partial class Conn
             await WriteKeptAsync(type, data, flush: true, cancellationToken).ConfigureAwait(false);
             return;
         }
-        if (type == MessageType.Text && !Utf8.IsValid(data.Span))
-            throw new ArgumentException("websocket: a text message must be valid UTF-8.", nameof(data));
+        ThrowIfInvalidText(type, data.Span);
         EnterWrite();
         var token = BeginWrite(cancellationToken, out var link);
         try
@@ -240,6 +239,13 @@ public sealed partial class Conn
         => TryWriteControlAsync(MessageType.Close, CloseStatus.IsValidOnWire(code) ? CloseMessages.Format(code, reason) : default);
 
     private static bool IsControlType(MessageType type) => type is MessageType.Close or MessageType.Ping or MessageType.Pong;
+
+    // A text message is checked whole before anything of it is sent (gorilla leaves that to the peer).
+    internal static void ThrowIfInvalidText(MessageType type, ReadOnlySpan<byte> data)
+    {
+        if (type == MessageType.Text && !Utf8.IsValid(data))
+            throw new ArgumentException("websocket: a text message must be valid UTF-8.", nameof(data));
+    }
 
     private static void CheckDataType(MessageType type)
     {

@@ -1,4 +1,3 @@
-using System.Text.Unicode;
 using WebSocketKit.Protocol;
 using WebSocketKit.Protocol.Compression;
 
@@ -27,8 +26,7 @@ public sealed class PreparedMessage
         if (!Enum.IsDefined(type)) throw new ArgumentOutOfRangeException(nameof(type));
         if (type is MessageType.Close or MessageType.Ping or MessageType.Pong && data.Length > FrameHeader.MaxControlPayload)
             throw new ArgumentException("websocket: a control frame carries at most 125 bytes.", nameof(data));
-        if (type == MessageType.Text && !Utf8.IsValid(data.Span))
-            throw new ArgumentException("websocket: a text message must be valid UTF-8.", nameof(data));
+        Conn.ThrowIfInvalidText(type, data.Span);
         Type = type;
         Data = data.ToArray();
     }
