@@ -58,6 +58,15 @@ PROFILE_SHAPE ?= 64 B round trips
 bench-profile: restore
 	./bench/profile/run.sh "$(PROFILE_SHAPE)"
 
+# The servers of the server-only tables, one at a time, with perf on the server's own CPU (bench/README.md):
+# writes bench/results/profile-servers-<shape>-<client>.md.
+# PROFILE_SHAPE= (given on the command line) and PROFILE_CLIENT= (gorilla, System.Net or frame) pick what runs.
+PROFILE_SERVERS_SHAPE := 64 B round trips, 1 connection
+PROFILE_CLIENT ?= gorilla
+.PHONY: bench-profile-servers
+bench-profile-servers: restore bench-peers
+	./bench/profile/servers.sh "$(if $(filter command line,$(origin PROFILE_SHAPE)),$(PROFILE_SHAPE),$(PROFILE_SERVERS_SHAPE))" "$(PROFILE_CLIENT)"
+
 # Installs (apt-get, only when missing) and builds the real peers: gorilla/websocket, Node ws, Python websockets.
 bench-peers:
 	./bench/peers/build.sh

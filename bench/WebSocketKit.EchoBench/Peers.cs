@@ -139,6 +139,7 @@ internal static class Peers
         "msgs_per_s" => "msgs/s",
         "mb_per_s" => "MB/s",
         "wire_b_per_msg" => "wire B/msg",
+        "client_cpu_busy" => ServerTables.ClientCpu,
         _ => key,
     };
 

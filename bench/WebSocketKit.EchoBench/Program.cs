@@ -12,6 +12,10 @@ if (opts.Serve is { } serveImpl)
     Console.WriteLine($"listening 127.0.0.1:{alone.Port}");
     await Task.Delay(Timeout.Infinite);
 }
+// This process is a client (and both ends in the in-process shapes): its thread pool's workers park at once
+// instead of spinning for work (the runtime's default spins), so its CPU time counts work, not waiting. Set
+// before the pool starts its first worker, which reads it; the --serve systemnet server above keeps the default.
+AppContext.SetData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit", 0);
 OursEndpoints.Opts.ReleaseReadBufferWhenIdle = !opts.HoldReadBuffer;
 Runner.OnlyPair = opts.Pair;
 Runner.Verbose = opts.Verbose;
@@ -115,10 +119,10 @@ Console.WriteLine(File.ReadAllText(opts.MarkdownPath));
 return 0;
 
 internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bool Peers, string PeersDir, string MarkdownPath, string HtmlPath, int IdleConnections, string? MicroResults, string? Only, bool HoldReadBuffer, string? Pair, bool Verbose,
-    string? Serve, bool ServersOnly, bool ServerTables, int[] RssCounts, int CompressedConnections, string[]? Servers, string? Baseline)
+    string? Serve, bool ServersOnly, bool ServerTables, int[] RssCounts, int CompressedConnections, string[]? Servers, string? Baseline, bool Pin, string[]? Clients)
 {
     private static readonly string[] Known = ["--quick", "--rounds", "--no-compression", "--no-peers", "--peers-dir", "--md", "--html", "--idle", "--micro", "--only",
-        "--hold-read-buffer", "--pair", "--verbose", "--serve", "--compress", "--servers-only", "--no-server-tables", "--rss", "--compressed-conns", "--servers", "--baseline"];
+        "--hold-read-buffer", "--pair", "--verbose", "--serve", "--compress", "--servers-only", "--no-server-tables", "--rss", "--compressed-conns", "--servers", "--baseline", "--no-pin", "--clients"];
 
     public static BenchOptions Parse(string[] args)
     {
@@ -131,7 +135,7 @@ internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bo
         foreach (var a in args)
             if (a.StartsWith("--") && !Known.Contains(a))
                 throw new ArgumentException($"unknown option {a}; options: --quick --rounds N --no-compression --no-peers --peers-dir DIR --md FILE --html FILE --idle N --micro DIR --only TEXT --hold-read-buffer --pair LABEL --verbose " +
-                                            "--servers-only --no-server-tables --rss N,N|none --compressed-conns N --servers LABEL,LABEL --baseline DLL --serve systemnet [--compress]");
+                                            "--servers-only --no-server-tables --rss N,N|none --compressed-conns N --servers LABEL,LABEL --baseline DLL --no-pin --clients gorilla,System.Net,frame --serve systemnet [--compress]");
         bool peers = !args.Contains("--no-peers");
         // The memory figures are part of a run with peers (they compare with them); --rss none turns them off.
         string rss = Value("--rss", peers && !args.Contains("--only") ? (quick ? "2000" : "2000,10000") : "none");
@@ -156,11 +160,16 @@ internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bo
             rss == "none" ? [] : [.. rss.Split(',').Select(int.Parse)],
             int.Parse(Value("--compressed-conns", rss == "none" ? "0" : "1000")),
             args.Contains("--servers") ? Value("--servers", "").Split(',') : null,
-            args.Contains("--baseline") ? Value("--baseline", "") : null);
+            args.Contains("--baseline") ? Value("--baseline", "") : null,
+            !args.Contains("--no-pin"),
+            args.Contains("--clients") ? Value("--clients", "").Split(',') : null);
     }
 
     /// <summary>Whether a server takes part in the server-only tables and the memory figures: all, or those --servers names.</summary>
     public bool Serves(string label) => Servers is null || Servers.Contains(label);
+
+    /// <summary>Whether a client drives the server-only tables: all, or those --clients names by the start of their label ("gorilla", "System.Net", "frame").</summary>
+    public bool Drives(string client) => Clients is null || Clients.Any(c => client.StartsWith(c, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Whether a shape runs: all of them, or those whose name contains --only's text.</summary>
     public bool Runs(string shape) => Only is null || shape.Contains(Only, StringComparison.OrdinalIgnoreCase);

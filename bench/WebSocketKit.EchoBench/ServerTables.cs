@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -27,22 +28,34 @@ internal static class ServerTables
     /// <summary>The second figure of every shape: the server's CPU time per echoed message (lower is better).</summary>
     public const string ServerCpu = "server CPU µs/msg";
 
+    /// <summary>
+    /// The third: the client process's CPU time over the timed part / its wall time, i.e. how much of one CPU
+    /// the client used. Near 1 with the client on one CPU, the client set the rate, whatever the server.
+    /// </summary>
+    public const string ClientCpu = "client CPU busy";
+
+    // At or above this share of its CPU the client, not the server, is taken to have set a shape's rate.
+    private const double ClientBound = 0.9;
+
     public static async Task<List<Comparison>> RunAsync(BenchOptions opts, Func<int, int> n)
     {
         var m64 = Payloads.Random(64, 16);
         var m1k = Payloads.Random(1024, 16);
         Shape[] shapes =
         [
-            new("64 B pipelined", "pipe64", "msgs/s", n(100_000), 1, m64, false),
-            new("64 KiB pipelined", "pipe64k", "MB/s", n(2000), 1, Payloads.Random(64 * 1024, 8), false),
-            new("1 MiB pipelined", "pipe1m", "MB/s", n(200), 1, Payloads.Random(1 << 20, 4), false),
-            new("64 B round trips, 1 connection", "rt64", "rt/s", n(10_000), 1, m64, true),
-            new("64 B round trips, 100 connections", "conn100", "msgs/s", n(200), 100, m64, true),
-            new("1 KiB round trips, 100 connections", "conn100_1k", "msgs/s", n(200), 100, m1k, true),
-            new("64 B round trips, 1000 connections", "conn1000", "msgs/s", n(30), 1000, m64, true),
-            new("1 KiB round trips, 1000 connections", "conn1000_1k", "msgs/s", n(30), 1000, m1k, true),
+            // Sized so that a run lasts about a second on 2 cores (a quarter with --quick): shorter runs moved
+            // by a third from one to the next, with the scheduler's and the JIT's hiccups a large part of each.
+            new("64 B pipelined", "pipe64", "msgs/s", n(300_000), 1, m64, false),
+            new("64 KiB pipelined", "pipe64k", "MB/s", n(8000), 1, Payloads.Random(64 * 1024, 8), false),
+            new("1 MiB pipelined", "pipe1m", "MB/s", n(600), 1, Payloads.Random(1 << 20, 4), false),
+            new("64 B round trips, 1 connection", "rt64", "rt/s", n(15_000), 1, m64, true),
+            new("64 B round trips, 100 connections", "conn100", "msgs/s", n(1000), 100, m64, true),
+            new("1 KiB round trips, 100 connections", "conn100_1k", "msgs/s", n(800), 100, m1k, true),
+            new("64 B round trips, 1000 connections", "conn1000", "msgs/s", n(90), 1000, m64, true),
+            new("1 KiB round trips, 1000 connections", "conn1000_1k", "msgs/s", n(80), 1000, m1k, true),
         ];
-        var notes = new List<string>();
+        var (placement, where) = CpuPlacement.Choose(opts.Pin);
+        var notes = new List<string> { "Placement: " + where + "." };
         var servers = new List<ServerProcess>();
         var comparisons = new List<Comparison>();
         try
@@ -50,20 +63,31 @@ internal static class ServerTables
             foreach (var program in ServerProcess.Programs(opts).Where(p => opts.Serves(p.Label)))
             {
                 if (!program.Installed) { notes.Add(program.Missing + "; left out"); continue; }
-                try { servers.Add(await ServerProcess.StartAsync(program, TimeSpan.FromSeconds(30))); }
+                var placed = placement is null ? program : program with { Command = placement.OnServer(program.Command) };
+                try { servers.Add(await ServerProcess.StartAsync(placed, TimeSpan.FromSeconds(30))); }
                 catch (Exception e) when (e is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
                 {
                     notes.Add($"{program.Label} did not start: {e.Message}");
                 }
             }
-            if (!servers.Any(s => s.Label == Ours)) throw new InvalidOperationException("our echo server did not start: " + string.Join("; ", notes));
+            if (opts.Serves(Ours) && !servers.Any(s => s.Label == Ours)) throw new InvalidOperationException("our echo server did not start: " + string.Join("; ", notes));
             var bound = TimeSpan.FromSeconds(opts.Quick ? 60 : 120);
             var gorilla = Path.Combine(Path.GetFullPath(opts.PeersDir), "gorilla/gorilla-echo");
-            if (File.Exists(gorilla))
-                comparisons.Add(await DriveAsync("gorilla client", shapes, servers, opts, bound, (shape, server, warm, token) => GorillaRunAsync(gorilla, shape, server, warm, bound, token), notes));
-            else
-                notes.Add($"the gorilla client is not built ({gorilla} missing; bench/peers/build.sh builds it)");
-            comparisons.Add(await DriveAsync("System.Net client", shapes, servers, opts, bound, SystemNetRunAsync, notes));
+            string[] gorillaClient = placement is null ? [gorilla] : placement.OnClient([gorilla]);
+            if (opts.Drives("gorilla client"))
+            {
+                if (File.Exists(gorilla))
+                    comparisons.Add(await DriveAsync("gorilla client", shapes, servers, opts, bound, (shape, server, warm, token) => GorillaRunAsync(gorillaClient, shape, server, warm, bound, token), notes));
+                else
+                    notes.Add($"the gorilla client is not built ({gorilla} missing; bench/peers/build.sh builds it)");
+            }
+            using (placement?.PinThisProcess())
+            {
+                if (opts.Drives("System.Net client"))
+                    comparisons.Add(await DriveAsync("System.Net client", shapes, servers, opts, bound, SystemNetRunAsync, notes));
+                if (opts.Drives("frame load client"))
+                    comparisons.Add(await DriveAsync("frame load client", shapes, servers, opts, bound, FrameRunAsync, notes));
+            }
         }
         finally
         {
@@ -95,9 +119,9 @@ internal static class ServerTables
     // A warm-up run does a quarter of the work: it only has to bring the server to its steady state.
     private static int Count(Shape shape, bool warm) => Math.Max(1, warm ? shape.Count / 4 : shape.Count);
 
-    private static async Task<Dictionary<string, double>> GorillaRunAsync(string gorilla, Shape shape, ServerProcess server, bool warm, TimeSpan bound, CancellationToken token)
+    private static async Task<Dictionary<string, double>> GorillaRunAsync(string[] gorilla, Shape shape, ServerProcess server, bool warm, TimeSpan bound, CancellationToken token)
     {
-        string json = await Peers.RunProgramAsync("gorilla client", [gorilla], new Dictionary<string, string>(),
+        string json = await Peers.RunProgramAsync("gorilla client", gorilla, new Dictionary<string, string>(),
             ["--target", $"ws://127.0.0.1:{server.Port}/", "--" + shape.GorillaKey, Count(shape, warm).ToString(CultureInfo.InvariantCulture)], bound, token);
         using var doc = JsonDocument.Parse(json);
         return doc.RootElement.GetProperty(shape.GorillaKey).EnumerateObject().ToDictionary(f => Peers.FigureName(f.Name), f => f.Value.GetDouble());
@@ -125,7 +149,56 @@ internal static class ServerTables
             }
             finally { await client.DisposeAsync(); }
         }
-        return new() { [shape.Figure] = figures[shape.Figure] };
+        // The timed part's process CPU per message times messages per second: the share of a CPU the client used.
+        double rate = figures.TryGetValue("msgs/s", out var msgs) ? msgs : figures["rt/s"];
+        return new() { [shape.Figure] = figures[shape.Figure], [ClientCpu] = figures["CPU µs/msg"] * rate / 1e6 };
+    }
+
+    // The frame load client in this process (FrameLoadClient): frames masked before the clock starts, echoes counted by their headers.
+    private static async Task<Dictionary<string, double>> FrameRunAsync(Shape shape, ServerProcess server, bool warm, CancellationToken token)
+    {
+        int count = Count(shape, warm);
+        int Length(int i) => shape.Messages[i % shape.Messages.Length].Length;
+        double bytes = 0;
+        for (int i = 0; i < count; i++) bytes += Length(i);
+        var clients = new FrameLoadClient[shape.Connections];
+        using var gate = new SemaphoreSlim(64); // handshakes in flight, as Clients.ConnectManyAsync bounds them
+        await Task.WhenAll(Enumerable.Range(0, clients.Length).Select(async i =>
+        {
+            await gate.WaitAsync(token);
+            try { clients[i] = await FrameLoadClient.ConnectAsync(server.Port, token); }
+            finally { gate.Release(); }
+        }));
+        try
+        {
+            var frames = shape.RoundTrips ? shape.Messages.Select(FrameLoadClient.Frame).ToArray() : null;
+            var pipelined = shape.RoundTrips ? null : FrameLoadClient.Frames(shape.Messages, count);
+            var busy = BusyClock.Start();
+            long start = Stopwatch.GetTimestamp();
+            if (shape.RoundTrips)
+                await Task.WhenAll(clients.Select(c => Task.Run(() => c.RoundTripsAsync(frames!, Length, count, null, token), token)));
+            else
+                await clients[0].PipelineAsync(pipelined!, Length, count, token);
+            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            double messages = (double)count * clients.Length;
+            return new()
+            {
+                [shape.Figure] = shape.Figure switch { "MB/s" => bytes / seconds / 1e6, _ => messages / seconds },
+                [ClientCpu] = busy.Share(),
+            };
+        }
+        finally
+        {
+            foreach (var c in clients) if (c is not null) await c.DisposeAsync();
+        }
+    }
+
+    /// <summary>This process's CPU time over a stretch of wall time: the share of one CPU the in-process client used.</summary>
+    private readonly struct BusyClock(TimeSpan cpu, long start)
+    {
+        public static BusyClock Start() => new(Environment.CpuUsage.TotalTime, Stopwatch.GetTimestamp());
+
+        public double Share() => (Environment.CpuUsage.TotalTime - cpu).TotalSeconds / Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
     private static string Number(double v) => v switch
@@ -146,6 +219,8 @@ internal static class ServerTables
     private static (List<string> Medians, List<(string Text, double? Min)> Ratios) Row(Comparison c, ShapeResult s, string figure)
     {
         bool higher = figure != ServerCpu;
+        if (figure == ClientCpu)
+            return ([.. c.Servers.Select(server => s.Summary(server, figure) is { } v ? $"{v.Median * 100:F0}%" : "—")], [.. Others(c).Select(_ => ("—", (double?)null))]);
         var medians = c.Servers.Select(server => s.Summary(server, figure) is { } v ? $"{Number(v.Median)} ±{v.Spread * 100:F0}%" : "failed").ToList();
         var ratios = Others(c).Select(other => s.RatioRange(Ours, other, figure, higher) is { } r
             ? ($"{F2(r.Min)} ({F2(r.Median)}, {F2(r.Max)})", (double?)r.Min)
@@ -153,7 +228,11 @@ internal static class ServerTables
         return (medians, ratios);
     }
 
-    private static string[] FiguresOf(ShapeResult s) => [s.Headline, ServerCpu];
+    private static string[] FiguresOf(ShapeResult s) => s.Figures.Contains(ClientCpu) ? [s.Headline, ServerCpu, ClientCpu] : [s.Headline, ServerCpu];
+
+    /// <summary>Whether the client used at least <see cref="ClientBound"/> of a CPU (median over the rounds) against some server.</summary>
+    private static bool IsClientBound(Comparison c, ShapeResult s)
+        => c.Servers.Any(server => s.Summary(server, ClientCpu) is { } v && v.Median >= ClientBound);
 
     public static readonly string Legend =
         "Server-only tables: the client is fixed and only the server changes. Every server runs in its own process, started once; " +
@@ -165,7 +244,10 @@ internal static class ServerTables
         "behind this tool's listener (--serve systemnet); gorilla is gorilla-echo --serve (4 KiB buffers); node ws is echo.js --serve (ws's defaults). " +
         "The connection shapes: every connection does its round trips at once; the rate is the aggregate. " +
         "server CPU µs/msg: the server process's CPU time (user + kernel, /proc/PID/stat, 10 ms ticks) over the whole run, handshakes included, " +
-        "per echoed message; its ratio is theirs / ours (above 1: ours uses less). It moves much less with the machine's load than the rates do.";
+        "per echoed message; its ratio is theirs / ours (above 1: ours uses less). It moves much less with the machine's load than the rates do. " +
+        "client CPU busy: the client process's CPU time over the timed part / its wall time (median over the rounds), the share of one CPU it used; " +
+        "near 100% the client, not the server, set the rate. The frame load client writes frames masked before the clock starts, in 256 KiB blocks, " +
+        "and counts the echoes by their headers (it checks each echo's opcode and length), so that on the pipelined shapes the server sets the rate.";
 
     /// <summary>Shapes where our minimum ratio to some server is below 1, for the findings.</summary>
     public static IEnumerable<string> Findings(IEnumerable<Comparison> comparisons)
@@ -180,6 +262,10 @@ internal static class ServerTables
             yield return below.Count == 0
                 ? $"{c.Client}: ours is at or above every other server in every round of every shape."
                 : $"{c.Client}: minimum ratio below 1.00: {string.Join("; ", below)}.";
+            var clientBound = c.Shapes.Where(s => IsClientBound(c, s)).Select(s => s.Name).ToList();
+            if (clientBound.Count > 0)
+                yield return $"{c.Client}: client-bound (the client used {ClientBound * 100:F0}% or more of its CPU against some server, so the client, " +
+                             $"not the server, set the rate, and the ratios there compare servers only by what they make the client do): {string.Join("; ", clientBound)}.";
             foreach (var s in c.Shapes)
                 foreach (var note in s.Notes) yield return $"{c.Client}, {s.Name}: {note}";
         }

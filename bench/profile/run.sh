@@ -6,6 +6,7 @@
 # the hottest JIT-compiled methods. Usage: bench/profile/run.sh ["shape name"] [rounds]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. bench/profile/perf-report.sh
 shape="${1:-64 B round trips}"
 rounds="${2:-10}"
 out="bench/results/profile-$(echo "$shape" | tr -cs 'A-Za-z0-9' '-' | sed 's/-$//').md"
@@ -17,7 +18,7 @@ dll=bench/WebSocketKit.EchoBench/bin/Release/net10.0/WebSocketKit.EchoBench.dll
 {
   echo "# Profile: $shape"
   echo
-  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, dotnet-trace $(dotnet tool list --local | awk '/dotnet-trace/ {print $2}'), profile dotnet-sampled-thread-time,"
+  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short=12 HEAD)$(git diff --quiet HEAD -- || echo -dirty), $(nproc) cores, dotnet-trace $(dotnet tool list --local | awk '/dotnet-trace/ {print $2}'), profile dotnet-sampled-thread-time,"
   echo "the echo tool with \`--only \"$shape\" --rounds $rounds --pair <pair>\` (both ends in one process)."
   echo
 } > "$out"
@@ -34,23 +35,10 @@ for pair in ours System.Net; do
     DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 perf record -q -F 499 -o "$work/perf.data" -- \
       dotnet "$dll" --only "$shape" --rounds "$rounds" --no-peers --no-compression --pair "$pair" \
       --md "$work/run.md" --html "$work/run.html" >/dev/null 2>&1
-    set +o pipefail # head closes the pipes early on purpose
     {
-      echo "CPU samples (perf, kernel included) by binary; [JIT] is JIT-compiled .NET code:"
-      echo
-      echo '```'
-      perf report -i "$work/perf.data" --no-children --sort dso -g none 2>/dev/null | grep -vE '^#|^$' | head -8
-      echo '```'
-      echo
-      echo "Hottest JIT-compiled methods:"
-      echo
-      echo '```'
-      perf report -i "$work/perf.data" --no-children --sort dso,sym -g none 2>/dev/null | grep -F '[JIT]' | head -10 \
-        | sed -E 's/\[JIT\] tid [0-9]+ +//; s/\(valuetype[^)]*\)|\(class[^)]*\)//g' | cut -c1-160
-      echo '```'
-      echo
+      perf_block "$work/perf.data" dso 8 . "CPU samples (perf, kernel included) by binary; [JIT] is JIT-compiled .NET code:"
+      perf_block "$work/perf.data" dso,sym 10 '\[JIT\]' "Hottest JIT-compiled methods:"
     } >> "$out"
-    set -o pipefail
   fi
 done
 cat "$out"

@@ -24,6 +24,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -119,11 +120,24 @@ func roundTrip(c *websocket.Conn, m []byte) {
 	}
 }
 
+// cpuSeconds is the CPU time this process has used so far, user and kernel, all its threads.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		log.Fatal(err)
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
+// busy is the share of one CPU the client used over the timed part: near 1 on one CPU, the client set the rate.
+func busy(cpu0, secs float64) float64 { return (cpuSeconds() - cpu0) / secs }
+
 func roundTrips(addr string, n int) map[string]float64 {
 	c := dial(plain, addr)
 	defer c.Close()
 	m := randomMessages(64, 1)[0]
 	lat := make([]time.Duration, n)
+	cpu0 := cpuSeconds()
 	start := time.Now()
 	for i := 0; i < n; i++ {
 		t0 := time.Now()
@@ -133,9 +147,10 @@ func roundTrips(addr string, n int) map[string]float64 {
 	secs := time.Since(start).Seconds()
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	return map[string]float64{
-		"rt_per_s": float64(n) / secs,
-		"p50_us":   float64(lat[n/2].Nanoseconds()) / 1e3,
-		"p99_us":   float64(lat[n*99/100].Nanoseconds()) / 1e3,
+		"rt_per_s":        float64(n) / secs,
+		"p50_us":          float64(lat[n/2].Nanoseconds()) / 1e3,
+		"p99_us":          float64(lat[n*99/100].Nanoseconds()) / 1e3,
+		"client_cpu_busy": busy(cpu0, secs),
 	}
 }
 
@@ -148,6 +163,7 @@ func pipelined(d *websocket.Dialer, addr string, msgs [][]byte, n int) map[strin
 		bytes += len(msgs[i%len(msgs)])
 	}
 	wireBefore := atomic.LoadInt64(&serverBytesRead)
+	cpu0 := cpuSeconds()
 	start := time.Now()
 	done := make(chan error, 1)
 	go func() {
@@ -168,7 +184,7 @@ func pipelined(d *websocket.Dialer, addr string, msgs [][]byte, n int) map[strin
 		log.Fatal(err)
 	}
 	secs := time.Since(start).Seconds()
-	figures := map[string]float64{"msgs_per_s": float64(n) / secs, "mb_per_s": float64(bytes) / secs / 1e6}
+	figures := map[string]float64{"msgs_per_s": float64(n) / secs, "mb_per_s": float64(bytes) / secs / 1e6, "client_cpu_busy": busy(cpu0, secs)}
 	if d == deflated && ownServer {
 		// Every request has reached the server once its echo is read, so the count is complete.
 		figures["wire_b_per_msg"] = float64(atomic.LoadInt64(&serverBytesRead)-wireBefore) / float64(n)
@@ -184,6 +200,7 @@ func concurrent(addr string, conns, perConn, size int) map[string]float64 {
 	}
 	m := randomMessages(size, 1)[0]
 	var wg sync.WaitGroup
+	cpu0 := cpuSeconds()
 	start := time.Now()
 	for _, c := range cs {
 		wg.Add(1)
@@ -196,10 +213,11 @@ func concurrent(addr string, conns, perConn, size int) map[string]float64 {
 	}
 	wg.Wait()
 	secs := time.Since(start).Seconds()
+	cpuBusy := busy(cpu0, secs)
 	for _, c := range cs {
 		c.Close()
 	}
-	return map[string]float64{"msgs_per_s": float64(conns*perConn) / secs}
+	return map[string]float64{"msgs_per_s": float64(conns*perConn) / secs, "client_cpu_busy": cpuBusy}
 }
 
 func main() {
