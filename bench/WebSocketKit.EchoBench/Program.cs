@@ -119,10 +119,10 @@ Console.WriteLine(File.ReadAllText(opts.MarkdownPath));
 return 0;
 
 internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bool Peers, string PeersDir, string MarkdownPath, string HtmlPath, int IdleConnections, string? MicroResults, string? Only, bool HoldReadBuffer, string? Pair, bool Verbose,
-    string? Serve, bool ServersOnly, bool ServerTables, int[] RssCounts, int CompressedConnections, string[]? Servers, string? Baseline, bool Pin, string[]? Clients)
+    string? Serve, bool ServersOnly, bool ServerTables, int[] RssCounts, int CompressedConnections, string[]? Servers, string? Baseline, bool Pin, string[]? Clients, string[] Variants)
 {
     private static readonly string[] Known = ["--quick", "--rounds", "--no-compression", "--no-peers", "--peers-dir", "--md", "--html", "--idle", "--micro", "--only",
-        "--hold-read-buffer", "--pair", "--verbose", "--serve", "--compress", "--servers-only", "--no-server-tables", "--rss", "--compressed-conns", "--servers", "--baseline", "--no-pin", "--clients"];
+        "--hold-read-buffer", "--pair", "--verbose", "--serve", "--compress", "--servers-only", "--no-server-tables", "--rss", "--compressed-conns", "--servers", "--baseline", "--no-pin", "--clients", "--variant"];
 
     public static BenchOptions Parse(string[] args)
     {
@@ -135,7 +135,7 @@ internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bo
         foreach (var a in args)
             if (a.StartsWith("--") && !Known.Contains(a))
                 throw new ArgumentException($"unknown option {a}; options: --quick --rounds N --no-compression --no-peers --peers-dir DIR --md FILE --html FILE --idle N --micro DIR --only TEXT --hold-read-buffer --pair LABEL --verbose " +
-                                            "--servers-only --no-server-tables --rss N,N|none --compressed-conns N --servers LABEL,LABEL --baseline DLL --no-pin --clients gorilla,System.Net,frame --serve systemnet [--compress]");
+                                            "--servers-only --no-server-tables --rss N,N|none --compressed-conns N --servers LABEL,LABEL --baseline DLL --no-pin --clients gorilla,System.Net,frame --variant SERVER:NAME=VALUE --serve systemnet [--compress]");
         bool peers = !args.Contains("--no-peers");
         // The memory figures are part of a run with peers (they compare with them); --rss none turns them off.
         string rss = Value("--rss", peers && !args.Contains("--only") ? (quick ? "2000" : "2000,10000") : "none");
@@ -162,11 +162,12 @@ internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bo
             args.Contains("--servers") ? Value("--servers", "").Split(',') : null,
             args.Contains("--baseline") ? Value("--baseline", "") : null,
             !args.Contains("--no-pin"),
-            args.Contains("--clients") ? Value("--clients", "").Split(',') : null);
+            args.Contains("--clients") ? Value("--clients", "").Split(',') : null,
+            [.. args.Select((a, i) => (a, i)).Where(x => x.a == "--variant" && x.i + 1 < args.Length).Select(x => args[x.i + 1])]);
     }
 
     /// <summary>Whether a server takes part in the server-only tables and the memory figures: all, or those --servers names.</summary>
-    public bool Serves(string label) => Servers is null || Servers.Contains(label);
+    public bool Serves(string label) => Servers is null || Servers.Contains(label) || Variants.Any(v => label.StartsWith(v[..Math.Max(0, v.IndexOf(':'))] + " [", StringComparison.Ordinal));
 
     /// <summary>Whether a client drives the server-only tables: all, or those --clients names by the start of their label ("gorilla", "System.Net", "frame").</summary>
     public bool Drives(string client) => Clients is null || Clients.Any(c => client.StartsWith(c, StringComparison.OrdinalIgnoreCase));

@@ -51,7 +51,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         string[] Ours(string dll) => compress ? ["dotnet", dll, "--port", "0", "--log-level", "Warning", "--compress"] : ["dotnet", dll, "--port", "0", "--log-level", "Warning"];
         string echoServer = Path.Combine(AppContext.BaseDirectory, "WebSocketKit.EchoServer.dll");
         Program[] baseline = opts.Baseline is { } b ? [new(Baseline, Path.GetFullPath(b), Ours(Path.GetFullPath(b)), [])] : [];
-        return
+        Program[] programs =
         [
             new("ours", echoServer, Ours(echoServer), []),
             .. baseline,
@@ -59,6 +59,24 @@ internal sealed class ServerProcess : IAsyncDisposable
             new("gorilla", Path.Combine(dir, "gorilla/gorilla-echo"), [Path.Combine(dir, "gorilla/gorilla-echo"), "--serve"], []),
             new("node ws", "/usr/share/nodejs/ws/package.json", ["node", Path.Combine(dir, "node/echo.js"), "--serve"], new() { ["NODE_PATH"] = "/usr/share/nodejs" }),
         ];
+        return [.. programs, .. opts.Variants.Select(v => Variant(programs, v))];
+    }
+
+    /// <summary>
+    /// A further server from --variant "SERVER:NAME=VALUE[,NAME=VALUE]": SERVER's program with those environment
+    /// variables (e.g. a runtime setting), labelled "SERVER [NAME=VALUE]": one setting's effect, measured beside
+    /// the default in the same interleaved run.
+    /// </summary>
+    private static Program Variant(Program[] programs, string spec)
+    {
+        int colon = spec.IndexOf(':');
+        var of = colon > 0 ? programs.FirstOrDefault(p => p.Label == spec[..colon]) : null;
+        var settings = colon > 0 ? spec[(colon + 1)..].Split(',') : [];
+        if (of is null || settings.Length == 0 || settings.Any(e => e.IndexOf('=') <= 0))
+            throw new ArgumentException($"--variant wants SERVER:NAME=VALUE[,NAME=VALUE] with SERVER one of {string.Join(", ", programs.Select(p => p.Label))}: {spec}");
+        var environment = new Dictionary<string, string>(of.Environment);
+        foreach (var e in settings) environment[e[..e.IndexOf('=')]] = e[(e.IndexOf('=') + 1)..];
+        return of with { Label = $"{of.Label} [{string.Join(", ", settings)}]", Environment = environment };
     }
 
     // This tool again: "dotnet tool.dll" (how `dotnet run` and the Makefile start it) or its own apphost.
