@@ -153,15 +153,19 @@ internal static class Clients
         _ => throw new ArgumentOutOfRangeException(nameof(impl)),
     };
 
-    public static async Task<IEchoClient[]> ConnectManyAsync(Impl impl, int port, bool compress, int count, CancellationToken token)
+    public static Task<IEchoClient[]> ConnectManyAsync(Impl impl, int port, bool compress, int count, CancellationToken token)
+        => ConnectManyAsync(count, t => ConnectAsync(impl, port, compress, t), token);
+
+    /// <summary><paramref name="count"/> connections made by <paramref name="connect"/>, at most 64 handshakes in flight.</summary>
+    public static async Task<T[]> ConnectManyAsync<T>(int count, Func<CancellationToken, Task<T>> connect, CancellationToken token)
     {
-        var clients = new IEchoClient[count];
+        var clients = new T[count];
         // A bounded number of handshakes in flight keeps the listener's backlog from overflowing.
         using var gate = new SemaphoreSlim(64);
         await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
         {
             await gate.WaitAsync(token);
-            try { clients[i] = await ConnectAsync(impl, port, compress, token); }
+            try { clients[i] = await connect(token); }
             finally { gate.Release(); }
         }));
         return clients;

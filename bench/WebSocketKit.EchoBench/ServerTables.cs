@@ -182,14 +182,7 @@ internal static class ServerTables
         int Length(int i) => shape.Messages[i % shape.Messages.Length].Length;
         double bytes = 0;
         for (int i = 0; i < count; i++) bytes += Length(i);
-        var clients = new FrameLoadClient[shape.Connections];
-        using var gate = new SemaphoreSlim(64); // handshakes in flight, as Clients.ConnectManyAsync bounds them
-        await Task.WhenAll(Enumerable.Range(0, clients.Length).Select(async i =>
-        {
-            await gate.WaitAsync(token);
-            try { clients[i] = await FrameLoadClient.ConnectAsync(server.Port, token); }
-            finally { gate.Release(); }
-        }));
+        var clients = await Clients.ConnectManyAsync(shape.Connections, t => FrameLoadClient.ConnectAsync(server.Port, t), token);
         try
         {
             var frames = shape.RoundTrips ? shape.Messages.Select(FrameLoadClient.Frame).ToArray() : null;
@@ -210,7 +203,7 @@ internal static class ServerTables
         }
         finally
         {
-            foreach (var c in clients) if (c is not null) await c.DisposeAsync();
+            foreach (var c in clients) await c.DisposeAsync();
         }
     }
 
