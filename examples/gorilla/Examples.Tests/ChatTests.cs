@@ -64,18 +64,25 @@ public sealed class ChatTests(Chromium chromium)
 
     private static readonly ChatOptions FastKeepAlive = new() { PingPeriod = TimeSpan.FromMilliseconds(100), PongWait = TimeSpan.FromMilliseconds(600) };
 
+    // A pong wait several times the ping period: a client that answers stays connected even when this busy test
+    // process stalls for a second or so between a ping and its pong (a 600 ms wait was once missed under load).
+    private static readonly ChatOptions AnsweredKeepAlive = new() { PingPeriod = TimeSpan.FromMilliseconds(250), PongWait = TimeSpan.FromSeconds(2) };
+
     [Fact]
     public async Task A_client_that_answers_pings_stays_past_the_pong_wait()
     {
-        await using var host = await StartAsync(FastKeepAlive);
+        await using var host = await StartAsync(AnsweredKeepAlive);
         int pings = 0;
+        var clock = Stopwatch.StartNew();
         await using var peer = await Peer.DialAsync(host.Ws("/ws"), conn => conn.SetPingHandler(async data =>
         {
             Interlocked.Increment(ref pings);
             await conn.WriteControlAsync(MessageType.Pong, data, Limits.Step);
         }));
-        // Ten answered pings span more than the pong wait (a pong that extended nothing would show here).
-        await Limits.UntilAsync(() => Volatile.Read(ref pings) >= 10, "ten pings arrived");
+        // Answered pings over more than the pong wait: if the pongs extended nothing, the server would have dropped
+        // the client by then and the pings would have stopped short of ten.
+        await Limits.UntilAsync(() => Volatile.Read(ref pings) >= 10 && clock.Elapsed > AnsweredKeepAlive.PongWait * 1.25,
+            "ten pings arrived over more than the pong wait");
         Assert.False(peer.Ended.IsCompleted, "the server dropped a client that answered every ping");
         await peer.SendAsync("still here");
         Assert.Equal("still here", await peer.NextAsync());
