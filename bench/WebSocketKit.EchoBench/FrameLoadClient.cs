@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -106,14 +105,12 @@ internal sealed class FrameLoadClient : IAsyncDisposable
     }
 
     /// <summary>Sends one frame and reads its echo, <paramref name="count"/> times.</summary>
-    public async Task RoundTripsAsync(byte[][] frames, Func<int, int> lengths, int count, long[]? latencies, CancellationToken token)
+    public async Task RoundTripsAsync(byte[][] frames, Func<int, int> lengths, int count, CancellationToken token)
     {
         for (int i = 0; i < count; i++)
         {
-            long t0 = Stopwatch.GetTimestamp();
             await _socket.SendAsync(frames[i % frames.Length], token);
             await ReadEchoesAsync(lengths, 1, token);
-            if (latencies is not null) latencies[i] = Stopwatch.GetTimestamp() - t0;
         }
     }
 

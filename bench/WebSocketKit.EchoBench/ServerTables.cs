@@ -187,10 +187,10 @@ internal static class ServerTables
         {
             var frames = shape.RoundTrips ? shape.Messages.Select(FrameLoadClient.Frame).ToArray() : null;
             var pipelined = shape.RoundTrips ? null : FrameLoadClient.Frames(shape.Messages, count);
-            var busy = BusyClock.Start();
+            var busy = CpuClock.Start();
             long start = Stopwatch.GetTimestamp();
             if (shape.RoundTrips)
-                await Task.WhenAll(clients.Select(c => Task.Run(() => c.RoundTripsAsync(frames!, Length, count, null, token), token)));
+                await Task.WhenAll(clients.Select(c => Task.Run(() => c.RoundTripsAsync(frames!, Length, count, token), token)));
             else
                 await clients[0].PipelineAsync(pipelined!, Length, count, token);
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
@@ -205,14 +205,6 @@ internal static class ServerTables
         {
             foreach (var c in clients) await c.DisposeAsync();
         }
-    }
-
-    /// <summary>This process's CPU time over a stretch of wall time: the share of one CPU the in-process client used.</summary>
-    private readonly struct BusyClock(TimeSpan cpu, long start)
-    {
-        public static BusyClock Start() => new(Environment.CpuUsage.TotalTime, Stopwatch.GetTimestamp());
-
-        public double Share() => (Environment.CpuUsage.TotalTime - cpu).TotalSeconds / Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
     private static string Number(double v) => v switch

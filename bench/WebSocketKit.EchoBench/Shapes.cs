@@ -138,9 +138,13 @@ internal static class Shapes
 internal readonly struct CpuClock
 {
     private readonly TimeSpan _start;
-    private CpuClock(TimeSpan start) => _start = start;
+    private readonly long _wallStart;
+    private CpuClock(TimeSpan start, long wallStart) => (_start, _wallStart) = (start, wallStart);
 
-    public static CpuClock Start() => new(Environment.CpuUsage.TotalTime);
+    public static CpuClock Start() => new(Environment.CpuUsage.TotalTime, Stopwatch.GetTimestamp());
 
     public double MicrosecondsPer(long messages) => (Environment.CpuUsage.TotalTime - _start).TotalMicroseconds / messages;
+
+    /// <summary>The CPU time since the start over the wall time since the start: the share of one CPU the process used.</summary>
+    public double Share() => (Environment.CpuUsage.TotalTime - _start).TotalSeconds / Stopwatch.GetElapsedTime(_wallStart).TotalSeconds;
 }
