@@ -12,6 +12,12 @@ if (opts.Serve is { } serveImpl)
     Console.WriteLine($"listening 127.0.0.1:{alone.Port}");
     await Task.Delay(Timeout.Infinite);
 }
+if (args.Contains("--placement"))
+{
+    // For bench/profile/servers.sh: the CPUs the server-only tables put a server on (empty when they are not pinned).
+    Console.WriteLine(CpuPlacement.Choose(opts.Pin).Placement?.Server ?? "");
+    return 0;
+}
 // This process is a client (and both ends in the in-process shapes): its thread pool's workers park at once
 // instead of spinning for work (the runtime's default spins), so its CPU time counts work, not waiting. Set
 // before the pool starts its first worker, which reads it; the --serve systemnet server above keeps the default.
@@ -122,7 +128,7 @@ internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bo
     string? Serve, bool ServersOnly, bool ServerTables, int[] RssCounts, int CompressedConnections, string[]? Servers, string? Baseline, bool Pin, string[]? Clients, string[] Variants)
 {
     private static readonly string[] Known = ["--quick", "--rounds", "--no-compression", "--no-peers", "--peers-dir", "--md", "--html", "--idle", "--micro", "--only",
-        "--hold-read-buffer", "--pair", "--verbose", "--serve", "--compress", "--servers-only", "--no-server-tables", "--rss", "--compressed-conns", "--servers", "--baseline", "--no-pin", "--clients", "--variant"];
+        "--hold-read-buffer", "--pair", "--verbose", "--serve", "--compress", "--servers-only", "--no-server-tables", "--rss", "--compressed-conns", "--servers", "--baseline", "--no-pin", "--clients", "--variant", "--placement"];
 
     public static BenchOptions Parse(string[] args)
     {
@@ -135,7 +141,7 @@ internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bo
         foreach (var a in args)
             if (a.StartsWith("--") && !Known.Contains(a))
                 throw new ArgumentException($"unknown option {a}; options: --quick --rounds N --no-compression --no-peers --peers-dir DIR --md FILE --html FILE --idle N --micro DIR --only TEXT --hold-read-buffer --pair LABEL --verbose " +
-                                            "--servers-only --no-server-tables --rss N,N|none --compressed-conns N --servers LABEL,LABEL --baseline DLL --no-pin --clients gorilla,System.Net,frame --variant SERVER:NAME=VALUE --serve systemnet [--compress]");
+                                            "--servers-only --no-server-tables --rss N,N|none --compressed-conns N --servers LABEL,LABEL --baseline DLL --no-pin --clients gorilla,System.Net,frame --variant SERVER:NAME=VALUE --placement --serve systemnet [--compress]");
         bool peers = !args.Contains("--no-peers");
         // The memory figures are part of a run with peers (they compare with them); --rss none turns them off.
         string rss = Value("--rss", peers && !args.Contains("--only") ? (quick ? "2000" : "2000,10000") : "none");

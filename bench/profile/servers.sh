@@ -11,9 +11,6 @@ shape="${1:-64 B round trips, 1 connection}"
 client="${2:-gorilla}"
 rounds="${3:-3}"
 command -v perf >/dev/null || { echo "servers.sh needs perf (apt-get install linux-perf)" >&2; exit 2; }
-n=$(nproc)
-s=$(( n / 4 > 0 ? n / 4 : 1 ))
-cpus="$((n - s))-$((n - 1))"
 slug=$(echo "$shape-$client" | tr -cs 'A-Za-z0-9' '-' | sed 's/-$//')
 out="bench/results/profile-servers-$slug.md"
 work=$(mktemp -d)
@@ -21,6 +18,10 @@ trap 'rm -rf "$work"' EXIT
 dotnet build -c Release bench/WebSocketKit.EchoBench -v q -nologo >/dev/null
 ./bench/peers/build.sh >/dev/null
 dll=bench/WebSocketKit.EchoBench/bin/Release/net10.0/WebSocketKit.EchoBench.dll
+n=$(nproc)
+# The server's CPUs as the echo tool chooses them (CpuPlacement.cs); perf samples only those.
+cpus=$(dotnet "$dll" --placement)
+[ -n "$cpus" ] || { echo "servers.sh: the echo tool does not pin servers on this machine, so their CPU cannot be sampled alone" >&2; exit 2; }
 commit=$(git rev-parse --short=12 HEAD)$(git diff --quiet HEAD -- || echo -dirty)
 {
   echo "# Server profiles: $shape, $client client"
