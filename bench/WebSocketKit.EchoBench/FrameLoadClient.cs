@@ -104,6 +104,22 @@ internal sealed class FrameLoadClient : IAsyncDisposable
         await writer;
     }
 
+    /// <summary>
+    /// The TCP segments this client's socket has sent (tcpi_segs_out of Linux's struct tcp_info, at byte 136), or null
+    /// where the kernel does not report it. gorilla-echo reports the same figure for its connection (main.go).
+    /// </summary>
+    public long? SegmentsSent()
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        Span<byte> info = stackalloc byte[256];
+        try
+        {
+            int size = _socket.GetRawSocketOption(6 /* IPPROTO_TCP */, 11 /* TCP_INFO */, info);
+            return size >= 140 ? System.Runtime.InteropServices.MemoryMarshal.Read<uint>(info[136..]) : null;
+        }
+        catch (SocketException) { return null; }
+    }
+
     /// <summary>Sends one frame and reads its echo, <paramref name="count"/> times.</summary>
     public async Task RoundTripsAsync(byte[][] frames, Func<int, int> lengths, int count, CancellationToken token)
     {

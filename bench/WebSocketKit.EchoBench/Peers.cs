@@ -140,6 +140,7 @@ internal static class Peers
         "mb_per_s" => "MB/s",
         "wire_b_per_msg" => "wire B/msg",
         "client_cpu_busy" => ServerTables.ClientCpu,
+        "client_segs_per_msg" => ServerTables.ClientSegments,
         _ => key,
     };
 

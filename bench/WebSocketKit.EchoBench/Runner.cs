@@ -58,7 +58,7 @@ internal sealed class ShapeResult(string name, string headline, bool higherIsBet
         return (ratios[0], MedianOfSorted(ratios), ratios[^1]);
     }
 
-    private static double MedianOfSorted(double[] sorted)
+    public static double MedianOfSorted(double[] sorted)
         => sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
 }
 

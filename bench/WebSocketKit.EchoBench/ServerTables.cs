@@ -34,6 +34,15 @@ internal static class ServerTables
     /// </summary>
     public const string ClientCpu = "client CPU busy";
 
+    /// <summary>
+    /// The fourth, on the pipelined shapes: the TCP segments the client's socket sent per message (tcp_info). Over
+    /// loopback the kernel delivers a segment into the server's socket inside the client's write call, so a client that
+    /// writes each message with its own system call pays for one delivery per message while the server's receive window
+    /// is open, and for far fewer once a lagging server lets that window fill and the writes queue up behind it: the
+    /// same client, the same messages, about half the client's CPU per message. Its median and (min–max) over the rounds.
+    /// </summary>
+    public const string ClientSegments = "client segments/msg";
+
     // At or above this share of its CPU the client, not the server, is taken to have set a shape's rate.
     private const double ClientBound = 0.9;
 
@@ -187,6 +196,7 @@ internal static class ServerTables
         {
             var frames = shape.RoundTrips ? shape.Messages.Select(FrameLoadClient.Frame).ToArray() : null;
             var pipelined = shape.RoundTrips ? null : FrameLoadClient.Frames(shape.Messages, count);
+            long? segments0 = shape.RoundTrips ? null : clients[0].SegmentsSent();
             var busy = CpuClock.Start();
             long start = Stopwatch.GetTimestamp();
             if (shape.RoundTrips)
@@ -195,11 +205,13 @@ internal static class ServerTables
                 await clients[0].PipelineAsync(pipelined!, Length, count, token);
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             double messages = (double)count * clients.Length;
-            return new()
+            var figures = new Dictionary<string, double>
             {
                 [shape.Figure] = shape.Figure switch { "MB/s" => bytes / seconds / 1e6, _ => messages / seconds },
                 [ClientCpu] = busy.Share(),
             };
+            if (!shape.RoundTrips && segments0 is { } s0 && clients[0].SegmentsSent() is { } s1) figures[ClientSegments] = (s1 - s0) / messages;
+            return figures;
         }
         finally
         {
@@ -227,6 +239,8 @@ internal static class ServerTables
         bool higher = figure != ServerCpu;
         if (figure == ClientCpu)
             return ([.. c.Servers.Select(server => s.Summary(server, figure) is { } v ? $"{v.Median * 100:F0}%" : "—")], [.. Others(c).Select(_ => ("—", (double?)null))]);
+        if (figure == ClientSegments)
+            return ([.. c.Servers.Select(server => Values(s, server, figure) is [_, ..] v ? $"{F2(ShapeResult.MedianOfSorted(v))} ({F2(v[0])}–{F2(v[^1])})" : "—")], [.. Others(c).Select(_ => ("—", (double?)null))]);
         var medians = c.Servers.Select(server => s.Summary(server, figure) is { } v ? $"{Number(v.Median)} ±{v.Spread * 100:F0}%" : "failed").ToList();
         var ratios = Others(c).Select(other => s.RatioRange(Ours, other, figure, higher) is { } r
             ? ($"{F2(r.Min)} ({F2(r.Median)}, {F2(r.Max)})", (double?)r.Min)
@@ -234,7 +248,12 @@ internal static class ServerTables
         return (medians, ratios);
     }
 
-    private static string[] FiguresOf(ShapeResult s) => s.Figures.Contains(ClientCpu) ? [s.Headline, ServerCpu, ClientCpu] : [s.Headline, ServerCpu];
+    private static string[] FiguresOf(ShapeResult s)
+        => [s.Headline, ServerCpu, .. new[] { ClientCpu, ClientSegments }.Where(s.Figures.Contains)];
+
+    // A server's values of a figure over the rounds, in order of size.
+    private static double[] Values(ShapeResult s, string server, string figure)
+        => s.Runs.TryGetValue(server, out var runs) ? [.. runs.Where(r => r.ContainsKey(figure)).Select(r => r[figure]).Order()] : [];
 
     /// <summary>Whether the client used at least <see cref="ClientBound"/> of a CPU (median over the rounds) against some server.</summary>
     private static bool IsClientBound(Comparison c, ShapeResult s)
@@ -253,7 +272,12 @@ internal static class ServerTables
         "per echoed message; its ratio is theirs / ours (above 1: ours uses less). It moves much less with the machine's load than the rates do. " +
         "client CPU busy: the client process's CPU time over the timed part / its wall time (median over the rounds), the share of one CPU it used; " +
         "near 100% the client, not the server, set the rate. The frame load client writes frames masked before the clock starts, in 256 KiB blocks, " +
-        "and counts the echoes by their headers (it checks each echo's opcode and length), so that on the pipelined shapes the server sets the rate.";
+        "and counts the echoes by their headers (it checks each echo's opcode and length), so that on the pipelined shapes the server sets the rate. " +
+        "client segments/msg (pipelined shapes): the TCP segments the client's socket sent per message (tcp_info), median (min–max) over the rounds. " +
+        "Over loopback a segment is delivered into the server's socket inside the client's write call; a client that writes each message with its own " +
+        "system call (gorilla's) pays that delivery once per message while the server's receive window is open (1.00), and far less often when a server " +
+        "that falls behind lets the window fill and the writes queue behind it (below 1): the same client then uses about half the CPU per message, " +
+        "and its rate against that server can double in that round. The findings list each round's pairs.";
 
     /// <summary>Shapes where our minimum ratio to some server is below 1, for the findings.</summary>
     public static IEnumerable<string> Findings(IEnumerable<Comparison> comparisons)
@@ -272,6 +296,11 @@ internal static class ServerTables
             if (clientBound.Count > 0)
                 yield return $"{c.Client}: client-bound (the client used {ClientBound * 100:F0}% or more of its CPU against some server, so the client, " +
                              $"not the server, set the rate, and the ratios there compare servers only by what they make the client do): {string.Join("; ", clientBound)}.";
+            foreach (var s in c.Shapes.Where(s => IsClientBound(c, s) && s.Figures.Contains(ClientSegments)))
+                yield return $"{c.Client}, {s.Name}, each round's rate at the client's segments per message: " +
+                             string.Join("; ", c.Servers.Select(server => $"{server} " + string.Join(", ", (s.Runs.GetValueOrDefault(server) ?? [])
+                                 .Where(r => r.ContainsKey(s.Headline) && r.ContainsKey(ClientSegments))
+                                 .Select(r => $"{Number(r[s.Headline])} at {F2(r[ClientSegments])}")))) + ".";
             foreach (var s in c.Shapes)
                 foreach (var note in s.Notes) yield return $"{c.Client}, {s.Name}: {note}";
         }

@@ -26,6 +26,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"github.com/gorilla/websocket"
 )
@@ -132,6 +133,31 @@ func cpuSeconds() float64 {
 // busy is the share of one CPU the client used over the timed part: near 1 on one CPU, the client set the rate.
 func busy(cpu0, secs float64) float64 { return (cpuSeconds() - cpu0) / secs }
 
+// segmentsSent is how many TCP segments the connection's socket has sent (tcpi_segs_out of Linux's struct
+// tcp_info, at byte 136), and false where the kernel does not report it. Over loopback a segment sent is
+// delivered inside the write that sends it, so whether this client's small writes leave one segment each or
+// queue behind a closed window and leave together decides most of what a pipelined message costs it.
+func segmentsSent(c *websocket.Conn) (uint32, bool) {
+	tc, ok := c.UnderlyingConn().(*net.TCPConn)
+	if !ok {
+		return 0, false
+	}
+	raw, err := tc.SyscallConn()
+	if err != nil {
+		return 0, false
+	}
+	var info [256]byte
+	size := uint32(len(info))
+	var errno syscall.Errno
+	if err := raw.Control(func(fd uintptr) {
+		_, _, errno = syscall.Syscall6(syscall.SYS_GETSOCKOPT, fd, syscall.IPPROTO_TCP, syscall.TCP_INFO,
+			uintptr(unsafe.Pointer(&info[0])), uintptr(unsafe.Pointer(&size)), 0)
+	}); err != nil || errno != 0 || size < 140 {
+		return 0, false
+	}
+	return *(*uint32)(unsafe.Pointer(&info[136])), true
+}
+
 func roundTrips(addr string, n int) map[string]float64 {
 	c := dial(plain, addr)
 	defer c.Close()
@@ -163,6 +189,7 @@ func pipelined(d *websocket.Dialer, addr string, msgs [][]byte, n int) map[strin
 		bytes += len(msgs[i%len(msgs)])
 	}
 	wireBefore := atomic.LoadInt64(&serverBytesRead)
+	segs0, haveSegs := segmentsSent(c)
 	cpu0 := cpuSeconds()
 	start := time.Now()
 	done := make(chan error, 1)
@@ -185,6 +212,9 @@ func pipelined(d *websocket.Dialer, addr string, msgs [][]byte, n int) map[strin
 	}
 	secs := time.Since(start).Seconds()
 	figures := map[string]float64{"msgs_per_s": float64(n) / secs, "mb_per_s": float64(bytes) / secs / 1e6, "client_cpu_busy": busy(cpu0, secs)}
+	if segs1, ok := segmentsSent(c); ok && haveSegs {
+		figures["client_segs_per_msg"] = float64(segs1-segs0) / float64(n)
+	}
 	if d == deflated && ownServer {
 		// Every request has reached the server once its echo is read, so the count is complete.
 		figures["wire_b_per_msg"] = float64(atomic.LoadInt64(&serverBytesRead)-wireBefore) / float64(n)
