@@ -39,9 +39,29 @@ internal static class Machine
         catch (IOException) { return "unknown"; }
     }
 
-    /// <summary>One line for a report's head: commit, CPU, cores, OS, runtime, load.</summary>
+    /// <summary>
+    /// What an idle CPU does, where Linux says: its cpuidle driver and, for a virtual machine's haltpoll driver, how
+    /// long the guest polls before it halts. It decides latency-bound results: a halted virtual CPU is woken by an
+    /// interrupt through the hypervisor, so with no polling every wake-up costs a VM exit, and a runtime that spins
+    /// while it waits for work (.NET's thread pool) hides that cost where one that sleeps at once pays it.
+    /// </summary>
+    public static string IdlePath()
+    {
+        const string cpuidle = "/sys/devices/system/cpu/cpuidle/current_driver", haltPoll = "/sys/module/haltpoll/parameters/guest_halt_poll_ns";
+        try
+        {
+            if (!File.Exists(cpuidle)) return "CPU idle driver unknown";
+            string driver = File.ReadAllText(cpuidle).Trim();
+            return driver == "haltpoll" && File.Exists(haltPoll)
+                ? $"CPU idle driver haltpoll, guest halt polling {File.ReadAllText(haltPoll).Trim()} ns"
+                : $"CPU idle driver {driver}";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return "CPU idle driver unknown"; }
+    }
+
+    /// <summary>One line for a report's head: commit, CPU, cores, idle path, OS, runtime, load.</summary>
     public static string Describe(string loadAtStart)
-        => $"commit {Commit()}, {CpuModel()}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, " +
+        => $"commit {Commit()}, {CpuModel()}, {Environment.ProcessorCount} cores, {IdlePath()}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, " +
            $".NET {Environment.Version}; load average (1, 5, 15 min) {loadAtStart} at the start, {LoadAverage()} at the end";
 
     // The command's trimmed stdout when it exits with 0, else null.

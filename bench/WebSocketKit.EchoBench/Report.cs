@@ -67,7 +67,8 @@ internal sealed class Report
     private static string Cell(ShapeResult s, string pair, string figure)
         => s.Summary(pair, figure) is { } v ? figure.StartsWith(ShapeResult.Best) ? Number(v.Median) : $"{Number(v.Median)} ±{v.Spread * 100:F0}%" : "";
 
-    private static string Number(double v) => v switch
+    /// <summary>A figure as the tables print it: thousands separated from 100,000, whole from 100, one decimal below.</summary>
+    public static string Number(double v) => v switch
     {
         >= 100_000 => v.ToString("N0", CultureInfo.InvariantCulture),
         >= 100 => v.ToString("F0", CultureInfo.InvariantCulture),

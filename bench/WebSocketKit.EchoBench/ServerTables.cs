@@ -219,12 +219,7 @@ internal static class ServerTables
         }
     }
 
-    private static string Number(double v) => v switch
-    {
-        >= 100_000 => v.ToString("N0", CultureInfo.InvariantCulture),
-        >= 100 => v.ToString("F0", CultureInfo.InvariantCulture),
-        _ => v.ToString("F1", CultureInfo.InvariantCulture),
-    };
+    private static string Number(double v) => Report.Number(v);
 
     private static string F2(double v) => v.ToString("F2", CultureInfo.InvariantCulture);
 
