@@ -29,14 +29,15 @@ test: build deps
 FILTER ?= *
 BENCH_ARGS ?= --job short --iterationTime 200
 # Then the echo tool (bench-echo) writes bench/results/latest.md and artifacts/reports/bench.html, with the
-# microbenchmark tables of this run embedded.
+# microbenchmark tables of this run embedded; then its --servers-only run (bench-servers) writes
+# bench/results/servers.md and artifacts/reports/bench-servers.html (a process of its own: see Program.cs).
 bench: restore bench-peers
 	rm -rf BenchmarkDotNet.Artifacts/results
 	$(DOTNET) run -c Release --project bench/WebSocketKit.Benchmarks -- --filter '$(FILTER)' $(BENCH_ARGS)
 	$(DOTNET) run -c Release --project bench/WebSocketKit.EchoBench -- --micro BenchmarkDotNet.Artifacts/results $(ECHO_ARGS)
+	$(DOTNET) run -c Release --project bench/WebSocketKit.EchoBench -- --servers-only $(ECHO_ARGS)
 
-# The echo benchmark alone (ours vs System.Net.WebSockets, cross pairs, raw TCP, real peers, then the server-only
-# tables and server memory);
+# The echo benchmark alone (ours vs System.Net.WebSockets, cross pairs, raw TCP, real peers);
 # QUICK=1 runs the two-minute version. ECHO_ARGS= passes more options (--rounds N, --no-peers, --no-compression).
 QUICK ?= 0
 ECHO_ARGS ?=

@@ -69,6 +69,7 @@ links = [("conformance.html", "Both modes side by side: chapter tables, every no
          ("servers/index.html", "Server mode: the suite's report (our echo server)"),
          ("clients/index.html", "Client mode: the suite's report (our client)"),
          ("bench.html", "Benchmarks: WebSocketKit against System.Net.WebSockets and real peers"),
+         ("bench-servers.html", "Server against server: one fixed client drives each server in turn, and the servers' memory"),
          ("summary.json", "summary.json: the counts above, as kept in git (reports/summary.json)")]
 items = "".join(f'<li><a href="{href}">{esc(text)}</a></li>' for href, text in links if os.path.exists(os.path.join(out, href)))
 verdict = {"": "", "0": "<p>make autobahn: passed (exit 0).</p>", "1": "<p>make autobahn: <b>FAILED</b> (exit 1): see the failing cases below.</p>"}.get(status, "")

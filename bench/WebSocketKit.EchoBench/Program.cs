@@ -18,17 +18,20 @@ if (args.Contains("--placement"))
     Console.WriteLine(CpuPlacement.Choose(opts.Pin).Placement?.Server ?? "");
     return 0;
 }
-// This process is a client (and both ends in the in-process shapes): its thread pool's workers park at once
-// instead of spinning for work (the runtime's default spins), so its CPU time counts work, not waiting. Set
-// before the pool starts its first worker, which reads it; the --serve systemnet server above keeps the default.
-AppContext.SetData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit", 0);
+// For the server-only tables this process is only a client: its thread pool's workers park at once instead of
+// spinning for work (the runtime's default spins), so its CPU time (the client CPU busy row) counts work, not
+// waiting. Set before the pool starts its first worker, which reads it. The in-process shapes of a full run keep
+// the default: there both ends share this pool, and without spinning every hop between them waits for a parked
+// thread to wake (on a VM that halts idle CPUs, 64 B round trips fell from about 25k to 9k a second), which
+// measures the machine's wake-up path rather than either library. So the two never run in one process.
+if (opts.ServersOnly) AppContext.SetData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit", 0);
 OursEndpoints.Opts.ReleaseReadBufferWhenIdle = !opts.HoldReadBuffer;
 Runner.OnlyPair = opts.Pair;
 Runner.Verbose = opts.Verbose;
 var shapes = new List<ShapeResult>();
 var bound = TimeSpan.FromSeconds(opts.Quick ? 40 : 90);
 // The full run is sized so that `make bench` (microbenchmarks included) fits in about 15 minutes on 2 cores,
-// plus about 15 for the server-only tables and the memory figures (--no-server-tables --rss none leave them out).
+// plus about 15 for the --servers-only run (the server-only tables and the memory figures) that follows it.
 double scale = opts.Quick ? 0.25 : 1.0;
 int N(int full) => Math.Max(1, (int)(full * scale));
 
@@ -83,12 +86,12 @@ async Task Shape(string name, Func<string, Task<ShapeResult>> run)
     if (opts.Runs(name)) shapes.Add(await run(name));
 }
 
-var serverTables = opts.ServerTables ? await ServerTables.RunAsync(opts, N) : [];
-var memory = opts.RssCounts.Length > 0 || opts.CompressedConnections > 0
-    ? await ServerMemory.RunAsync(opts, opts.RssCounts, opts.CompressedConnections)
-    : null;
 if (opts.ServersOnly)
 {
+    var serverTables = await ServerTables.RunAsync(opts, N);
+    var memory = opts.RssCounts.Length > 0 || opts.CompressedConnections > 0
+        ? await ServerMemory.RunAsync(opts, opts.RssCounts, opts.CompressedConnections)
+        : null;
     var only = new Report([], [], opts, Machine.Describe(loadAtStart), serverTables, memory);
     only.WriteMarkdown(opts.MarkdownPath);
     only.WriteHtml(opts.HtmlPath);
@@ -118,17 +121,17 @@ if (opts.Compression)
 }
 
 var peers = opts.Peers && opts.Only is null ? await Peers.RunAllAsync(opts, N) : [];
-var report = new Report(shapes, peers, opts, Machine.Describe(loadAtStart), serverTables, memory);
+var report = new Report(shapes, peers, opts, Machine.Describe(loadAtStart), [], null);
 report.WriteMarkdown(opts.MarkdownPath);
 report.WriteHtml(opts.HtmlPath);
 Console.WriteLine(File.ReadAllText(opts.MarkdownPath));
 return 0;
 
 internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bool Peers, string PeersDir, string MarkdownPath, string HtmlPath, int IdleConnections, string? MicroResults, string? Only, bool HoldReadBuffer, string? Pair, bool Verbose,
-    string? Serve, bool ServersOnly, bool ServerTables, int[] RssCounts, int CompressedConnections, string[]? Servers, string? Baseline, bool Pin, string[]? Clients, string[] Variants)
+    string? Serve, bool ServersOnly, int[] RssCounts, int CompressedConnections, string[]? Servers, string? Baseline, bool Pin, string[]? Clients, string[] Variants)
 {
     private static readonly string[] Known = ["--quick", "--rounds", "--no-compression", "--no-peers", "--peers-dir", "--md", "--html", "--idle", "--micro", "--only",
-        "--hold-read-buffer", "--pair", "--verbose", "--serve", "--compress", "--servers-only", "--no-server-tables", "--rss", "--compressed-conns", "--servers", "--baseline", "--no-pin", "--clients", "--variant", "--placement"];
+        "--hold-read-buffer", "--pair", "--verbose", "--serve", "--compress", "--servers-only", "--rss", "--compressed-conns", "--servers", "--baseline", "--no-pin", "--clients", "--variant", "--placement"];
 
     public static BenchOptions Parse(string[] args)
     {
@@ -141,10 +144,11 @@ internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bo
         foreach (var a in args)
             if (a.StartsWith("--") && !Known.Contains(a))
                 throw new ArgumentException($"unknown option {a}; options: --quick --rounds N --no-compression --no-peers --peers-dir DIR --md FILE --html FILE --idle N --micro DIR --only TEXT --hold-read-buffer --pair LABEL --verbose " +
-                                            "--servers-only --no-server-tables --rss N,N|none --compressed-conns N --servers LABEL,LABEL --baseline DLL --no-pin --clients gorilla,System.Net,frame --variant SERVER:NAME=VALUE --placement --serve systemnet [--compress]");
+                                            "--servers-only --rss N,N|none --compressed-conns N --servers LABEL,LABEL --baseline DLL --no-pin --clients gorilla,System.Net,frame --variant SERVER:NAME=VALUE --placement --serve systemnet [--compress]");
         bool peers = !args.Contains("--no-peers");
-        // The memory figures are part of a run with peers (they compare with them); --rss none turns them off.
-        string rss = Value("--rss", peers && !args.Contains("--only") ? (quick ? "2000" : "2000,10000") : "none");
+        // The memory figures are part of the --servers-only run (they compare the same server processes); --rss none
+        // turns them off, and so does --only (a partial run).
+        string rss = Value("--rss", !args.Contains("--only") ? (quick ? "2000" : "2000,10000") : "none");
         return new BenchOptions(
             quick,
             int.Parse(Value("--rounds", quick ? "3" : "5")),
@@ -162,7 +166,6 @@ internal sealed record BenchOptions(bool Quick, int Rounds, bool Compression, bo
             args.Contains("--verbose"),
             args.Contains("--serve") ? Value("--serve", "") : null,
             args.Contains("--servers-only"),
-            !args.Contains("--no-server-tables"),
             rss == "none" ? [] : [.. rss.Split(',').Select(int.Parse)],
             int.Parse(Value("--compressed-conns", rss == "none" ? "0" : "1000")),
             args.Contains("--servers") ? Value("--servers", "").Split(',') : null,

@@ -111,12 +111,19 @@ internal sealed class Report
         "their 'best' row is the best single run, since on two cores small messages settle per run into either many messages per read or one, and the median can land in either regime. " +
         "idle connection B/conn: managed heap held per client+server pair after the handshake, no read pending (GC.GetTotalMemory delta over the idle connections / count; kernel socket buffers not included).";
 
+    // A full run's pointer to the run that holds the server processes' figures.
+    private const string ServersElsewhere =
+        "Server against server (each server in its own process, driven by a fixed client) and the servers' memory come from the " +
+        "--servers-only run of this tool (make bench-servers, which make bench runs after this one): its thread pool must not spin " +
+        "while this run's in-process shapes need the runtime's default, so the two never share a process";
+
     public void WriteMarkdown(string path)
     {
         var cols = UsedColumns.ToList();
         var sb = new StringBuilder();
         sb.AppendLine("# Echo benchmark: WebSocketKit vs System.Net.WebSockets").AppendLine();
         sb.AppendLine(_stamp).AppendLine();
+        if (_serverTables.Count == 0 && _shapes.Count > 0) sb.AppendLine(ServersElsewhere + " (`bench/results/servers.md`).").AppendLine();
         if (_serverTables.Count > 0) ServerTables.AppendMarkdown(sb, _serverTables);
         if (_memory is not null) ServerMemory.AppendMarkdown(sb, _memory);
         if (_shapes.Count > 0)
@@ -147,6 +154,8 @@ internal sealed class Report
                       ".good{background:#dfd}.bad{background:#fdd}.charts{display:flex;flex-wrap:wrap;gap:1.5em}figure{margin:0}");
         sb.AppendLine("</style></head><body><h1>WebSocketKit echo benchmark</h1>");
         sb.Append("<p>").Append(Html(_stamp)).AppendLine("</p>");
+        if (_serverTables.Count == 0 && _shapes.Count > 0)
+            sb.Append("<p>").Append(Html(ServersElsewhere)).AppendLine(" (<a href=\"bench-servers.html\">bench-servers.html</a>).</p>");
         if (_serverTables.Count > 0) ServerTables.AppendHtml(sb, _serverTables, Html);
         if (_memory is not null) ServerMemory.AppendHtml(sb, _memory, Html);
         if (_shapes.Count > 0) AppendPairsHtml(sb, cols);
