@@ -35,12 +35,16 @@ internal sealed class ShapeResult(string name, string headline, bool higherIsBet
             var all = list.Select(d => d.GetValueOrDefault(figure[Best.Length..], double.NaN)).Where(double.IsFinite).ToArray();
             return all.Length == 0 ? null : (all.Max(), 0);
         }
-        var values = list.Where(d => d.ContainsKey(figure)).Select(d => d[figure]).Order().ToArray();
+        var values = Values(pair, figure);
         if (values.Length == 0) return null;
         double median = MedianOfSorted(values);
         double spread = median == 0 ? 0 : (values[^1] - values[0]) / median;
         return (median, spread);
     }
+
+    /// <summary>A pair's values of a figure over the rounds it ran, in order of size (empty when it has none).</summary>
+    public double[] Values(string pair, string figure)
+        => Runs.TryGetValue(pair, out var list) ? [.. list.Where(d => d.ContainsKey(figure)).Select(d => d[figure]).Order()] : [];
 
     /// <summary>
     /// The ratio of <paramref name="ours"/> to <paramref name="other"/> in each round (above 1: ours better), as

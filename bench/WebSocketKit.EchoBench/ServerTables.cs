@@ -235,7 +235,7 @@ internal static class ServerTables
         if (figure == ClientCpu)
             return ([.. c.Servers.Select(server => s.Summary(server, figure) is { } v ? $"{v.Median * 100:F0}%" : "—")], [.. Others(c).Select(_ => ("—", (double?)null))]);
         if (figure == ClientSegments)
-            return ([.. c.Servers.Select(server => Values(s, server, figure) is [_, ..] v ? $"{F2(ShapeResult.MedianOfSorted(v))} ({F2(v[0])}–{F2(v[^1])})" : "—")], [.. Others(c).Select(_ => ("—", (double?)null))]);
+            return ([.. c.Servers.Select(server => s.Values(server, figure) is [_, ..] v ? $"{F2(ShapeResult.MedianOfSorted(v))} ({F2(v[0])}–{F2(v[^1])})" : "—")], [.. Others(c).Select(_ => ("—", (double?)null))]);
         var medians = c.Servers.Select(server => s.Summary(server, figure) is { } v ? $"{Number(v.Median)} ±{v.Spread * 100:F0}%" : "failed").ToList();
         var ratios = Others(c).Select(other => s.RatioRange(Ours, other, figure, higher) is { } r
             ? ($"{F2(r.Min)} ({F2(r.Median)}, {F2(r.Max)})", (double?)r.Min)
@@ -245,10 +245,6 @@ internal static class ServerTables
 
     private static string[] FiguresOf(ShapeResult s)
         => [s.Headline, ServerCpu, .. new[] { ClientCpu, ClientSegments }.Where(s.Figures.Contains)];
-
-    // A server's values of a figure over the rounds, in order of size.
-    private static double[] Values(ShapeResult s, string server, string figure)
-        => s.Runs.TryGetValue(server, out var runs) ? [.. runs.Where(r => r.ContainsKey(figure)).Select(r => r[figure]).Order()] : [];
 
     /// <summary>Whether the client used at least <see cref="ClientBound"/> of a CPU (median over the rounds) against some server.</summary>
     private static bool IsClientBound(Comparison c, ShapeResult s)
