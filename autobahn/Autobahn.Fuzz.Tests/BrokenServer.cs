@@ -13,6 +13,8 @@ public enum Flaw
     HangOnPingInsideFragmentedText,
     /// <summary>Echoes a text message whose octets are not UTF-8 instead of failing with 1007.</summary>
     EchoesInvalidUtf8,
+    /// <summary>Accepts the opening handshake, then never reads again (nor closes), so a client's sends fill the socket buffers and stall.</summary>
+    StopsReadingAfterHandshake,
 }
 
 /// <summary>
@@ -76,6 +78,7 @@ public sealed partial class BrokenServer : IAsyncDisposable
             }
             var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key.Groups[1].Value + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
             await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"), _stop.Token);
+            if (_flaw == Flaw.StopsReadingAfterHandshake) await Task.Delay(Timeout.Infinite, _stop.Token);
 
             var message = new List<byte>();
             int messageOpcode = 0;

@@ -60,6 +60,35 @@ public sealed class HangingServerTests : FuzzRunTests
     }
 }
 
+/// <summary>A server that stops reading: our sends stall once the socket buffers are full, and that must end the session, not block it.</summary>
+public sealed class StalledSendTests
+{
+    [Fact]
+    public async Task A_server_that_stops_reading_is_found_as_a_hang_within_the_deadline_instead_of_blocking_the_fuzzer()
+    {
+        await using var server = new BrokenServer(Flaw.StopsReadingAfterHandshake);
+        // 64 binary messages of 64 KiB: far more than the socket buffers of both ends hold over loopback.
+        var payload = Convert.ToHexStringLower(new byte[64 * 1024]);
+        var session = new FuzzSession
+        {
+            Handshake = new HandshakeSpec
+            {
+                Headers = [new("Host", "{host}"), new("Upgrade", "websocket"), new("Connection", "Upgrade"), new("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="), new("Sec-WebSocket-Version", "13")],
+            },
+            Steps = [.. Enumerable.Range(0, 64).Select(_ => new FuzzStep { Opcode = 2, Payload = payload })],
+        };
+        var run = new SessionExecutor(server.Url, TimeSpan.FromSeconds(1)).RunAsync(session, CancellationToken.None);
+        // Bounded here, so that a blocked send fails this test instead of hanging the test run.
+        var t = await run.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(101, t.Status);
+        Assert.True(t.SendStalled);
+        Assert.InRange(t.StepsSent, 1, 63);
+        var verdict = Oracle.Judge(session, t, echo: true);
+        Assert.Equal("hang", verdict?.Rule);
+        Assert.Contains("stopped reading", verdict!.What);
+    }
+}
+
 /// <summary>A server that echoes a text that is not UTF-8 where it must fail with 1007.</summary>
 public sealed class Utf8EchoingServerTests : FuzzRunTests
 {

@@ -41,6 +41,10 @@ public static class Oracle
     {
         var server = ServerStream.Read(t);
         if (server.Problem is { } bad && !server.ProblemIsContent) return bad;
+        // It stopped reading and neither closed nor dropped TCP: whatever the session owed or broke, it hangs.
+        if (t.SendStalled && !server.CloseSeen && !t.TcpEnded)
+            return new("hang", $"the server stopped reading: step {t.StepsSent} could not be written within the deadline, and it neither closed nor dropped TCP",
+                "RFC 6455 5.5.1: a close is answered as soon as practical (ours could not even be sent)");
         if (e.Undefined) return server.Problem;
         if (e.Violation is { } v)
         {

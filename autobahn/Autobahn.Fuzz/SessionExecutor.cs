@@ -43,7 +43,7 @@ public sealed class SessionExecutor(Uri target, TimeSpan deadline, bool echo = t
             headCts.CancelAfter(Deadline);
             (t.ResponseHead, early) = await HttpHead.ReadAsync(socket, new WireLog(), headCts.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested) { t.HandshakeEnd = "timeout"; t.GaveUp = true; return Done(t, clock); }
+        catch (Exception e) when (e is TimeoutException || e is OperationCanceledException && !ct.IsCancellationRequested) { t.HandshakeEnd = "timeout"; t.GaveUp = true; return Done(t, clock); }
         catch (Exception e) when (e is InvalidDataException or SocketException) { t.HandshakeEnd = "closed"; return Done(t, clock); }
         ReadHead(t, session.Handshake.Key);
         if (!t.Upgraded) return Done(t, clock);
@@ -114,6 +114,7 @@ public sealed class SessionExecutor(Uri target, TimeSpan deadline, bool echo = t
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException) { sendFailed = true; }
+        catch (TimeoutException) { sendFailed = t.SendStalled = true; }
 
         if (t.AbortedByUs)
         {
@@ -143,8 +144,9 @@ public sealed class SessionExecutor(Uri target, TimeSpan deadline, bool echo = t
             var sent = new SentFrame(session.Steps.Count, 8, true, 0, true, LengthForm.Minimal, DeflateKind.None, [0x03, 0xE8], [0x03, 0xE8], Epilogue: true);
             t.Sent.Add(sent);
             weClosed = true;
-            try { await socket.SendAsync(WireBuild.Frame(close, sent.Wire, 0), SocketFlags.None, ct).ConfigureAwait(false); }
+            try { await SendAsync(socket, WireBuild.Frame(close, sent.Wire, 0), ct).ConfigureAwait(false); }
             catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
+            catch (TimeoutException) { t.SendStalled = true; }
         }
 
         // Wait for the server's close (or drop), answer it, then wait for the drop; each wait bounded by the deadline.
@@ -166,8 +168,9 @@ public sealed class SessionExecutor(Uri target, TimeSpan deadline, bool echo = t
                     lock (t.Events) code = t.Frames.First(f => f.Opcode == 8).Payload;
                     var reply = code.Length >= 2 ? code[..2] : [];
                     if (reply.Length == 2 && !Autobahn.Engine.Engine.CloseCodes.IsValidOnWire(BinaryPrimitives.ReadUInt16BigEndian(reply), Autobahn.Engine.Cases.SuiteProfile.Rfc)) reply = [0x03, 0xE8];
-                    try { await socket.SendAsync(WireBuild.Frame(new FuzzStep { Opcode = 8 }, reply, 0), SocketFlags.None, ct).ConfigureAwait(false); }
+                    try { await SendAsync(socket, WireBuild.Frame(new FuzzStep { Opcode = 8 }, reply, 0), ct).ConfigureAwait(false); }
                     catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
+                    catch (TimeoutException) { t.SendStalled = true; }
                 }
             }
             var left = until - clock.Elapsed;
@@ -213,17 +216,30 @@ public sealed class SessionExecutor(Uri target, TimeSpan deadline, bool echo = t
         return (WireBuild.Frame(s, wire, rsv), new SentFrame(index, s.Opcode, s.Fin, rsv, s.Masked, s.Length, agreement is null ? DeflateKind.None : s.Deflate, plain, wire));
     }
 
-    private static async Task SendPiecesAsync(Socket socket, byte[] data, List<int> splits, CancellationToken ct)
+    private async Task SendPiecesAsync(Socket socket, byte[] data, List<int> splits, CancellationToken ct)
     {
         int at = 0;
         foreach (var cut in splits.Where(c => c > 0 && c < data.Length).Distinct().Order())
         {
-            await socket.SendAsync(data.AsMemory(at, cut - at), SocketFlags.None, ct).ConfigureAwait(false);
+            await SendAsync(socket, data.AsMemory(at, cut - at), ct).ConfigureAwait(false);
             at = cut;
             // A moment between writes, so the peer's reads see the pieces apart.
             await Task.Delay(1, ct).ConfigureAwait(false);
         }
-        await socket.SendAsync(data.AsMemory(at), SocketFlags.None, ct).ConfigureAwait(false);
+        await SendAsync(socket, data.AsMemory(at), ct).ConfigureAwait(false);
+    }
+
+    // One write, bounded by the deadline like every wait here: a server that stops reading lets its socket buffer and
+    // ours fill, and the write then never completes. TimeoutException says so; the caller records it (SendStalled).
+    private async Task SendAsync(Socket socket, ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bound.CancelAfter(Deadline);
+        try { await socket.SendAsync(data, SocketFlags.None, bound.Token).ConfigureAwait(false); }
+        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"a write of {data.Length} octets did not complete within {Deadline.TotalSeconds:0.##} s", e);
+        }
     }
 
     private static void ReadHead(Transcript t, string key)

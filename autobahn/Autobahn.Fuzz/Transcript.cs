@@ -28,6 +28,8 @@ public sealed class Transcript
     public int StepsSent { get; set; }
     public bool AbortedByUs { get; set; }
     public List<ServerEvent> Events { get; } = [];
+    /// <summary>A send made no progress within the deadline: the server stopped reading (its socket buffers and ours were full), so we stopped sending.</summary>
+    public bool SendStalled { get; set; }
     /// <summary>We gave up waiting for the server (it neither closed nor dropped TCP in time).</summary>
     public bool GaveUp { get; set; }
     public double ElapsedMs { get; set; }
