@@ -13,7 +13,7 @@ command -v node >/dev/null || missing+=(nodejs)
 /usr/bin/python3 -c 'import websockets' 2>/dev/null || missing+=(python3-websockets)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "bench peers: installing ${missing[*]}"
-  { $SUDO apt-get update -qq && $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >/dev/null ||
+  { $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >/dev/null ||
     echo "bench peers: apt-get failed; the missing peers are skipped" >&2
 fi
 if command -v go >/dev/null && [ -d /usr/share/gocode/src/github.com/gorilla/websocket ]; then
