@@ -171,6 +171,10 @@ public sealed partial class Conn : IAsyncDisposable
         if (_stream is ExtendedConnectStream tunnel && (!_sender.CloseSent || writeFailed)) tunnel.Reset();
         try { _stream.Dispose(); }
         catch (Exception e) when (e is IOException or ObjectDisposedException) { }
+        // Their timers would otherwise keep this connection reachable until they next fire.
+        _readDeadline?.Dispose();
+        _writeDeadline?.Dispose();
+        _flushDeadline?.Dispose();
     }
 
     /// <summary>Same as <see cref="Abort"/>: disposal never waits on the peer.</summary>

@@ -6,14 +6,26 @@ namespace WebSocketKit;
 /// moving the deadline moves it for an operation already under way too (a pong handler that extends
 /// the read deadline keeps the pending read alive). The token source is reused from one operation
 /// to the next while it has not fired, so a deadline costs no allocation per message.
+/// <para>
+/// Nor does it cost a timer change per message. Its one timer is armed when an operation could run out
+/// of time before the timer would fire, and is left running when the operation ends. When it fires it
+/// looks at the operation under way, if any: out of time, it is cancelled; otherwise the timer is armed
+/// again for that operation's own limit. A connection that writes all the time (under a 30 s write
+/// timeout) so changes its timer about once in 30 s instead of two or three times per message, each
+/// change taking the runtime's timer-queue lock.
+/// </para>
 /// </summary>
-internal sealed class Deadline
+internal sealed class Deadline(TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Lock _gate = new();
     private CancellationTokenSource? _cts;
+    private ITimer? _timer;
+    // When the armed timer fires (a timestamp of _time), or long.MaxValue while it is not armed; long.MinValue once disposed.
+    private long _timerDue = long.MaxValue;
     private DateTimeOffset? _at;
     private bool _running;
-    private long _begunTicks;
+    private long _begun;
 
     /// <summary>The deadline, or null for none. Setting it re-arms an operation under way.</summary>
     public DateTimeOffset? At
@@ -25,7 +37,7 @@ internal sealed class Deadline
             lock (_gate)
             {
                 _at = value;
-                fire = _running && _cts is { IsCancellationRequested: false } cts && !Arm(cts) ? cts : null;
+                fire = _running && _cts is { IsCancellationRequested: false } cts && !Arm() ? cts : null;
             }
             // Cancelled outside the lock: cancellation runs the pending operation's callbacks.
             fire?.Cancel();
@@ -57,15 +69,17 @@ internal sealed class Deadline
         bool expired;
         lock (_gate)
         {
-            if (_cts is null || !_cts.TryReset())
+            // Only a source that fired is replaced: no timer of its own runs on it (the timer here cancels it), and
+            // the operations that used it have removed their registrations when they completed.
+            if (_cts is null || _cts.IsCancellationRequested)
             {
                 _cts?.Dispose();
                 _cts = new CancellationTokenSource();
             }
             cts = _cts;
             _running = true;
-            _begunTicks = Environment.TickCount64;
-            expired = !Arm(cts);
+            _begun = _time.GetTimestamp();
+            expired = !Arm();
         }
         if (expired) cts.Cancel();
         if (user.CanBeCanceled)
@@ -73,37 +87,66 @@ internal sealed class Deadline
         return cts.Token;
     }
 
-    /// <summary>Ends the operation: unlinks the caller's token and stops the timer.</summary>
+    /// <summary>Ends the operation: unlinks the caller's token. The timer is left as it is (see the class's remarks).</summary>
     public void End(CancellationTokenRegistration link)
     {
         link.Dispose();
+        lock (_gate) _running = false;
+    }
+
+    /// <summary>Stops the timer for good (the connection is finished with this deadline).</summary>
+    public void Dispose()
+    {
         lock (_gate)
         {
-            _running = false;
-            if (_cts is { IsCancellationRequested: false } cts) cts.CancelAfter(Timeout.InfiniteTimeSpan);
+            _timer?.Dispose();
+            _timer = null;
+            _timerDue = long.MinValue; // never armed again
         }
     }
 
-    // Sets the timer to the nearer of the deadline and the operation's own bound; false when that
-    // time has already passed (the caller cancels, outside the lock).
-    private bool Arm(CancellationTokenSource cts)
+    // Under _gate, for the operation under way: false when its time has already passed (the caller cancels, outside
+    // the lock); otherwise makes sure the timer fires no later than its limit.
+    private bool Arm()
     {
-        TimeSpan? remaining = _at is { } at ? at - DateTimeOffset.UtcNow : null;
-        if (PerOperation is { } bound)
-        {
-            var left = bound - TimeSpan.FromMilliseconds(Environment.TickCount64 - _begunTicks);
-            if (remaining is null || left < remaining) remaining = left;
-        }
-        if (remaining is not { } wait)
-        {
-            cts.CancelAfter(Timeout.InfiniteTimeSpan);
-            return true;
-        }
+        if (Remaining() is not { } wait) return true;
         if (wait <= TimeSpan.Zero) return false;
-        cts.CancelAfter(wait > MaxTimer ? MaxTimer : wait);
+        if (wait > MaxTimer) wait = MaxTimer;
+        long due = _time.GetTimestamp() + (long)(wait.TotalSeconds * _time.TimestampFrequency);
+        if (due < _timerDue)
+        {
+            _timer ??= _time.CreateTimer(static s => ((Deadline)s!).Fired(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _timer.Change(wait, Timeout.InfiniteTimeSpan);
+            _timerDue = due;
+        }
         return true;
     }
 
-    // CancelAfter's longest timer (about 49 days); a later deadline waits that long, then is re-armed by nothing: near enough to never.
+    // The time left to the operation under way: to the nearer of the deadline and its own bound; null for no limit.
+    private TimeSpan? Remaining()
+    {
+        TimeSpan? remaining = _at is { } at ? at - _time.GetUtcNow() : null;
+        if (PerOperation is { } bound)
+        {
+            var left = bound - _time.GetElapsedTime(_begun);
+            if (remaining is null || left < remaining) remaining = left;
+        }
+        return remaining;
+    }
+
+    // The timer fired: cancel the operation under way if it is out of time, or arm again for its own limit.
+    private void Fired()
+    {
+        CancellationTokenSource? fire = null;
+        lock (_gate)
+        {
+            if (_timerDue == long.MinValue) return; // disposed
+            _timerDue = long.MaxValue;
+            if (_running && _cts is { IsCancellationRequested: false } cts && !Arm()) fire = cts;
+        }
+        fire?.Cancel();
+    }
+
+    // The longest timer (about 49 days); a later deadline waits that long, then the timer is armed again.
     private static readonly TimeSpan MaxTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 }
