@@ -18,8 +18,6 @@ public sealed partial class Conn
     // Null while idle when ConnectionOptions.ReleaseReadBufferWhenIdle is set.
     private byte[]? _readBuf;
     private bool _readBufRented;
-    // Set by a zero-byte wait that completed (bytes are there to read); cleared by the next read of bytes.
-    private bool _dataReady;
     private int _readPos;
     private int _readEnd;
     // The protocol state of the receiving side (frames, limit, UTF-8, control frames, inflation).
@@ -131,12 +129,21 @@ public sealed partial class Conn
             // Between messages, with nothing buffered, an idle connection waits here, in this one
             // frame: the chain below (message, pump, buffer, receive) is then only entered once bytes
             // are there, so a waiting connection holds two small state machines instead of five.
-            if (_options.ReleaseReadBufferWhenIdle && _readPos == _readEnd && !(_messageOpen && !_messageDone))
+            if (_readPos == _readEnd && !(_messageOpen && !_messageDone))
             {
-                ReleaseReadBuffer();
+                // As in ReadBufferAsync: after a read that filled the buffer more bytes are surely waiting, so no wait.
+                if (_options.ReleaseReadBufferWhenIdle && !(_lastReadFilled && _readBuf is not null))
+                {
+                    ReleaseReadBuffer();
+                    _readPos = _readEnd = 0;
+                    await ReceiveAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
+                    RentReadBuffer();
+                }
+                // One read, and a message that arrived whole (a small one usually does) is taken from the buffer
+                // here, without the general path's chain of calls below; anything else is left to that path.
                 _readPos = _readEnd = 0;
-                await ReceiveAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
-                _dataReady = true;
+                _readEnd = await ReceiveAsync(_readBuf!, token).ConfigureAwait(false);
+                if (TryReadBufferedMessage(destination, out var type)) return type;
             }
             await OpenNextMessageAsync(token).ConfigureAwait(false);
             while (true)
@@ -355,9 +362,13 @@ public sealed partial class Conn
         // would cost a second system call per read.
         if (_lastReadFilled && _readBuf is not null) return _readBuf;
         ReleaseReadBuffer();
-        // A wait that already saw bytes arrive (the idle wait in ReadWholeMessageAsync) is not repeated.
-        if (!_dataReady) await ReceiveAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
-        _dataReady = false;
+        await ReceiveAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
+        return RentReadBuffer();
+    }
+
+    // Bytes are there (a zero-byte read said so): the buffer to read them into.
+    private byte[] RentReadBuffer()
+    {
         _readBufRented = true;
         return _readBuf = ArrayPool<byte>.Shared.Rent(_options.ReadBufferSize);
     }
@@ -378,8 +389,6 @@ public sealed partial class Conn
         try
         {
             n = await _stream.ReadAsync(buffer, token).ConfigureAwait(false);
-            // Bytes taken from the stream: a wait's news that some were there is spent.
-            if (!buffer.IsEmpty) _dataReady = false;
             NoteReceived();
         }
         catch (OperationCanceledException e) when (_readDeadline?.At is not null && !_readCallerToken.IsCancellationRequested)
