@@ -150,15 +150,15 @@ clean:
 # Peers the conformance tests run against (Debian packages); apt-get runs only when something is missing.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 deps:
-	@if ! command -v node >/dev/null || [ ! -f /usr/share/nodejs/ws/package.json ] || ! /usr/bin/python3 -c 'import websockets' 2>/dev/null; then \
+	@if ! command -v node >/dev/null || [ ! -f /usr/share/nodejs/ws/package.json ] || ! /usr/bin/python3 -I -c 'import websockets' 2>/dev/null; then \
 	  echo "deps: installing nodejs, node-ws and python3-websockets"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs node-ws python3-websockets; \
 	fi
-	@if ! command -v go >/dev/null || [ ! -d /usr/share/gocode/src/github.com/gorilla/websocket ] || ! /usr/bin/python3 -c 'import autobahn' 2>/dev/null; then \
+	@if ! command -v go >/dev/null || [ ! -d /usr/share/gocode/src/github.com/gorilla/websocket ] || ! /usr/bin/python3 -I -c 'import autobahn.websocket' 2>/dev/null; then \
 	  echo "deps: installing golang-go, gorilla/websocket and python3-autobahn"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go golang-github-gorilla-websocket-dev python3-autobahn; \
 	fi
-	@if ! command -v xmllint >/dev/null || ! /usr/bin/python3 -c 'import yaml' 2>/dev/null; then \
+	@if ! command -v xmllint >/dev/null || ! /usr/bin/python3 -I -c 'import yaml' 2>/dev/null; then \
 	  echo "deps: installing libxml2-utils and python3-yaml (the tool acceptance checks JUnit against its XSD and runs action.yml)"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxml2-utils python3-yaml; \
 	fi

@@ -4,7 +4,7 @@
 # broken workflows and must name each problem, so a checker that passes everything cannot pass here.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-python3 -c 'import yaml' 2>/dev/null || { echo "check-workflows: python3-yaml is missing (make deps installs it)" >&2; exit 2; }
+python3 -I -c 'import yaml' 2>/dev/null || { echo "check-workflows: python3-yaml is missing (make deps installs it)" >&2; exit 2; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/check-workflows.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 

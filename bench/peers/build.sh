@@ -10,7 +10,7 @@ command -v go >/dev/null || missing+=(golang-go)
 [ -d /usr/share/gocode/src/github.com/gorilla/websocket ] || missing+=(golang-github-gorilla-websocket-dev)
 command -v node >/dev/null || missing+=(nodejs)
 [ -f /usr/share/nodejs/ws/package.json ] || missing+=(node-ws)
-/usr/bin/python3 -c 'import websockets' 2>/dev/null || missing+=(python3-websockets)
+/usr/bin/python3 -I -c 'import websockets' 2>/dev/null || missing+=(python3-websockets)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "bench peers: installing ${missing[*]}"
   { $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >/dev/null ||
