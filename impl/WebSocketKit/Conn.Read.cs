@@ -135,7 +135,6 @@ public sealed partial class Conn
                 if (_options.ReleaseReadBufferWhenIdle && !(_lastReadFilled && _readBuf is not null))
                 {
                     ReleaseReadBuffer();
-                    _readPos = _readEnd = 0;
                     await ReceiveAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
                     RentReadBuffer();
                 }

@@ -37,7 +37,7 @@ internal sealed class Deadline(TimeProvider? time = null)
             lock (_gate)
             {
                 _at = value;
-                fire = _running && _cts is { IsCancellationRequested: false } cts && !Arm() ? cts : null;
+                fire = _running && _cts is { IsCancellationRequested: false } cts && !Arm(_time.GetTimestamp()) ? cts : null;
             }
             // Cancelled outside the lock: cancellation runs the pending operation's callbacks.
             fire?.Cancel();
@@ -79,7 +79,7 @@ internal sealed class Deadline(TimeProvider? time = null)
             cts = _cts;
             _running = true;
             _begun = _time.GetTimestamp();
-            expired = !Arm();
+            expired = !Arm(_begun);
         }
         if (expired) cts.Cancel();
         if (user.CanBeCanceled)
@@ -105,14 +105,14 @@ internal sealed class Deadline(TimeProvider? time = null)
         }
     }
 
-    // Under _gate, for the operation under way: false when its time has already passed (the caller cancels, outside
-    // the lock); otherwise makes sure the timer fires no later than its limit.
-    private bool Arm()
+    // Under _gate, for the operation under way, at timestamp now: false when its time has already passed (the caller
+    // cancels, outside the lock); otherwise makes sure the timer fires no later than its limit.
+    private bool Arm(long now)
     {
-        if (Remaining() is not { } wait) return true;
+        if (Remaining(now) is not { } wait) return true;
         if (wait <= TimeSpan.Zero) return false;
         if (wait > MaxTimer) wait = MaxTimer;
-        long due = _time.GetTimestamp() + (long)(wait.TotalSeconds * _time.TimestampFrequency);
+        long due = now + (long)(wait.TotalSeconds * _time.TimestampFrequency);
         if (due < _timerDue)
         {
             _timer ??= _time.CreateTimer(static s => ((Deadline)s!).Fired(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -123,12 +123,12 @@ internal sealed class Deadline(TimeProvider? time = null)
     }
 
     // The time left to the operation under way: to the nearer of the deadline and its own bound; null for no limit.
-    private TimeSpan? Remaining()
+    private TimeSpan? Remaining(long now)
     {
         TimeSpan? remaining = _at is { } at ? at - _time.GetUtcNow() : null;
         if (PerOperation is { } bound)
         {
-            var left = bound - _time.GetElapsedTime(_begun);
+            var left = bound - _time.GetElapsedTime(_begun, now);
             if (remaining is null || left < remaining) remaining = left;
         }
         return remaining;
@@ -142,7 +142,7 @@ internal sealed class Deadline(TimeProvider? time = null)
         {
             if (_timerDue == long.MinValue) return; // disposed
             _timerDue = long.MaxValue;
-            if (_running && _cts is { IsCancellationRequested: false } cts && !Arm()) fire = cts;
+            if (_running && _cts is { IsCancellationRequested: false } cts && !Arm(_time.GetTimestamp())) fire = cts;
         }
         fire?.Cancel();
     }
