@@ -8,6 +8,7 @@
 # Usage: bench/profile/cpu-split.sh [shape: conn100|conn1000|conn100_1k|conn1000_1k] [messages per connection] [rounds]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. bench/profile/commit-stamp.sh
 shape="${1:-conn100}"
 per="${2:-4000}"
 rounds="${3:-5}"
@@ -62,7 +63,7 @@ for r in $(seq "$rounds"); do
     echo "$s $rate $(( (u1 - u0) * 1000000 / tick )) $(( (k1 - k0) * 1000000 / tick ))"
   done
 done > "$work/rounds"
-commit=$(git rev-parse --short=12 HEAD)$(git diff --quiet HEAD -- || echo -dirty)
+commit=$(commit_stamp)
 echo "# Server CPU split: $shape, $per messages per connection, $rounds rounds"
 echo
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit${baseline:+ (baseline: our echo server built from $baseline)}, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $n cores; servers on CPU $last, gorilla's client on the others."

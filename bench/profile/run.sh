@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . bench/profile/perf-report.sh
+. bench/profile/commit-stamp.sh
 shape="${1:-64 B round trips}"
 rounds="${2:-10}"
 out="bench/results/profile-$(echo "$shape" | tr -cs 'A-Za-z0-9' '-' | sed 's/-$//').md"
@@ -18,7 +19,7 @@ dll=bench/WebSocketKit.EchoBench/bin/Release/net10.0/WebSocketKit.EchoBench.dll
 {
   echo "# Profile: $shape"
   echo
-  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short=12 HEAD)$(git diff --quiet HEAD -- || echo -dirty), $(nproc) cores, dotnet-trace $(dotnet tool list --local | awk '/dotnet-trace/ {print $2}'), profile dotnet-sampled-thread-time,"
+  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $(commit_stamp), $(nproc) cores, dotnet-trace $(dotnet tool list --local | awk '/dotnet-trace/ {print $2}'), profile dotnet-sampled-thread-time,"
   echo "the echo tool with \`--only \"$shape\" --rounds $rounds --pair <pair>\` (both ends in one process)."
   echo
 } > "$out"

@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . bench/profile/perf-report.sh
+. bench/profile/commit-stamp.sh
 shape="${1:-64 B round trips, 1 connection}"
 client="${2:-gorilla}"
 rounds="${3:-3}"
@@ -22,7 +23,7 @@ n=$(nproc)
 # The server's CPUs as the echo tool chooses them (CpuPlacement.cs); perf samples only those.
 cpus=$(dotnet "$dll" --placement)
 [ -n "$cpus" ] || { echo "servers.sh: the echo tool does not pin servers on this machine, so their CPU cannot be sampled alone" >&2; exit 2; }
-commit=$(git rev-parse --short=12 HEAD)$(git diff --quiet HEAD -- || echo -dirty)
+commit=$(commit_stamp)
 {
   echo "# Server profiles: $shape, $client client"
   echo
