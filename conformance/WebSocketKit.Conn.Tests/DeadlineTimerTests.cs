@@ -12,45 +12,48 @@ public class DeadlineTimerTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
+    // xunit makes a new instance per test, so each test has its own clock.
+    private readonly FakeTimeProvider _time = new();
+
+    // A deadline with the write timeout's per-operation bound, on this test's clock.
+    private Deadline Bounded() => new(_time) { PerOperation = Bound };
+
     [Fact]
     public void An_operation_that_outlives_its_bound_is_cancelled()
     {
-        var time = new FakeTimeProvider();
-        var deadline = new Deadline(time) { PerOperation = Bound };
+        var deadline = Bounded();
         var token = deadline.Begin(default, out _);
-        time.Advance(Bound - TimeSpan.FromSeconds(1));
+        _time.Advance(Bound - TimeSpan.FromSeconds(1));
         Assert.False(token.IsCancellationRequested);
-        time.Advance(TimeSpan.FromSeconds(1));
+        _time.Advance(TimeSpan.FromSeconds(1));
         Assert.True(token.IsCancellationRequested);
     }
 
     [Fact]
     public void The_bound_counts_from_each_operations_own_start_not_from_the_timer_an_earlier_one_left_running()
     {
-        var time = new FakeTimeProvider();
-        var deadline = new Deadline(time) { PerOperation = Bound };
+        var deadline = Bounded();
         deadline.Begin(default, out var first);
         deadline.End(first);
-        time.Advance(TimeSpan.FromSeconds(20));
+        _time.Advance(TimeSpan.FromSeconds(20));
         var token = deadline.Begin(default, out _);
         // The first operation's timer fires here, 10 s into the second one, which still has 20 s.
-        time.Advance(TimeSpan.FromSeconds(15));
+        _time.Advance(TimeSpan.FromSeconds(15));
         Assert.False(token.IsCancellationRequested);
-        time.Advance(TimeSpan.FromSeconds(14));
+        _time.Advance(TimeSpan.FromSeconds(14));
         Assert.False(token.IsCancellationRequested);
-        time.Advance(TimeSpan.FromSeconds(1));
+        _time.Advance(TimeSpan.FromSeconds(1));
         Assert.True(token.IsCancellationRequested);
     }
 
     [Fact]
     public void Operations_that_end_in_time_are_never_cancelled_however_long_the_connection_runs()
     {
-        var time = new FakeTimeProvider();
-        var deadline = new Deadline(time) { PerOperation = Bound };
+        var deadline = Bounded();
         for (int i = 0; i < 200; i++)
         {
             var token = deadline.Begin(default, out var link);
-            time.Advance(TimeSpan.FromSeconds(1));
+            _time.Advance(TimeSpan.FromSeconds(1));
             Assert.False(token.IsCancellationRequested, $"operation {i} was cancelled after 1 s of a 30 s bound");
             deadline.End(link);
         }
@@ -59,52 +62,48 @@ public class DeadlineTimerTests
     [Fact]
     public void An_operation_after_a_cancelled_one_gets_a_fresh_token_and_its_full_bound()
     {
-        var time = new FakeTimeProvider();
-        var deadline = new Deadline(time) { PerOperation = Bound };
+        var deadline = Bounded();
         var first = deadline.Begin(default, out var link);
-        time.Advance(Bound);
+        _time.Advance(Bound);
         Assert.True(first.IsCancellationRequested);
         deadline.End(link);
         var second = deadline.Begin(default, out _);
         Assert.False(second.IsCancellationRequested);
-        time.Advance(Bound - TimeSpan.FromSeconds(1));
+        _time.Advance(Bound - TimeSpan.FromSeconds(1));
         Assert.False(second.IsCancellationRequested);
-        time.Advance(TimeSpan.FromSeconds(1));
+        _time.Advance(TimeSpan.FromSeconds(1));
         Assert.True(second.IsCancellationRequested);
     }
 
     [Fact]
     public void A_deadline_moved_later_while_an_operation_waits_keeps_it_alive_past_the_old_one()
     {
-        var time = new FakeTimeProvider();
-        var deadline = new Deadline(time);
-        deadline.At = time.GetUtcNow().AddSeconds(10);
+        var deadline = new Deadline(_time);
+        deadline.At = _time.GetUtcNow().AddSeconds(10);
         var token = deadline.Begin(default, out _);
-        deadline.At = time.GetUtcNow().AddSeconds(20);
-        time.Advance(TimeSpan.FromSeconds(15));
+        deadline.At = _time.GetUtcNow().AddSeconds(20);
+        _time.Advance(TimeSpan.FromSeconds(15));
         Assert.False(token.IsCancellationRequested);
-        time.Advance(TimeSpan.FromSeconds(5));
+        _time.Advance(TimeSpan.FromSeconds(5));
         Assert.True(token.IsCancellationRequested);
     }
 
     [Fact]
     public void A_deadline_brought_forward_while_an_operation_waits_cancels_it_at_the_new_time()
     {
-        var time = new FakeTimeProvider();
-        var deadline = new Deadline(time) { PerOperation = Bound };
+        var deadline = Bounded();
         var token = deadline.Begin(default, out _);
-        deadline.At = time.GetUtcNow().AddSeconds(5);
-        time.Advance(TimeSpan.FromSeconds(4));
+        deadline.At = _time.GetUtcNow().AddSeconds(5);
+        _time.Advance(TimeSpan.FromSeconds(4));
         Assert.False(token.IsCancellationRequested);
-        time.Advance(TimeSpan.FromSeconds(1));
+        _time.Advance(TimeSpan.FromSeconds(1));
         Assert.True(token.IsCancellationRequested);
     }
 
     [Fact]
     public void The_callers_own_token_still_cancels_the_operation()
     {
-        var time = new FakeTimeProvider();
-        var deadline = new Deadline(time) { PerOperation = Bound };
+        var deadline = Bounded();
         using var caller = new CancellationTokenSource();
         var token = deadline.Begin(caller.Token, out _);
         caller.Cancel();
