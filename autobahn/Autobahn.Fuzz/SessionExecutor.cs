@@ -134,8 +134,10 @@ public sealed class SessionExecutor(Uri target, TimeSpan deadline, bool echo = t
             // As the suite does, close only once what is owed came back (or the deadline passed): a server may drop
             // replies it still had to write when a close overtakes them.
             var owedUntil = clock.Elapsed + Deadline;
-            while (!Ended() && clock.Elapsed < owedUntil && !Owed(t, model, echo))
-                await changed.WaitAsync(owedUntil - clock.Elapsed, ct).ConfigureAwait(false);
+            // The time left is read once: read again after the check, it can have become a few microseconds below
+            // zero, and a wait of -1 ms (what -1.x ms truncates to) is SemaphoreSlim's "forever".
+            while (!Ended() && !Owed(t, model, echo) && owedUntil - clock.Elapsed is var left && left > TimeSpan.Zero)
+                await changed.WaitAsync(left, ct).ConfigureAwait(false);
             Volatile.Write(ref stepsSent, session.Steps.Count + 1);
         }
         if (!sendFailed && !Ended() && !weClosed && model.Violation is null)
