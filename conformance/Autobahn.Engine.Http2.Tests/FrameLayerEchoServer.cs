@@ -20,6 +20,20 @@ public enum H2Flaw
     MasksItsFrames,
     /// <summary>Never grants a stream's window back (no WINDOW_UPDATE for a stream), so no stream carries more than 64 KiB to it.</summary>
     WithholdsWindow,
+    /// <summary>
+    /// When a WebSocket closes, sends GOAWAY (its last stream being the WebSocket's, so the stream is not refused) and
+    /// closes TCP without ending the stream: what Kestrel's connection Abort does.
+    /// </summary>
+    GoesAwayAtClose,
+    /// <summary>
+    /// When a WebSocket closes, sends GOAWAY whose last stream is below the WebSocket's (the client then fails the
+    /// stream at once), and closes TCP only once the client has acted on it, so the GOAWAY always comes first.
+    /// </summary>
+    GoesAwayBelowTheStreamAtClose,
+    /// <summary>When a WebSocket closes, resets its stream (RST_STREAM), then sends GOAWAY and closes TCP at once. No fault: the stream ended first.</summary>
+    ResetsThenGoesAwayAtClose,
+    /// <summary>When a WebSocket closes, ends its stream (END_STREAM), then sends GOAWAY and closes TCP at once. No fault: the stream ended first.</summary>
+    EndsThenGoesAwayAtClose,
 }
 
 /// <summary>
@@ -111,16 +125,47 @@ public sealed class FrameLayerEchoServer : IAsyncDisposable
                 }
                 // A close is answered with its code; any other frame is a protocol error, failed with 1002.
                 await ws.SendCloseAsync(e.IsClose ? e.CloseCode ?? 1000 : 1002, ct);
-                if (_flaw == H2Flaw.DropsConnectionAtClose)
-                {
-                    c.Abort();
-                    return;
-                }
-                await c.SendDataAsync(stream, ReadOnlyMemory<byte>.Empty, endStream: true, ct);
+                await EndAsync(c, stream, ct);
                 return;
             }
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or InvalidDataException) { }
+    }
+
+    /// <summary>How this server ends a WebSocket's stream once the closing handshake is done: END_STREAM, unless its flaw says otherwise.</summary>
+    private async Task EndAsync(Http2Connection c, Http2Stream stream, CancellationToken ct)
+    {
+        switch (_flaw)
+        {
+            case H2Flaw.DropsConnectionAtClose:
+                c.Abort();
+                break;
+            case H2Flaw.GoesAwayAtClose:
+                await c.SendGoAwayAsync(Http2ErrorCode.InternalError, ct);
+                c.Abort();
+                break;
+            case H2Flaw.GoesAwayBelowTheStreamAtClose:
+                await c.SendFrameAsync(FrameType.GoAway, 0, 0, Http2FrameCodec.GoAwayPayload(stream.Id - 1, Http2ErrorCode.InternalError), ct);
+                // The client fails the stream on the GOAWAY, then resets it or closes the connection: only then does TCP close,
+                // so the client has always acted on the GOAWAY before the TCP connection's end can reach it (a client that
+                // does neither gets 10 s).
+                await Task.WhenAny(stream.Ended, c.Closed, Task.Delay(TimeSpan.FromSeconds(10), ct));
+                c.Abort();
+                break;
+            case H2Flaw.ResetsThenGoesAwayAtClose:
+                await c.ResetAsync(stream.Id, Http2ErrorCode.Cancel, ct);
+                await c.SendGoAwayAsync(Http2ErrorCode.NoError, ct);
+                c.Abort();
+                break;
+            case H2Flaw.EndsThenGoesAwayAtClose:
+                await c.SendDataAsync(stream, ReadOnlyMemory<byte>.Empty, endStream: true, ct);
+                await c.SendGoAwayAsync(Http2ErrorCode.NoError, ct);
+                c.Abort();
+                break;
+            default:
+                await c.SendDataAsync(stream, ReadOnlyMemory<byte>.Empty, endStream: true, ct);
+                break;
+        }
     }
 
     private sealed record Refused(string? Status, HeaderField[] Fields);

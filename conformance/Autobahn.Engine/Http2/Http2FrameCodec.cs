@@ -31,7 +31,7 @@ public static class Http2FrameCodec
         int got = await stream.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, ct);
         if (got == 0) return null;
         if (got < header.Length) throw new EndOfStreamException("the connection ended inside a frame header");
-        int length = (header[0] << 16) | (header[1] << 8) | header[2];
+        var (length, type, flags, streamId) = ParseHeader(header);
         if (length > maxFrameSize)
         {
             // An HTTP/1.x server answers a preface with a status line, whose first octets read as a huge length.
@@ -43,9 +43,13 @@ public static class Http2FrameCodec
         }
         var payload = new byte[length];
         await stream.ReadExactlyAsync(payload, ct);
-        int streamId = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(5)) & int.MaxValue;
-        return new Http2Frame((FrameType)header[3], header[4], streamId, payload);
+        return new Http2Frame(type, flags, streamId, payload);
     }
+
+    /// <summary>A frame header's fields (RFC 9113 §4.1): the payload's length, the type, the flags, the stream (reserved bit dropped).</summary>
+    public static (int Length, FrameType Type, byte Flags, int StreamId) ParseHeader(ReadOnlySpan<byte> header) =>
+        ((header[0] << 16) | (header[1] << 8) | header[2], (FrameType)header[3], header[4],
+         BinaryPrimitives.ReadInt32BigEndian(header[5..]) & int.MaxValue);
 
     public static byte[] SettingsPayload(IEnumerable<(SettingId Id, uint Value)> settings)
     {

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using Autobahn.Engine.Http2;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -15,20 +17,25 @@ namespace Autobahn.Engine.Transport;
 /// not ended its side yet. So our orderly end, which the session makes after the server's, is END_STREAM alone, and
 /// an abort while the server still sends is a reset. The BCL has no way to half-close earlier than that; the session
 /// never needs one, since a client waits for the server to end first (as over TCP it waits for the server's FIN).
-/// The server's ending shows as the end of the stream (END_STREAM) or a failed read (RST_STREAM, connection loss).
+/// The server's ending shows as the end of the stream (END_STREAM) or a failed read (RST_STREAM, GOAWAY, connection
+/// loss). A failed read looks much the same in each of these (the handler's RST_STREAM and GOAWAY exceptions differ in
+/// their text alone), and when it fails the handler may or may not have read the TCP connection's end yet; so what the
+/// server ended is judged from what it sent, as the handler read it (<see cref="FrameWatch"/>) and from what became of
+/// the TCP connection before then (<see cref="WatchedConnection"/>), never from which thread came first.
 /// </summary>
 public sealed class Http2ClientConnection : Http2StreamConnection
 {
     private readonly HttpMessageInvoker _invoker;
     private readonly WatchedConnection _tcp;
+    private readonly FrameWatch _frames;
     private readonly HttpResponseMessage _response;
     private string? _endedWrongly;
 
-    private Http2ClientConnection(string transport, HttpMessageInvoker invoker, WatchedConnection tcp, HttpResponseMessage response, Stream stream)
+    private Http2ClientConnection(string transport, HttpMessageInvoker invoker, WatchedConnection tcp, FrameWatch frames, HttpResponseMessage response, Stream stream)
         : base(stream)
     {
         Transport = transport;
-        (_invoker, _tcp, _response) = (invoker, tcp, response);
+        (_invoker, _tcp, _frames, _response) = (invoker, tcp, frames, response);
     }
 
     public override string Transport { get; }
@@ -46,12 +53,15 @@ public sealed class Http2ClientConnection : Http2StreamConnection
         Action<Handshake> onHandshake, CancellationToken ct)
     {
         var tcp = new WatchedConnection();
+        var frames = new FrameWatch();
         var handler = new SocketsHttpHandler
         {
             UseProxy = false,
             AllowAutoRedirect = false,
             UseCookies = false,
             ConnectCallback = tcp.ConnectAsync,
+            // Above TLS, where the frames are readable (h2c: the TCP stream itself).
+            PlaintextStreamFilter = (context, _) => ValueTask.FromResult<Stream>(frames.Watch(context.PlaintextStream)),
             // The stream window a case starts with; the engine reads promptly, so a large one costs nothing and keeps
             // the 16 MiB cases from crawling window by window.
             InitialHttp2StreamWindowSize = 8 * 1024 * 1024,
@@ -78,7 +88,7 @@ public sealed class Http2ClientConnection : Http2StreamConnection
             onHandshake(new Handshake(requestText, $":status: {(int)response.StatusCode}\r\n" + string.Concat(headers.Select(h => $"{h.Key}: {h.Value}\r\n")), headers));
             if (response.StatusCode != HttpStatusCode.OK) throw new InvalidDataException($"server answered the extended CONNECT with {(int)response.StatusCode} instead of 200");
             var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-            return new Http2ClientConnection(tls ? WebSocketTransports.H2 : WebSocketTransports.H2c, invoker, tcp, response, stream);
+            return new Http2ClientConnection(tls ? WebSocketTransports.H2 : WebSocketTransports.H2c, invoker, tcp, frames, response, stream);
         }
         catch (HttpRequestException e)
         {
@@ -124,13 +134,22 @@ public sealed class Http2ClientConnection : Http2StreamConnection
     }
 
     /// <summary>
-    /// A read that fails after the TCP connection under it has ended means the server closed the connection rather
-    /// than end or reset the stream: RFC 8441 section 5 maps the WebSocket's closing to the stream, so the WebSocket
-    /// did not end in order (and any other stream on the connection would have died with it).
+    /// Why a read failed, as far as the verdict goes. RFC 8441 section 5 maps the WebSocket's closing to its stream, so a
+    /// stream the server reset (RST_STREAM) or ended (END_STREAM) ended in order, whatever became of the connection after.
+    /// Otherwise the connection failed under the stream, which is the wrong end when the server ended the connection:
+    /// by a GOAWAY that gave the stream up (the handler fails the stream there and then, before or after it reads the
+    /// TCP end behind the GOAWAY, so the GOAWAY alone decides), or by closing TCP, which the handler reads (a read of 0,
+    /// or a failed read or write) before it fails the stream for it. Each of these was seen before the read failed, so
+    /// the answer is the same however the threads ran. Any other stream on the connection would have died with it.
     /// </summary>
     private void NoteWrongEnd()
     {
-        if (_tcp.EndedByPeer) _endedWrongly ??= "The server closed the TCP connection instead of ending the WebSocket's HTTP/2 stream (RFC 8441 section 5)";
+        var seen = _frames.Seen;
+        if (seen.StreamReset || seen.StreamEnded) return;
+        if (seen.GoAwayLastStreamId is int last && last < seen.StreamId)
+            _endedWrongly ??= "The server ended the HTTP/2 connection with GOAWAY instead of ending the WebSocket's HTTP/2 stream (RFC 8441 section 5)";
+        else if (_tcp.EndedByPeer)
+            _endedWrongly ??= "The server closed the TCP connection instead of ending the WebSocket's HTTP/2 stream (RFC 8441 section 5)";
     }
 
     public override string? EndedWrongly => _endedWrongly;
@@ -157,6 +176,7 @@ public sealed class Http2ClientConnection : Http2StreamConnection
     {
         private Socket? _socket;
         private volatile bool _closing;
+        private volatile bool _released;
         private volatile bool _endedByPeer;
 
         public bool EndedByPeer => _endedByPeer;
@@ -189,12 +209,17 @@ public sealed class Http2ClientConnection : Http2StreamConnection
             return new Watched(this, new NetworkStream(socket, ownsSocket: true));
         }
 
+        // Once we, or the handler tearing its connection down, close the socket, a failing read or write is our doing.
         private void Ended()
         {
-            if (!_closing) _endedByPeer = true;
+            if (!_closing && !_released) _endedByPeer = true;
         }
 
-        /// <summary>Passes everything through; a read of 0 or a failed read, before we close, is the peer ending TCP.</summary>
+        /// <summary>
+        /// Passes everything through; a read of 0, or a failed read or write, before the socket is closed on this side,
+        /// is the peer ending TCP (a write fails once the peer has reset the connection, and the handler may write before
+        /// it reads).
+        /// </summary>
         private sealed class Watched(WatchedConnection owner, NetworkStream inner) : Stream
         {
             public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -216,13 +241,161 @@ public sealed class Http2ClientConnection : Http2StreamConnection
             public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
                 ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
+            public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+            {
+                try
+                {
+                    await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+                }
+                catch (IOException)
+                {
+                    owner.Ended();
+                    throw;
+                }
+            }
+
+            public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+                WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+            public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+            public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+            public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+
+            public override void Flush() => inner.Flush();
+
+            public override bool CanRead => true;
+
+            public override bool CanWrite => true;
+
+            public override bool CanSeek => false;
+
+            public override long Length => throw new NotSupportedException();
+
+            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+            public override void SetLength(long value) => throw new NotSupportedException();
+
+            protected override void Dispose(bool disposing)
+            {
+                if (disposing)
+                {
+                    owner._released = true;
+                    inner.Dispose();
+                }
+                base.Dispose(disposing);
+            }
+        }
+    }
+
+    /// <summary>What the server sent that decides how the WebSocket's stream ended, as the handler read it.</summary>
+    private readonly record struct StreamFacts(int StreamId, bool StreamEnded, bool StreamReset, int? GoAwayLastStreamId);
+
+    /// <summary>
+    /// Reads the frame headers of what the server sends, on the handler's way in (the payloads pass unread, but for
+    /// GOAWAY's last stream id): the WebSocket's stream (the one the response HEADERS came on: the connection carries no
+    /// other), its END_STREAM or RST_STREAM, and the lowest last stream id of any GOAWAY. A frame is noted before the
+    /// handler gets its octets, so anything the handler acted on is already here.
+    /// </summary>
+    private sealed class FrameWatch
+    {
+        private const int HeaderSize = Http2Limits.FrameHeaderLength;
+        private readonly Lock _lock = new();
+        private readonly byte[] _header = new byte[HeaderSize];
+        private readonly byte[] _goAway = new byte[4];
+        private int _headerLength;
+        private int _payloadLeft;
+        private int _goAwayLength = -1;
+        private StreamFacts _seen;
+
+        public StreamFacts Seen
+        {
+            get { lock (_lock) return _seen; }
+        }
+
+        public Stream Watch(Stream plaintext) => new Observed(this, plaintext);
+
+        /// <summary>Called by the handler's one reading loop, one read at a time.</summary>
+        private void Observe(ReadOnlySpan<byte> octets)
+        {
+            while (!octets.IsEmpty)
+            {
+                if (_payloadLeft > 0)
+                {
+                    int n = Math.Min(_payloadLeft, octets.Length);
+                    if (_goAwayLength is >= 0 and < 4)
+                    {
+                        int take = Math.Min(4 - _goAwayLength, n);
+                        octets[..take].CopyTo(_goAway.AsSpan(_goAwayLength));
+                        _goAwayLength += take;
+                        if (_goAwayLength == 4) NoteGoAway(BinaryPrimitives.ReadInt32BigEndian(_goAway) & int.MaxValue);
+                    }
+                    _payloadLeft -= n;
+                    octets = octets[n..];
+                    continue;
+                }
+                int part = Math.Min(HeaderSize - _headerLength, octets.Length);
+                octets[..part].CopyTo(_header.AsSpan(_headerLength));
+                _headerLength += part;
+                octets = octets[part..];
+                if (_headerLength < HeaderSize) break;
+                _headerLength = 0;
+                (_payloadLeft, var type, var flags, var streamId) = Http2FrameCodec.ParseHeader(_header);
+                _goAwayLength = type == FrameType.GoAway && _payloadLeft >= 8 ? 0 : -1;
+                NoteFrame(type, flags, streamId);
+            }
+        }
+
+        private void NoteFrame(FrameType type, byte flags, int streamId)
+        {
+            if (streamId == 0 || type is not (FrameType.Data or FrameType.Headers or FrameType.RstStream)) return;
+            lock (_lock)
+            {
+                if (_seen.StreamId == 0 && type == FrameType.Headers) _seen = _seen with { StreamId = streamId };
+                if (streamId != _seen.StreamId) return;
+                if (type == FrameType.RstStream) _seen = _seen with { StreamReset = true };
+                else if ((flags & FrameFlags.EndStream) != 0) _seen = _seen with { StreamEnded = true };
+            }
+        }
+
+        private void NoteGoAway(int lastStreamId)
+        {
+            lock (_lock)
+            {
+                if (_seen.GoAwayLastStreamId is not int earlier || lastStreamId < earlier) _seen = _seen with { GoAwayLastStreamId = lastStreamId };
+            }
+        }
+
+        /// <summary>The plaintext stream, passed through; what is read is observed on its way to the handler.</summary>
+        private sealed class Observed(FrameWatch owner, Stream inner) : Stream
+        {
+            public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+            {
+                int n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+                owner.Observe(buffer.Span[..n]);
+                return n;
+            }
+
+            public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+                ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+            public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+            public override int Read(Span<byte> buffer)
+            {
+                int n = inner.Read(buffer);
+                owner.Observe(buffer[..n]);
+                return n;
+            }
+
             public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
 
             public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.WriteAsync(buffer, offset, count, cancellationToken);
 
             public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-            public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
 
             public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
 
