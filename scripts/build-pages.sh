@@ -65,9 +65,16 @@ for m in summary["modes"]:
     rows.append(f'<tr><td>{esc(m["mode"])}</td><td>{esc(m["agent"])}</td><td>{m["counts"]["cases"]}</td>'
                 f'<td>{b.get("OK", 0)}</td><td>{b.get("NON-STRICT", 0)}</td><td>{b.get("INFORMATIONAL", 0)}</td>'
                 f'<td>{b.get("UNIMPLEMENTED", 0)}</td><td>{b.get("FAILED", 0)}</td><td>{c.get("OK", 0)}</td></tr>')
+# WebSocket over HTTP/2 (wsconform rfc8441), when the reports hold it: one verdict per case, so no close column.
+for r in summary.get("rfc8441", []):
+    b = r["counts"]["behavior"]
+    rows.append(f'<tr><td>rfc8441</td><td>{esc(r["agent"])}</td><td>{r["counts"]["cases"]}</td>'
+                f'<td>{b.get("OK", 0)}</td><td>{b.get("NON-STRICT", 0)}</td><td>{b.get("INFORMATIONAL", 0)}</td>'
+                f'<td>{b.get("UNIMPLEMENTED", 0)}</td><td>{b.get("FAILED", 0)}</td><td>—</td></tr>')
 links = [("conformance.html", "Both modes side by side: chapter tables, every non-OK case explained, 9.x timings"),
          ("servers/index.html", "Server mode: the suite's report (our echo server)"),
          ("clients/index.html", "Client mode: the suite's report (our client)"),
+         ("rfc8441/index.html", "WebSocket over HTTP/2 (RFC 8441): the chapter's report"),
          ("bench.html", "Benchmarks: WebSocketKit against System.Net.WebSockets and real peers"),
          ("bench-servers.html", "Server against server: one fixed client drives each server in turn, and the servers' memory"),
          ("summary.json", "summary.json: the counts above, as kept in git (reports/summary.json)")]

@@ -9,11 +9,12 @@ namespace Autobahn.Runner.Reports;
 /// <summary>
 /// The runs as JUnit XML, the format every CI system shows as test results: one testsuite per chapter per agent,
 /// one testcase per case; cases the policy fails are failures carrying the explanation, UNIMPLEMENTED ones the
-/// policy lets pass are skipped, and NON-STRICT / INFORMATIONAL ones pass with the explanation as output.
+/// policy lets pass are skipped, and NON-STRICT / INFORMATIONAL ones pass with the explanation as output. The RFC 8441
+/// chapter's runs follow, one testsuite per section (<see cref="Rfc8441Report.Suites"/>), judged by the same policy.
 /// </summary>
 public static class JUnitReport
 {
-    public static XDocument Build(IReadOnlyList<AgentRun> runs, VerdictPolicy policy)
+    public static XDocument Build(IReadOnlyList<AgentRun> runs, VerdictPolicy policy, IReadOnlyList<Rfc8441AgentRun>? http2 = null)
     {
         var suites = new List<XElement>();
         foreach (var run in runs)
@@ -23,17 +24,18 @@ public static class JUnitReport
                 suites.Add(Suite(run, chapter.Key, [.. chapter], policy));
             }
         }
+        foreach (var run in http2 ?? []) suites.AddRange(Rfc8441Report.Suites(run, policy));
         return new XDocument(new XDeclaration("1.0", "utf-8", null), new XElement("testsuites",
             new XAttribute("name", "wsconform"),
             Totals(suites),
             suites));
     }
 
-    public static void Write(string path, IReadOnlyList<AgentRun> runs, VerdictPolicy policy)
+    public static void Write(string path, IReadOnlyList<AgentRun> runs, VerdictPolicy policy, IReadOnlyList<Rfc8441AgentRun>? http2 = null)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
-        Build(runs, policy).Save(path);
+        Build(runs, policy, http2).Save(path);
     }
 
     /// <summary>Our schema of the format (junit.xsd, embedded).</summary>

@@ -6,11 +6,13 @@ namespace Autobahn.Runner.Reports;
 
 /// <summary>
 /// Joins reports folders written by separate runs (CI shards, or one machine per mode) into one, as if a single
-/// run had written it: per mode folder, the union of every agent's cases, their files, runs.json, index pages.
+/// run had written it: per mode folder, the union of every agent's cases, their files, runs.json, index pages; and in
+/// rfc8441/ the union of every agent's RFC 8441 cases by the same rules.
 /// </summary>
 public static class ReportMerge
 {
     /// <exception cref="InvalidDataException">A case appears in two inputs with different verdicts.</exception>
+    /// <exception cref="FormatException">An input's rfc8441/index.json is not that report's index.</exception>
     public static void Merge(IReadOnlyList<string> reportDirs, string outDir)
     {
         foreach (var (folder, title) in IndexPage.Modes)
@@ -23,7 +25,48 @@ public static class ReportMerge
             MergeRuns(inputs, target);
             File.WriteAllText(Path.Combine(target, ReportFileNames.IndexHtml), ModeIndexPage.Render(SuiteIndex.Load(target), title));
         }
+        MergeRfc8441(reportDirs, outDir);
         IndexPage.Write(outDir, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>
+    /// reports/rfc8441 of every input: per agent the union of its cases (in the chapter's order), a case in two inputs
+    /// with the same verdict kept once, with different ones refused as in the modes; the agent's target and start
+    /// time are those of its latest run, as runs.json keeps the latest run of a mode's agent.
+    /// </summary>
+    private static void MergeRfc8441(IReadOnlyList<string> reportDirs, string outDir)
+    {
+        var agents = new Dictionary<string, (Rfc8441AgentRun Latest, Dictionary<string, (Rfc8441CaseRow Row, string From)> Cases)>(StringComparer.Ordinal);
+        foreach (var dir in reportDirs)
+        {
+            var from = Path.Combine(dir, Rfc8441Report.Folder);
+            foreach (var run in Rfc8441Report.Load(dir))
+            {
+                if (!agents.TryGetValue(run.Agent, out var merged))
+                {
+                    merged = (run, new(StringComparer.Ordinal));
+                }
+                else if (run.StartedAt > merged.Latest.StartedAt)
+                {
+                    merged.Latest = run;
+                }
+                agents[run.Agent] = merged;
+                foreach (var c in run.Cases)
+                {
+                    if (merged.Cases.TryGetValue(c.Id, out var seen))
+                    {
+                        if (seen.Row.Verdict != c.Verdict)
+                            throw new InvalidDataException($"agent {run.Agent} case {c.Id}: {seen.Row.Verdict} in {seen.From} but {c.Verdict} in {from}");
+                        continue;
+                    }
+                    merged.Cases[c.Id] = (c, from);
+                }
+            }
+        }
+        if (agents.Count == 0) return;
+        Rfc8441Report.Save(outDir,
+            [.. agents.Values.Select(a => a.Latest with { Cases = [.. a.Cases.Values.Select(v => v.Row).OrderBy(c => c.Id, Rfc8441Report.CaseOrder)] })],
+            DateTimeOffset.UtcNow);
     }
 
     private static void MergeIndex(IReadOnlyList<string> inputs, string target)

@@ -8,7 +8,11 @@ using Autobahn.Vocabulary;
 namespace Autobahn.Runner.Reports;
 
 /// <summary>One case of the RFC 8441 chapter as reported: the requirement, the verdict word and what was seen.</summary>
-public sealed record Rfc8441CaseRow(string Id, string Cites, string Requirement, string Expectation, string Verdict, string Observed, long DurationMs);
+public sealed record Rfc8441CaseRow(string Id, string Cites, string Requirement, string Expectation, string Verdict, string Observed, long DurationMs)
+{
+    /// <summary>What was seen, then the requirement and what the server must do: the case in words, wherever it is shown.</summary>
+    public string Explain() => $"{Verdict}: {Observed}\nrequirement ({Cites}): {Requirement}\nexpected: {Expectation}";
+}
 
 /// <summary>The chapter run against one server (an agent).</summary>
 public sealed record Rfc8441AgentRun(string Agent, string Target, string Started, IReadOnlyList<Rfc8441CaseRow> Cases)
@@ -16,7 +20,22 @@ public sealed record Rfc8441AgentRun(string Agent, string Target, string Started
     /// <summary>No FAILED; with <paramref name="strict"/>, no NON-STRICT either.</summary>
     public bool Passed(bool strict) => Cases.All(c => !Fails(c, strict));
 
-    public static bool Fails(Rfc8441CaseRow c, bool strict) => c.Verdict == VerdictWords.Failed || (strict && c.Verdict == VerdictWords.NonStrict);
+    public static bool Fails(Rfc8441CaseRow c, bool strict) => Reason(c, new VerdictPolicy(FailOnNonStrict: strict)) is not null;
+
+    /// <summary>
+    /// Why a case fails the run under <paramref name="policy"/>, or null: the suite's failing rule, the case's one
+    /// verdict read as its behavior (an RFC 8441 case has no separate close verdict).
+    /// </summary>
+    /// <exception cref="FormatException">A verdict that is not one of the suite's behavior words.</exception>
+    public static string? Reason(Rfc8441CaseRow c, VerdictPolicy policy) => policy.Reason(VerdictNames.ParseBehavior(c.Verdict), CloseBehavior.Ok);
+
+    /// <summary>The cases that fail the run under <paramref name="policy"/>, in the run's order, with why.</summary>
+    public IReadOnlyList<(Rfc8441CaseRow Case, string Reason)> Failures(VerdictPolicy policy) =>
+        [.. Cases.Select(c => (Case: c, Reason: Reason(c, policy))).Where(f => f.Reason is not null).Select(f => (f.Case, f.Reason!))];
+
+    /// <summary><see cref="Started"/> as a time (it is written as UTC, "u" format); null when it is not one.</summary>
+    public DateTimeOffset? StartedAt =>
+        DateTimeOffset.TryParse(Started, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
 }
 
 /// <summary>
@@ -33,25 +52,48 @@ public static class Rfc8441Report
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     /// <summary>Adds the run to the folder's index.json and rewrites index.html; returns the page's path.</summary>
-    public static string Write(string reportsDirectory, Rfc8441AgentRun run, DateTimeOffset generated)
+    public static string Write(string reportsDirectory, Rfc8441AgentRun run, DateTimeOffset generated) =>
+        Save(reportsDirectory, [.. Load(reportsDirectory).Where(r => r.Agent != run.Agent).Append(run)], generated);
+
+    /// <summary>Writes the folder's index.json with exactly these runs (one per agent, in agent order) and its index.html; returns the page's path.</summary>
+    public static string Save(string reportsDirectory, IReadOnlyList<Rfc8441AgentRun> runs, DateTimeOffset generated)
+    {
+        var sorted = runs.OrderBy(r => r.Agent, StringComparer.Ordinal).ToList();
+        Directory.CreateDirectory(Path.Combine(reportsDirectory, Folder));
+        File.WriteAllText(Path.Combine(reportsDirectory, Folder, ReportFileNames.IndexJson), JsonSerializer.Serialize(new IndexFile(Schema, sorted), Json));
+        return WritePage(reportsDirectory, sorted, generated);
+    }
+
+    /// <summary>Rewrites index.html from the runs (as read from index.json); returns its path.</summary>
+    public static string WritePage(string reportsDirectory, IReadOnlyList<Rfc8441AgentRun> runs, DateTimeOffset generated)
     {
         var dir = Path.Combine(reportsDirectory, Folder);
         Directory.CreateDirectory(dir);
-        var runs = Load(reportsDirectory).Where(r => r.Agent != run.Agent).Append(run).OrderBy(r => r.Agent, StringComparer.Ordinal).ToList();
-        File.WriteAllText(Path.Combine(dir, ReportFileNames.IndexJson), JsonSerializer.Serialize(new IndexFile(Schema, runs), Json));
         var page = Path.Combine(dir, ReportFileNames.IndexHtml);
         File.WriteAllText(page, Render(runs, generated));
         return page;
     }
 
     /// <summary>The runs in the folder's index.json; none when there is none yet.</summary>
-    /// <exception cref="FormatException">The file is not this report's index.</exception>
+    /// <exception cref="FormatException">The file is not this report's index, or a run in it has no agent, no cases or a verdict the suite does not have.</exception>
+    /// <exception cref="JsonException">The file is not JSON.</exception>
     public static IReadOnlyList<Rfc8441AgentRun> Load(string reportsDirectory)
     {
         var path = Path.Combine(reportsDirectory, Folder, ReportFileNames.IndexJson);
         if (!File.Exists(path)) return [];
         var index = JsonSerializer.Deserialize<IndexFile>(File.ReadAllText(path), Json);
         if (index?.Schema != Schema) throw new FormatException($"{path} is not a {Schema} index");
+        // Deserialization leaves what the file lacks null; every reader (pages, verdicts, merge) relies on it being there.
+        foreach (var run in index.Agents ?? throw new FormatException($"{path} has no agents"))
+        {
+            if (run?.Agent is null || run.Cases is null || run.Cases.Any(c => c?.Id is null || c.Verdict is null))
+                throw new FormatException($"{path}: a run without an agent, or a case without an id or a verdict");
+            foreach (var c in run.Cases)
+            {
+                try { VerdictNames.ParseBehavior(c.Verdict); }
+                catch (FormatException e) { throw new FormatException($"{path}: agent {run.Agent} case {c.Id}: {e.Message}", e); }
+            }
+        }
         return index.Agents;
     }
 
@@ -114,11 +156,46 @@ public static class Rfc8441Report
         return dash >= 0 && dot > dash ? id[(dash + 1)..dot] : id;
     }
 
+    /// <summary>The sections of RFC 8441 the chapter's cases serve, as rows of its tables (keyed like the ids' prefix, "h2-3").</summary>
+    public static readonly IReadOnlyList<Chapter> Sections =
+    [
+        new("h2-3", "The setting (SETTINGS_ENABLE_CONNECT_PROTOCOL)", [3]),
+        new("h2-4", "The extended CONNECT request", [4]),
+        new("h2-5", "The WebSocket on its stream", [5]),
+    ];
+
+    /// <summary>The table row of a case; a section the chapter may add later gets a row of its own.</summary>
+    public static Chapter Section(string id)
+    {
+        var section = SectionOf(id);
+        var key = "h2-" + section;
+        return Sections.FirstOrDefault(s => s.Key == key)
+            ?? new Chapter(key, "Other", [int.TryParse(section, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : int.MaxValue]);
+    }
+
+    /// <summary>Case ids in the chapter's order: by section, then by number ("h2-5.2" before "h2-5.10").</summary>
+    public static readonly IComparer<string> CaseOrder = Comparer<string>.Create((a, b) =>
+    {
+        static long Number(string s) => long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : long.MaxValue;
+        static (long Section, long Number) Key(string id) =>
+            (Number(SectionOf(id)), id.LastIndexOf('.') is var dot and >= 0 ? Number(id[(dot + 1)..]) : long.MaxValue);
+        var order = Key(a).CompareTo(Key(b));
+        return order != 0 ? order : string.CompareOrdinal(a, b);
+    });
+
     /// <summary>JUnit XML: one testsuite per RFC 8441 section, one testcase per case; FAILED (and NON-STRICT when strict)
     /// are failures, the rest pass with what was seen as output.</summary>
     public static XDocument JUnit(Rfc8441AgentRun run, bool strict)
     {
-        var suites = run.Cases.GroupBy(c => SectionOf(c.Id)).Select(section =>
+        var suites = Suites(run, new VerdictPolicy(FailOnNonStrict: strict));
+        return new XDocument(new XDeclaration("1.0", "utf-8", null),
+            new XElement("testsuites", new XAttribute("name", "wsconform rfc8441"), JUnitReport.Totals(suites), suites));
+    }
+
+    /// <summary>The run's testsuites, one per section; the cases <paramref name="policy"/> fails are failures.</summary>
+    public static IReadOnlyList<XElement> Suites(Rfc8441AgentRun run, VerdictPolicy policy) =>
+    [
+        .. run.Cases.GroupBy(c => SectionOf(c.Id)).Select(section =>
         {
             var testcases = section.Select(c =>
             {
@@ -126,19 +203,16 @@ public static class Rfc8441Report
                     new XAttribute("classname", $"wsconform.rfc8441.{run.Agent}.{section.Key}"),
                     new XAttribute("name", c.Id),
                     new XAttribute("time", JUnitReport.Seconds(c.DurationMs)));
-                string text = $"{c.Verdict}: {c.Observed}\nrequirement ({c.Cites}): {c.Requirement}\nexpected: {c.Expectation}";
-                element.Add(Rfc8441AgentRun.Fails(c, strict)
-                    ? new XElement("failure", new XAttribute("message", $"{c.Verdict}: {c.Observed}"), new XAttribute("type", c.Verdict), text)
-                    : new XElement("system-out", text));
+                element.Add(Rfc8441AgentRun.Reason(c, policy) is not null
+                    ? new XElement("failure", new XAttribute("message", $"{c.Verdict}: {c.Observed}"), new XAttribute("type", c.Verdict), c.Explain())
+                    : new XElement("system-out", c.Explain()));
                 return element;
             }).ToList();
             return new XElement("testsuite",
-                new XAttribute("name", $"rfc8441/{run.Agent}: RFC 8441 §{section.Key}"),
+                new XAttribute("name", $"{Folder}/{run.Agent}: RFC 8441 §{section.Key}"),
                 JUnitReport.Totals(testcases),
                 new XElement("properties", JUnitReport.Property("agent", run.Agent), JUnitReport.Property("target", run.Target)),
                 testcases);
-        }).ToList();
-        return new XDocument(new XDeclaration("1.0", "utf-8", null),
-            new XElement("testsuites", new XAttribute("name", "wsconform rfc8441"), JUnitReport.Totals(suites), suites));
-    }
+        }),
+    ];
 }

@@ -71,4 +71,20 @@ public class MarkdownSummaryTests
         Assert.Contains("### we\\|ird\\`name (servers)", md);
         Assert.Contains("engine `` a`b ``", md);
     }
+
+    [Fact]
+    public void An_RFC_8441_run_follows_the_modes_with_its_section_table_and_lists_NON_STRICT_only_when_strict()
+    {
+        var run = Rfc8441Data.Run("h2|server", "2026-12-03 15:00:00Z", Rfc8441Data.Case("h2-3.1", VerdictWords.Ok), Rfc8441Data.Case("h2-4.6", VerdictWords.NonStrict, "taken without :authority"));
+
+        var lenient = MarkdownSummary.Render([BrokenServers.Run("broken-utf8")], Policy, http2: [run]);
+        Assert.StartsWith("### broken-utf8 (servers): FAILED", lenient);
+        Assert.Contains("\n### h2\\|server (rfc8441): passed\n", lenient);
+        Assert.Contains("WebSocket over HTTP/2 (RFC 8441), target `http://127.0.0.1:1/h2|server`, started `2026-12-03 15:00:00Z`, 2 cases", lenient);
+        Assert.Contains("| h2-4 The extended CONNECT request | 1 | 0 | 1 | 0 | 0 | 0 |\n", lenient);
+
+        var strict = MarkdownSummary.Render([], new VerdictPolicy(FailOnNonStrict: true), http2: [run]);
+        Assert.StartsWith("### h2\\|server (rfc8441): FAILED, 1 failing\n", strict);
+        Assert.Contains("- **h2-4.6** behavior NON-STRICT (strict mode): NON-STRICT: taken without :authority\n\n      requirement (RFC 8441 §4): the requirement\n      expected: the expectation\n", strict);
+    }
 }

@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using Autobahn.Runner.Reports;
 using Autobahn.Vocabulary;
+using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
+using static Autobahn.Runner.Tests.Rfc8441Data;
 
 namespace Autobahn.Runner.Tests;
 
@@ -82,5 +84,58 @@ public class ReportMergeTests
         Assert.Contains("case 1.1.1", ex.Message);
         Assert.Contains("OK/OK in " + Path.Combine(a, "servers"), ex.Message);
         Assert.Contains("FAILED/OK in " + Path.Combine(b, "servers"), ex.Message);
+    }
+
+    [Fact]
+    public void The_RFC_8441_runs_of_every_input_are_joined_per_agent_in_the_chapters_order_and_a_failing_one_fails_the_merge()
+    {
+        using var reports = new TempReports();
+        var a = Path.Combine(reports.Root, "a");
+        var b = Path.Combine(reports.Root, "b");
+        Write(a, Run("h2-server", "2026-12-03 15:00:00Z", Case("h2-5.10", VerdictWords.Ok), Case("h2-4.1", VerdictWords.Ok), Case("h2-5.2", VerdictWords.Failed)));
+        Write(b, Run("h2-server", "2026-12-04 09:00:00Z", Case("h2-3.1", VerdictWords.Ok), Case("h2-4.1", VerdictWords.Ok, "seen again")) with { Target = "http://127.0.0.1:2/later" });
+        Write(b, Run("other", "2026-12-04 09:00:00Z", Case("h2-3.1", VerdictWords.Ok)));
+        var outDir = Path.Combine(reports.Root, "merged");
+
+        Assert.Equal(RunnerApp.CasesFailed, ReportCommand.Merge([a, b], outDir, new VerdictPolicy(), new OutputOptions(), NullLogger.Instance));
+
+        var merged = Rfc8441Report.Load(outDir);
+        Assert.Equal(["h2-server", "other"], merged.Select(r => r.Agent));
+        Assert.Equal(["h2-3.1", "h2-4.1", "h2-5.2", "h2-5.10"], merged[0].Cases.Select(c => c.Id));
+        Assert.Equal("seen", merged[0].Cases[1].Observed); // a duplicate is kept once, as it first came
+        Assert.Equal(("http://127.0.0.1:2/later", "2026-12-04 09:00:00Z"), (merged[0].Target, merged[0].Started)); // the agent's latest run
+        Assert.Contains("<tr id=\"h2-5.2\">", File.ReadAllText(Path.Combine(outDir, Rfc8441Report.Folder, ReportFileNames.IndexHtml)));
+        Assert.Contains("href=\"rfc8441/index.html\"", File.ReadAllText(Path.Combine(outDir, ReportFileNames.IndexHtml)));
+    }
+
+    [Fact]
+    public void Shards_of_both_modes_and_the_RFC_8441_chapter_merge_into_one_folder_with_all_three()
+    {
+        using var reports = new TempReports();
+        var odd = Half(reports, "odd", i => i % 2 == 1);
+        var even = Half(reports, "even", i => i % 2 == 0);
+        Write(even, Run("h2-server", "2026-12-03 15:00:00Z", Case("h2-3.1", VerdictWords.Ok)));
+        var outDir = Path.Combine(reports.Root, "merged");
+
+        ReportMerge.Merge([odd, even], outDir);
+
+        Assert.Equal(517, SuiteIndex.Load(Path.Combine(outDir, "servers"))["UnknownServer"].Cases.Count);
+        Assert.Equal(["h2-3.1"], Assert.Single(Rfc8441Report.Load(outDir)).Cases.Select(c => c.Id));
+    }
+
+    [Fact]
+    public void An_RFC_8441_case_with_different_verdicts_in_two_inputs_is_an_error_naming_both()
+    {
+        using var reports = new TempReports();
+        var a = Path.Combine(reports.Root, "a");
+        var b = Path.Combine(reports.Root, "b");
+        Write(a, Run("h2-server", "2026-12-03 15:00:00Z", Case("h2-5.6", VerdictWords.Ok)));
+        Write(b, Run("h2-server", "2026-12-03 15:00:00Z", Case("h2-5.6", VerdictWords.Failed)));
+
+        var ex = Assert.Throws<InvalidDataException>(() => ReportMerge.Merge([a, b], Path.Combine(reports.Root, "merged")));
+        Assert.Contains("agent h2-server case h2-5.6", ex.Message);
+        Assert.Contains("OK in " + Path.Combine(a, Rfc8441Report.Folder), ex.Message);
+        Assert.Contains("FAILED in " + Path.Combine(b, Rfc8441Report.Folder), ex.Message);
+        Assert.Equal(RunnerApp.CannotRun, ReportCommand.Merge([a, b], Path.Combine(reports.Root, "merged"), new VerdictPolicy(), new OutputOptions(), NullLogger.Instance));
     }
 }

@@ -70,7 +70,7 @@ casesCommand.SetAction(parse =>
 });
 
 // ---- report, merge ----
-var report = new Command("report", "Judge reports already written (by either engine, or copied from elsewhere): chapter tables, verdict, CI outputs; rewrites index.html.")
+var report = new Command("report", "Judge reports already written (by either engine, or copied from elsewhere; servers/, clients/ and the RFC 8441 chapter's rfc8441/): chapter tables, verdict, CI outputs; rewrites index.html and rfc8441/index.html.")
 {
     reports, compression, strict, failUnimplemented, verbose, junit, summary, expect, writeExpect,
 };
@@ -80,7 +80,7 @@ report.SetAction(parse =>
     return ReportCommand.Run(parse.GetValue(reports)!, Policy(parse), Outputs(parse), logs.CreateLogger("report"));
 });
 var dirs = new Argument<string[]>("folders") { Description = "reports folders to join (e.g. one per shard)", Arity = ArgumentArity.OneOrMore };
-var merge = new Command("merge", "Join reports folders (such as shards) into one official-layout report in --reports, then judge it like `report`.")
+var merge = new Command("merge", "Join reports folders (such as shards; servers/, clients/ and rfc8441/) into one official-layout report in --reports, then judge it like `report`.")
 {
     dirs, reports, compression, strict, failUnimplemented, verbose, junit, summary, expect, writeExpect,
 };
@@ -93,7 +93,7 @@ merge.SetAction(parse =>
 // ---- summary ----
 var summaryOut = new Option<string>("--out") { Description = "where to write the summary (JSON, wsconform-summary/1)", Required = true };
 var commit = new Option<string>("--commit") { Description = "the commit the reports were produced from (a git commit id, optionally with -dirty)", Required = true };
-var summaryCommand = new Command("summary", "Write a small JSON summary of a reports folder (per mode and agent: case counts by verdict, overall and per chapter; the commit and this tool's version), the part of a run worth keeping in git.")
+var summaryCommand = new Command("summary", "Write a small JSON summary of a reports folder (per mode and agent: case counts by verdict, overall and per chapter; per RFC 8441 run: by verdict, overall and per section; the commit and this tool's version), the part of a run worth keeping in git.")
 {
     reports, summaryOut, commit, verbose,
 };
@@ -110,7 +110,7 @@ summaryCommand.SetAction(parse =>
             return RunnerApp.CannotRun;
         }
         made.Save(parse.GetValue(summaryOut)!);
-        log.LogInformation("summary of {Count} runs written to {Path}", made.Modes.Count, parse.GetValue(summaryOut));
+        log.LogInformation("summary of {Count} runs written to {Path}", made.Modes.Count + (made.Rfc8441?.Count ?? 0), parse.GetValue(summaryOut));
         return RunnerApp.Passed;
     }
     catch (Exception e) when (e is InvalidOperationException or IOException or FormatException or System.Text.Json.JsonException)

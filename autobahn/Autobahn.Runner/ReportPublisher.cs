@@ -9,14 +9,18 @@ namespace Autobahn.Runner;
 public static class ReportPublisher
 {
     /// <summary>The chapter table and the verdict, on stdout: the run's result, not a log line.</summary>
-    public static void Print(TextWriter output, string title, AgentReport report, Verdict verdict)
+    public static void Print(TextWriter output, string title, AgentReport report, Verdict verdict) =>
+        Print(output, title, ChapterTable.Build(report.Cases), [.. verdict.Failures.Select(f => (f.Case.Id.Text, f.Reason))]);
+
+    /// <summary>The same for any table (a mode's chapters, or the RFC 8441 chapter's sections) and its failing cases.</summary>
+    public static void Print(TextWriter output, string title, ChapterTable table, IReadOnlyList<(string Id, string Reason)> failures)
     {
         output.WriteLine();
         output.WriteLine(title);
-        output.Write(ChapterTable.Build(report.Cases).Format());
-        output.WriteLine(verdict.Passed
+        output.Write(table.Format());
+        output.WriteLine(failures.Count == 0
             ? "verdict: passed"
-            : $"verdict: FAILED ({verdict.Failures.Count} cases; first: {verdict.Failures[0].Case.Id} {verdict.Failures[0].Reason})");
+            : $"verdict: FAILED ({failures.Count} cases; first: {failures[0].Id} {failures[0].Reason})");
         output.WriteLine();
     }
 

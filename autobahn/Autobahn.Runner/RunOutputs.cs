@@ -1,4 +1,5 @@
 using Autobahn.Runner.Reports;
+using Autobahn.Vocabulary;
 using Microsoft.Extensions.Logging;
 
 namespace Autobahn.Runner;
@@ -31,13 +32,35 @@ public static class RunOutputs
         log.LogInformation("{Agent}: {Result}", run.Report.Agent, run.Passed ? "passed" : $"FAILED ({run.Verdict.Failures.Count + run.NotRun} cases)");
     }
 
+    /// <summary>The same for a run of the RFC 8441 chapter (reports/rfc8441), judged by <paramref name="policy"/>.</summary>
+    public static void Explain(Rfc8441AgentRun run, VerdictPolicy policy, TextWriter console, ILogger log)
+    {
+        var failures = run.Failures(policy);
+        ReportPublisher.Print(console, $"{run.Agent} ({Rfc8441Report.Folder}, {run.Target})", ChapterTable.Build(run.Cases),
+            [.. failures.Select(f => (f.Case.Id, f.Reason))]);
+        foreach (var (c, reason) in failures.Take(ConsoleLimit))
+        {
+            console.WriteLine($"FAILED {c.Id} ({reason})");
+            console.WriteLine("  " + c.Explain().Replace("\n", "\n  ", StringComparison.Ordinal));
+        }
+        if (failures.Count > ConsoleLimit) console.WriteLine($"... and {failures.Count - ConsoleLimit} more failing cases (all are in the JUnit file and the summary)");
+        log.LogInformation("{Agent} (rfc8441): {Result}", run.Agent, failures.Count == 0 ? "passed" : $"FAILED ({failures.Count} cases)");
+    }
+
     /// <summary>Writes the CI outputs of every run and returns the exit status: with --expect, 1 only when a verdict changed.</summary>
-    public static int Write(OutputOptions o, IReadOnlyList<RunOutcome> runs, TextWriter console, ILogger log)
+    public static int Write(OutputOptions o, IReadOnlyList<RunOutcome> runs, TextWriter console, ILogger log) =>
+        Write(o, runs, [], runs[0].Policy, console, log);
+
+    /// <summary>
+    /// The same with the RFC 8441 chapter's runs (reports/rfc8441) too, judged by <paramref name="policy"/>: they are in
+    /// the JUnit file and the summary, and one failing fails the exit status as a mode's run does. A baseline
+    /// (--expect) covers one agent of servers/ or clients/; with one, the exit status is the comparison's alone.
+    /// </summary>
+    public static int Write(OutputOptions o, IReadOnlyList<RunOutcome> runs, IReadOnlyList<Rfc8441AgentRun> http2, VerdictPolicy policy, TextWriter console, ILogger log)
     {
         var agentRuns = runs.Select(r => r.Run).ToList();
-        var policy = runs[0].Policy;
         Dictionary<string, ExpectationComparison>? comparisons = null;
-        var code = runs.All(r => r.Passed) ? RunnerApp.Passed : RunnerApp.CasesFailed;
+        var code = runs.All(r => r.Passed) && http2.All(r => r.Failures(policy).Count == 0) ? RunnerApp.Passed : RunnerApp.CasesFailed;
 
         if (o.Expect is { } expectPath)
         {
@@ -67,6 +90,11 @@ public static class RunOutputs
         }
         if (o.WriteExpect is { } writePath)
         {
+            if (runs.Count == 0)
+            {
+                log.LogError("--write-expect {Path}: a baseline holds one agent of servers/ or clients/, and there is none here", writePath);
+                return RunnerApp.CannotRun;
+            }
             var run = runs[0];
             if (runs.Count > 1) log.LogWarning("--write-expect saves the baseline of {Agent} ({Mode}) only", run.Report.Agent, run.Folder);
             Expectations.From(run.Report, run.Folder, run.Run.Profile).Save(writePath);
@@ -74,11 +102,11 @@ public static class RunOutputs
         }
         if (o.JUnit is { } junit)
         {
-            JUnitReport.Write(junit, agentRuns, policy);
+            JUnitReport.Write(junit, agentRuns, policy, http2);
             log.LogInformation("JUnit written to {Path}", junit);
         }
         var markdown = o.Summary is not null || Environment.GetEnvironmentVariable(StepSummaryVariable) is { Length: > 0 }
-            ? MarkdownSummary.Render(agentRuns, policy, comparisons)
+            ? MarkdownSummary.Render(agentRuns, policy, comparisons, http2)
             : null;
         if (o.Summary is { } summary)
         {
