@@ -43,6 +43,16 @@ internal static class ServerTables
     /// </summary>
     public const string ClientSegments = "client segments/msg";
 
+    /// <summary>
+    /// The in-process clients' (System.Net's and the frame load client's) CPU time per echoed message over the timed part,
+    /// user + kernel (medians over the rounds): what each server costs the client. On a client-bound shape the rate is
+    /// one over this, so it says whether a server's lower rate is work it makes the client do, and on which side.
+    /// </summary>
+    public const string ClientCpuSplit = "client CPU µs/msg (user + kernel)";
+
+    // The two figures behind ClientCpuSplit, as each round records them.
+    private const string ClientUser = "client user µs/msg", ClientKernel = "client kernel µs/msg";
+
     // At or above this share of its CPU the client, not the server, is taken to have set a shape's rate.
     private const double ClientBound = 0.9;
 
@@ -181,7 +191,14 @@ internal static class ServerTables
         }
         // The timed part's process CPU per message times messages per second: the share of a CPU the client used.
         double rate = figures.TryGetValue("msgs/s", out var msgs) ? msgs : figures["rt/s"];
-        return new() { [shape.Figure] = figures[shape.Figure], [ClientCpu] = figures["CPU µs/msg"] * rate / 1e6 };
+        double kernel = figures["CPU kernel µs/msg"];
+        return new()
+        {
+            [shape.Figure] = figures[shape.Figure],
+            [ClientCpu] = figures["CPU µs/msg"] * rate / 1e6,
+            [ClientUser] = figures["CPU µs/msg"] - kernel,
+            [ClientKernel] = kernel,
+        };
     }
 
     // The frame load client in this process (FrameLoadClient): frames masked before the clock starts, echoes counted by their headers.
@@ -209,6 +226,8 @@ internal static class ServerTables
             {
                 [shape.Figure] = shape.Figure switch { "MB/s" => bytes / seconds / 1e6, _ => messages / seconds },
                 [ClientCpu] = busy.Share(),
+                [ClientUser] = busy.MicrosecondsPer((long)messages) - busy.KernelMicrosecondsPer((long)messages),
+                [ClientKernel] = busy.KernelMicrosecondsPer((long)messages),
             };
             if (!shape.RoundTrips && segments0 is { } s0 && clients[0].SegmentsSent() is { } s1) figures[ClientSegments] = (s1 - s0) / messages;
             return figures;
@@ -234,6 +253,12 @@ internal static class ServerTables
         bool higher = figure != ServerCpu;
         if (figure == ClientCpu)
             return ([.. c.Servers.Select(server => s.Summary(server, figure) is { } v ? $"{v.Median * 100:F0}%" : "—")], [.. Others(c).Select(_ => ("—", (double?)null))]);
+        if (figure == ClientCpuSplit)
+        {
+            return ([.. c.Servers.Select(server => s.Summary(server, ClientUser) is { } u && s.Summary(server, ClientKernel) is { } k
+                        ? $"{u.Median:F1} + {k.Median:F1}" : "—")],
+                    [.. Others(c).Select(_ => ("—", (double?)null))]);
+        }
         if (figure == ClientSegments)
             return ([.. c.Servers.Select(server => s.Values(server, figure) is [_, ..] v ? $"{F2(ShapeResult.MedianOfSorted(v))} ({F2(v[0])}–{F2(v[^1])})" : "—")], [.. Others(c).Select(_ => ("—", (double?)null))]);
         var medians = c.Servers.Select(server => s.Summary(server, figure) is { } v ? $"{Number(v.Median)} ±{v.Spread * 100:F0}%" : "failed").ToList();
@@ -244,7 +269,7 @@ internal static class ServerTables
     }
 
     private static string[] FiguresOf(ShapeResult s)
-        => [s.Headline, ServerCpu, .. new[] { ClientCpu, ClientSegments }.Where(s.Figures.Contains)];
+        => [s.Headline, ServerCpu, .. new[] { ClientCpu, ClientSegments }.Where(s.Figures.Contains), .. s.Figures.Contains(ClientUser) ? [ClientCpuSplit] : Array.Empty<string>()];
 
     /// <summary>Whether the client used at least <see cref="ClientBound"/> of a CPU (median over the rounds) against some server.</summary>
     private static bool IsClientBound(Comparison c, ShapeResult s)
@@ -262,7 +287,10 @@ internal static class ServerTables
         "server CPU µs/msg: the server process's CPU time (user + kernel, /proc/PID/stat, 10 ms ticks) over the whole run, handshakes included, " +
         "per echoed message; its ratio is theirs / ours (above 1: ours uses less). It moves much less with the machine's load than the rates do. " +
         "client CPU busy: the client process's CPU time over the timed part / its wall time (median over the rounds), the share of one CPU it used; " +
-        "near 100% the client, not the server, set the rate. The frame load client writes frames masked before the clock starts, in 256 KiB blocks, " +
+        "near 100% the client, not the server, set the rate. " +
+        "client CPU µs/msg (user + kernel), for the clients in this process (System.Net's and the frame load client): the client's CPU time per " +
+        "echoed message over the timed part, user + kernel (medians over the rounds), i.e. what each server costs the client; on a client-bound shape " +
+        "the rate is about one over it. The frame load client writes frames masked before the clock starts, in 256 KiB blocks, " +
         "and counts the echoes by their headers (it checks each echo's opcode and length), so that on the pipelined shapes the server sets the rate. " +
         "client segments/msg (pipelined shapes): the TCP segments the client's socket sent per message (tcp_info), median (min–max) over the rounds. " +
         "Over loopback a segment is delivered into the server's socket inside the client's write call; a client that writes each message with its own " +

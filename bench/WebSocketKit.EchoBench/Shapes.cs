@@ -36,6 +36,7 @@ internal static class Shapes
             ["p50 µs"] = latencies[count / 2] * usPerTick,
             ["p99 µs"] = latencies[(int)(count * 0.99)] * usPerTick,
             ["CPU µs/msg"] = cpu.MicrosecondsPer(count),
+            ["CPU kernel µs/msg"] = cpu.KernelMicrosecondsPer(count),
             ["alloc B/msg"] = (double)allocated / count,
         };
     }
@@ -72,6 +73,7 @@ internal static class Shapes
             ["msgs/s"] = count / seconds,
             ["MB/s"] = bytes / seconds / 1e6,
             ["CPU µs/msg"] = cpu.MicrosecondsPer(count),
+            ["CPU kernel µs/msg"] = cpu.KernelMicrosecondsPer(count),
             ["alloc B/msg"] = (double)allocated / count,
         };
         // Every echo's request has fully arrived at the server once its reply is read, so the count is complete.
@@ -95,7 +97,13 @@ internal static class Shapes
             }
         }, token)));
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return new() { ["msgs/s"] = (double)clients.Length * perClient / seconds, ["CPU µs/msg"] = cpu.MicrosecondsPer(clients.Length * perClient) };
+        int messagesEchoed = clients.Length * perClient;
+        return new()
+        {
+            ["msgs/s"] = messagesEchoed / seconds,
+            ["CPU µs/msg"] = cpu.MicrosecondsPer(messagesEchoed),
+            ["CPU kernel µs/msg"] = cpu.KernelMicrosecondsPer(messagesEchoed),
+        };
     }
 
     /// <summary>
@@ -138,12 +146,20 @@ internal static class Shapes
 internal readonly struct CpuClock
 {
     private readonly TimeSpan _start;
+    private readonly TimeSpan _kernelStart;
     private readonly long _wallStart;
-    private CpuClock(TimeSpan start, long wallStart) => (_start, _wallStart) = (start, wallStart);
+    private CpuClock(TimeSpan start, TimeSpan kernelStart, long wallStart) => (_start, _kernelStart, _wallStart) = (start, kernelStart, wallStart);
 
-    public static CpuClock Start() => new(Environment.CpuUsage.TotalTime, Stopwatch.GetTimestamp());
+    public static CpuClock Start()
+    {
+        var usage = Environment.CpuUsage;
+        return new(usage.TotalTime, usage.PrivilegedTime, Stopwatch.GetTimestamp());
+    }
 
     public double MicrosecondsPer(long messages) => (Environment.CpuUsage.TotalTime - _start).TotalMicroseconds / messages;
+
+    /// <summary>The kernel's part of <see cref="MicrosecondsPer"/> (system calls, and the TCP work the kernel does inside them).</summary>
+    public double KernelMicrosecondsPer(long messages) => (Environment.CpuUsage.PrivilegedTime - _kernelStart).TotalMicroseconds / messages;
 
     /// <summary>The CPU time since the start over the wall time since the start: the share of one CPU the process used.</summary>
     public double Share() => (Environment.CpuUsage.TotalTime - _start).TotalSeconds / Stopwatch.GetElapsedTime(_wallStart).TotalSeconds;
