@@ -145,3 +145,52 @@ public class MemoryBoundTests
         public Span<byte> GetSpan(int sizeHint = 0) => Inner.GetSpan(sizeHint);
     }
 }
+
+public class WholeMessageBufferTests
+{
+    [Theory]
+    [InlineData(64 * 1024)]
+    [InlineData(1 << 20)]
+    public async Task A_message_that_exactly_fills_the_buffer_is_read_without_growing_it_again(int size)
+    {
+        var (server, client) = await Loopback.PairAsync();
+        await using (server)
+        await using (client)
+        {
+            var payload = new byte[size];
+            new Random(size).NextBytes(payload);
+            for (int i = 0; i < 3; i++)
+            {
+                using var writer = new ArrayPoolBufferWriter();
+                var read = server.ReadMessageAsync(writer).AsTask();
+                await client.WriteMessageAsync(MessageType.Binary, payload);
+                Assert.Equal(MessageType.Binary, await read.WaitAsync(Loopback.Bound));
+                Assert.True(writer.WrittenSpan.SequenceEqual(payload));
+                // A power-of-two message fills a pooled buffer exactly; asking for room after its last byte doubled it (and copied it) for nothing.
+                Assert.True(writer.Capacity == size, $"a {size:N0}-byte message held {writer.Capacity:N0} bytes");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_first_fragment_that_fills_the_buffer_and_a_ping_after_it_do_not_end_the_message()
+    {
+        // After the first fragment (not final) and the Ping (final, but a control frame) no payload is owed at that
+        // moment; only the final data frame's last byte ends the message.
+        using var listener = Loopback.Listen();
+        var accept = Loopback.AcceptAsync(listener);
+        await using var peer = await RawPeer.UpgradedAsync(listener.Port());
+        await using var server = await accept;
+        var first = new byte[32 * 1024];
+        var last = new byte[32 * 1024];
+        new Random(1).NextBytes(first);
+        new Random(2).NextBytes(last);
+        using var writer = new ArrayPoolBufferWriter();
+        var read = server.ReadMessageAsync(writer).AsTask();
+        await peer.SendAsync(RawPeer.Frame(0x02, first));
+        await peer.SendAsync(RawPeer.Frame(0x89, "p"u8));
+        await peer.SendAsync(RawPeer.Frame(0x80, last));
+        Assert.Equal(MessageType.Binary, await read.WaitAsync(Loopback.Bound));
+        Assert.True(writer.WrittenSpan.SequenceEqual([.. first, .. last]));
+    }
+}

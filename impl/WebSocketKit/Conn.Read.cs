@@ -154,6 +154,13 @@ public sealed partial class Conn
                     if (!await PumpAtLimitAsync(destination, token).ConfigureAwait(false)) return _receiver.MessageType;
                     continue;
                 }
+                // Every byte is in (a message that exactly filled the buffer): only its end is left, and asking the
+                // buffer for room first would double it, and copy the message, for nothing.
+                if (_receiver.PayloadDelivered)
+                {
+                    await PumpAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
+                    return _receiver.MessageType;
+                }
                 int hint = GrowthHint(room);
                 var memory = destination is ArrayPoolBufferWriter pooled
                     ? pooled.GetMemory(hint, pooled.WrittenCount + room)

@@ -116,6 +116,14 @@ public sealed class MessageReceiver
     /// <summary>Payload bytes of the open message delivered so far (inflated bytes, for a compressed one).</summary>
     public long MessageLength => _messageLength;
 
+    /// <summary>
+    /// True when every payload byte of the open, uncompressed message has been delivered: its final frame's payload
+    /// is all out, so the next event is <see cref="ReceiveEvent.MessageEnd"/>, which needs no room in the destination.
+    /// (A compressed message may still owe inflated bytes, and says false.)
+    /// </summary>
+    internal bool PayloadDelivered =>
+        _inMessage && !_inControl && !_inflating && _decoder.Header is { IsControl: false, Fin: true } && _decoder.PayloadRemaining == 0;
+
     /// <summary>True when the open message was sent compressed (RSV1 on its first frame).</summary>
     public bool MessageCompressed => _inflating;
 
