@@ -154,14 +154,16 @@ public sealed partial class Conn
                     if (!await PumpAtLimitAsync(destination, token).ConfigureAwait(false)) return _receiver.MessageType;
                     continue;
                 }
-                // Every byte is in (a message that exactly filled the buffer): only its end is left, and asking the
-                // buffer for room first would double it, and copy the message, for nothing.
-                if (_receiver.PayloadDelivered)
+                // In the final frame the rest of the message is known, and no more room than that is asked for: a guess
+                // from what has arrived could double a buffer the message will not fill. When every byte is in (a
+                // message that exactly filled the buffer) only its end is left, which needs no room at all.
+                long? rest = _receiver.FinalPayloadRemaining;
+                if (rest == 0)
                 {
                     await PumpAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
                     return _receiver.MessageType;
                 }
-                int hint = GrowthHint(room);
+                int hint = rest is long left ? (int)Math.Min(GrowthHint(room), left) : GrowthHint(room);
                 var memory = destination is ArrayPoolBufferWriter pooled
                     ? pooled.GetMemory(hint, pooled.WrittenCount + room)
                     : destination.GetMemory(hint);

@@ -117,12 +117,13 @@ public sealed class MessageReceiver
     public long MessageLength => _messageLength;
 
     /// <summary>
-    /// True when every payload byte of the open, uncompressed message has been delivered: its final frame's payload
-    /// is all out, so the next event is <see cref="ReceiveEvent.MessageEnd"/>, which needs no room in the destination.
-    /// (A compressed message may still owe inflated bytes, and says false.)
+    /// While the open message is uncompressed and in its final frame: the payload bytes still to come, which is exactly
+    /// what the message still needs room for (0: only <see cref="ReceiveEvent.MessageEnd"/> is left, and it needs no
+    /// room). Null otherwise: in an earlier fragment the message's length is unknown, and a compressed message's
+    /// inflated length always is.
     /// </summary>
-    internal bool PayloadDelivered =>
-        _inMessage && !_inControl && !_inflating && _decoder.Header is { IsControl: false, Fin: true } && _decoder.PayloadRemaining == 0;
+    internal long? FinalPayloadRemaining =>
+        _inMessage && !_inControl && !_inflating && _decoder.Header is { IsControl: false, Fin: true } ? _decoder.PayloadRemaining : null;
 
     /// <summary>True when the open message was sent compressed (RSV1 on its first frame).</summary>
     public bool MessageCompressed => _inflating;
