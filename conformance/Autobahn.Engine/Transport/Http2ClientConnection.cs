@@ -220,13 +220,13 @@ public sealed class Http2ClientConnection : Http2StreamConnection
         /// is the peer ending TCP (a write fails once the peer has reset the connection, and the handler may write before
         /// it reads).
         /// </summary>
-        private sealed class Watched(WatchedConnection owner, NetworkStream inner) : Stream
+        private sealed class Watched(WatchedConnection owner, NetworkStream inner) : PassThroughStream(inner)
         {
             public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
             {
                 try
                 {
-                    int n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+                    int n = await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
                     // A read into an empty buffer (the handler's wait for data) returns 0 without meaning an end.
                     if (n == 0 && !buffer.IsEmpty) owner.Ended();
                     return n;
@@ -238,14 +238,11 @@ public sealed class Http2ClientConnection : Http2StreamConnection
                 }
             }
 
-            public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-                ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
             public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
             {
                 try
                 {
-                    await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+                    await Inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
                 }
                 catch (IOException)
                 {
@@ -254,38 +251,9 @@ public sealed class Http2ClientConnection : Http2StreamConnection
                 }
             }
 
-            public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-                WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-            public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-            public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-
-            public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
-
-            public override void Flush() => inner.Flush();
-
-            public override bool CanRead => true;
-
-            public override bool CanWrite => true;
-
-            public override bool CanSeek => false;
-
-            public override long Length => throw new NotSupportedException();
-
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-            public override void SetLength(long value) => throw new NotSupportedException();
-
             protected override void Dispose(bool disposing)
             {
-                if (disposing)
-                {
-                    owner._released = true;
-                    inner.Dispose();
-                }
+                if (disposing) owner._released = true;
                 base.Dispose(disposing);
             }
         }
@@ -370,56 +338,70 @@ public sealed class Http2ClientConnection : Http2StreamConnection
         }
 
         /// <summary>The plaintext stream, passed through; what is read is observed on its way to the handler.</summary>
-        private sealed class Observed(FrameWatch owner, Stream inner) : Stream
+        private sealed class Observed(FrameWatch owner, Stream inner) : PassThroughStream(inner)
         {
             public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
             {
-                int n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+                int n = await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
                 owner.Observe(buffer.Span[..n]);
                 return n;
             }
 
-            public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-                ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-            public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
             public override int Read(Span<byte> buffer)
             {
-                int n = inner.Read(buffer);
+                int n = Inner.Read(buffer);
                 owner.Observe(buffer[..n]);
                 return n;
             }
+        }
+    }
 
-            public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
+    /// <summary>
+    /// A stream that passes everything to <see cref="Inner"/> and owns it: the two watchers above override only the
+    /// reads (and writes) they look at. The array overloads go through the memory ones, so an override sees every call.
+    /// </summary>
+    private abstract class PassThroughStream(Stream inner) : Stream
+    {
+        protected Stream Inner { get; } = inner;
 
-            public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.WriteAsync(buffer, offset, count, cancellationToken);
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => Inner.ReadAsync(buffer, cancellationToken);
 
-            public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-            public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
-            public override void Flush() => inner.Flush();
+        public override int Read(Span<byte> buffer) => Inner.Read(buffer);
 
-            public override bool CanRead => true;
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => Inner.WriteAsync(buffer, cancellationToken);
 
-            public override bool CanWrite => true;
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-            public override bool CanSeek => false;
+        public override void Write(byte[] buffer, int offset, int count) => Inner.Write(buffer, offset, count);
 
-            public override long Length => throw new NotSupportedException();
+        public override Task FlushAsync(CancellationToken cancellationToken) => Inner.FlushAsync(cancellationToken);
 
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() => Inner.Flush();
 
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override bool CanRead => true;
 
-            public override void SetLength(long value) => throw new NotSupportedException();
+        public override bool CanWrite => true;
 
-            protected override void Dispose(bool disposing)
-            {
-                if (disposing) inner.Dispose();
-                base.Dispose(disposing);
-            }
+        public override bool CanSeek => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) Inner.Dispose();
+            base.Dispose(disposing);
         }
     }
 }
