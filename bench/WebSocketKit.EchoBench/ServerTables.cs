@@ -266,12 +266,13 @@ internal static class ServerTables
                 await clients[0].PipelineAsync(pipelined!, Length, count, token);
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             double messages = (double)count * clients.Length;
+            double cpu = busy.MicrosecondsPer((long)messages), kernel = busy.KernelMicrosecondsPer((long)messages);
             var figures = new Dictionary<string, double>
             {
                 [shape.Figure] = shape.Figure switch { "MB/s" => bytes / seconds / 1e6, _ => messages / seconds },
                 [ClientCpu] = busy.Share(),
-                [ClientUser] = busy.MicrosecondsPer((long)messages) - busy.KernelMicrosecondsPer((long)messages),
-                [ClientKernel] = busy.KernelMicrosecondsPer((long)messages),
+                [ClientUser] = cpu - kernel,
+                [ClientKernel] = kernel,
             };
             if (!shape.RoundTrips && segments0 is { } s0 && clients[0].SegmentsSent() is { } s1) figures[ClientSegments] = (s1 - s0) / messages;
             return figures;

@@ -163,7 +163,7 @@ public sealed partial class Conn
                     await PumpAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
                     return _receiver.MessageType;
                 }
-                int hint = rest is long left ? (int)Math.Min(GrowthHint(room), left) : GrowthHint(room);
+                int hint = GrowthHint(rest is long left ? Math.Min(room, left) : room);
                 var memory = destination is ArrayPoolBufferWriter pooled
                     ? pooled.GetMemory(hint, pooled.WrittenCount + room)
                     : destination.GetMemory(hint);
