@@ -67,8 +67,10 @@ public sealed class StalledSendTests
     public async Task A_server_that_stops_reading_is_found_as_a_hang_within_the_deadline_instead_of_blocking_the_fuzzer()
     {
         await using var server = new BrokenServer(Flaw.StopsReadingAfterHandshake);
-        // 64 binary messages of 64 KiB: far more than the socket buffers of both ends hold over loopback.
-        var payload = Convert.ToHexStringLower(new byte[64 * 1024]);
+        // 64 binary messages of 1 MiB: far more than the socket buffers of both ends can hold over loopback (Linux lets
+        // a receive buffer grow to tcp_rmem's maximum, 32 MiB here, and a send buffer to tcp_wmem's, 4 MiB). 64 messages
+        // of 64 KiB were too few: under load, all 4 MiB were sometimes taken into the buffers without a stall.
+        var payload = Convert.ToHexStringLower(new byte[1024 * 1024]);
         var session = new FuzzSession
         {
             Handshake = Minimizer.PlainHandshake(new HandshakeSpec(), keepExtensions: false),
