@@ -15,6 +15,8 @@ public enum Flaw
     EchoesInvalidUtf8,
     /// <summary>Accepts the opening handshake, then never reads again (nor closes), so a client's sends fill the socket buffers and stall.</summary>
     StopsReadingAfterHandshake,
+    /// <summary>Fails every protocol error with the right close code, but only after <see cref="BrokenServer.SlowFailure"/>.</summary>
+    FailsSlowly,
 }
 
 /// <summary>
@@ -34,6 +36,9 @@ public sealed partial class BrokenServer : IAsyncDisposable
         _listener.Start();
         _accepting = AcceptAsync();
     }
+
+    /// <summary>How long <see cref="Flaw.FailsSlowly"/> waits before its close.</summary>
+    public static readonly TimeSpan SlowFailure = TimeSpan.FromSeconds(0.8);
 
     public Uri Url => new($"ws://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
 
@@ -93,7 +98,11 @@ public sealed partial class BrokenServer : IAsyncDisposable
                     input.AddRange(buffer.AsSpan(0, n));
                 }
                 var (fin, rsv, opcode, masked, payload, badLength) = frame;
-                async Task Fail(int code) { await Send(stream, 8, [(byte)(code >> 8), (byte)code]); }
+                async Task Fail(int code)
+                {
+                    if (_flaw == Flaw.FailsSlowly) await Task.Delay(SlowFailure, _stop.Token);
+                    await Send(stream, 8, [(byte)(code >> 8), (byte)code]);
+                }
                 if (!masked || rsv != 0 || badLength || opcode is (>= 3 and <= 7) or > 10 || (opcode >= 8 && (!fin || payload.Length > 125))
                     || (opcode == 0 && messageOpcode == 0) || (opcode is 1 or 2 && messageOpcode != 0))
                 {

@@ -42,6 +42,8 @@ public sealed record FindingFile
     public int OriginalSteps { get; init; }
     public int MinimizedSteps { get; init; }
     public bool Reproduced { get; init; }
+    /// <summary>When not reproduced: what the second run gave instead ("no finding", or its rule and what happened).</summary>
+    public string? SecondRun { get; init; }
     public string ToolVersion { get; init; } = "";
     public FuzzSession Session { get; init; } = new();
 }
@@ -55,6 +57,11 @@ public sealed record FuzzSummary
     public long FramesSent { get; set; }
     public int Probes { get; set; }
     public int Restarts { get; set; }
+    /// <summary>
+    /// Sessions (liveness probes too) whose verdict rested on the deadline (the server said nothing in time) and did not
+    /// come back when run again with four times the deadline: a slow server or a busy machine, not a finding.
+    /// </summary>
+    public int SlowSessions { get; set; }
     public int CorpusSize { get; set; }
     public int Signatures { get; set; }
     public double Seconds { get; set; }
@@ -79,12 +86,11 @@ public sealed class FuzzCampaign(FuzzOptions o, TextWriter log)
     private readonly HashSet<string> _signatures = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _kept = new(StringComparer.Ordinal);
     private readonly HashSet<string> _seenKinds = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _confirmedKinds = new(StringComparer.Ordinal);
     private Process? _server;
     private int _findingFiles;
 
     public FuzzSummary Summary { get; } = new() { Target = o.Target.ToString(), Seed = o.Seed, ToolVersion = o.ToolVersion };
-
-    private SessionExecutor Executor => new(o.Target, o.Deadline, o.Echo);
 
     public async Task<FuzzSummary> RunAsync(CancellationToken ct)
     {
@@ -118,6 +124,7 @@ public sealed class FuzzCampaign(FuzzOptions o, TextWriter log)
                     Summary.FramesSent += t.Sent.Count;
                     var sig = Signature(t, v);
                     if (_signatures.Add(sig)) _corpus.Add(batch[i]);
+                    if (v is not null && t.WaitedOut && !_confirmedKinds.Contains(Kind(v))) v = await ConfirmAsync(batch[i], v, Summary.Sessions, ct).ConfigureAwait(false);
                     if (v is not null) await RecordAsync(batch[i], v, Summary.Sessions, ct).ConfigureAwait(false);
                 }
                 sinceProbe += batch.Count;
@@ -165,10 +172,42 @@ public sealed class FuzzCampaign(FuzzOptions o, TextWriter log)
         return _pick % 2 == 0 ? _corpus[_corpus.Count - 1 - (_pick / 2 % Math.Min(_corpus.Count, 8))] : _corpus[_pick % _corpus.Count];
     }
 
-    private async Task<(Transcript, Verdict?)> RunOneAsync(FuzzSession s, CancellationToken ct)
+    private async Task<(Transcript, Verdict?)> RunOneAsync(FuzzSession s, CancellationToken ct, int patience = 1)
     {
-        var t = await Executor.RunAsync(s, ct).ConfigureAwait(false);
+        var t = await new SessionExecutor(o.Target, o.Deadline * patience, o.Echo).RunAsync(s, ct).ConfigureAwait(false);
         return (t, Oracle.Judge(s, t, o.Echo));
+    }
+
+    /// <summary>
+    /// A run meant to give <paramref name="finding"/> again (a reproduction, a minimizer's candidate): when it gives
+    /// something else and its wait ran out, a busy machine may be why, so it runs once more with four times the deadline.
+    /// </summary>
+    private async Task<Verdict?> RunLikeAsync(FuzzSession s, Verdict finding, CancellationToken ct)
+    {
+        var (t, v) = await RunOneAsync(s, ct).ConfigureAwait(false);
+        if (Minimizer.SameFinding(v, finding) || !t.WaitedOut) return v;
+        return (await RunOneAsync(s, ct, patience: 4).ConfigureAwait(false)).Item2;
+    }
+
+    /// <summary>
+    /// A verdict that rests on the deadline may only say that the machine was busy: it counts once a run with four
+    /// times the deadline gives a finding too (then later ones of its kind count at once). Otherwise the session is slow.
+    /// </summary>
+    private async Task<Verdict?> ConfirmAsync(FuzzSession s, Verdict v, int number, CancellationToken ct)
+    {
+        var (_, patient) = await RunOneAsync(s, ct, patience: 4).ConfigureAwait(false);
+        if (patient is null)
+        {
+            NoteSlow(number, v);
+            return null;
+        }
+        _confirmedKinds.Add(Kind(patient));
+        return patient;
+    }
+
+    private void NoteSlow(int number, Verdict v)
+    {
+        if (Summary.SlowSessions++ == 0) log.WriteLine($"session {number}: [{v.Rule}] {v.What}; not so with four times the deadline, so counted as slow, not as a finding");
     }
 
     /// <summary>What the server did, in kinds: the HTTP answer, echoes, pongs, close codes, the TCP end, our giving up.</summary>
@@ -227,23 +266,26 @@ public sealed class FuzzCampaign(FuzzOptions o, TextWriter log)
     {
         var minimized = s;
         bool reproduced = true;
+        string? secondRun = null;
         if (o.Minimize)
         {
             // A finding that does not come back on a second run is kept as it was, marked not reproduced.
-            reproduced = (await RunOneAsync(s, ct).ConfigureAwait(false)).Item2?.Rule == v.Rule;
+            var again = await RunLikeAsync(s, v, ct).ConfigureAwait(false);
+            reproduced = Minimizer.SameFinding(again, v);
+            if (!reproduced) secondRun = again is null ? "no finding" : $"{again.Rule}: {again.What}";
             if (reproduced)
             {
-                var m = new Minimizer(async (c, token) => (await RunOneAsync(c, token).ConfigureAwait(false)).Item2, v.Rule, o.MinimizeBudget);
+                var m = new Minimizer((c, token) => RunLikeAsync(c, v, token), v, o.MinimizeBudget);
                 minimized = await m.MinimizeAsync(s, ct).ConfigureAwait(false);
                 log.WriteLine($"  minimized from {s.Steps.Count} to {minimized.Steps.Count} steps in {m.Runs} runs");
             }
         }
-        var (_, final) = await RunOneAsync(minimized, ct).ConfigureAwait(false);
+        var final = await RunLikeAsync(minimized, v, ct).ConfigureAwait(false);
         var file = new FindingFile
         {
-            Rule = v.Rule, What = final?.Rule == v.Rule ? final.What : v.What, Reference = v.Reference, Target = o.Target.ToString(), Seed = o.Seed,
+            Rule = v.Rule, What = Minimizer.SameFinding(final, v) ? final!.What : v.What, Reference = v.Reference, Target = o.Target.ToString(), Seed = o.Seed,
             SessionNumber = number, Echo = o.Echo, OriginalSteps = s.Steps.Count, MinimizedSteps = minimized.Steps.Count,
-            Reproduced = reproduced, ToolVersion = o.ToolVersion, Session = minimized,
+            Reproduced = reproduced, SecondRun = secondRun, ToolVersion = o.ToolVersion, Session = minimized,
         };
         var path = Path.Combine(o.OutDirectory, $"{v.Rule}-{++_findingFiles:000}.json");
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(file, FuzzJson.Options), ct).ConfigureAwait(false);
@@ -262,6 +304,13 @@ public sealed class FuzzCampaign(FuzzOptions o, TextWriter log)
         };
         var (t, v) = await RunOneAsync(probe, ct).ConfigureAwait(false);
         if (v is null) return true;
+        if (t.WaitedOut && _server is not { HasExited: true })
+        {
+            // Slow to answer is not gone: the probe gets four times the deadline before it counts.
+            (t, var patient) = await RunOneAsync(probe, ct, patience: 4).ConfigureAwait(false);
+            if (patient is null) { NoteSlow(Summary.Sessions, v); return true; }
+            v = patient;
+        }
         // A server started with --exec gets a moment to finish dying, so a crash is told apart from a refusal.
         if (_server is not null) await Task.Run(() => _server.WaitForExit(1000), ct).ConfigureAwait(false);
         bool died = _server is { HasExited: true };

@@ -1,11 +1,18 @@
 namespace Autobahn.Fuzz;
 
 /// <summary>
-/// Delta debugging of a finding: drop steps while the same rule still breaks, then simplify what is left (a plain
-/// request, no splits, shortest length forms) and shrink each payload. Bounded by a number of runs.
+/// Delta debugging of a finding: drop steps while the same rule still breaks for the same requirement, then simplify
+/// what is left (a plain request, no splits, shortest length forms) and shrink each payload. Bounded by a number of runs.
 /// </summary>
-public sealed class Minimizer(Func<FuzzSession, CancellationToken, Task<Verdict?>> run, string rule, int budget = 120)
+/// <remarks>
+/// The requirement (the verdict's reference) must stay the same, not only the rule: "not-failed" after invalid UTF-8
+/// and "not-failed" after a reserved bit are two findings, and a candidate that trades one for the other (a slow run
+/// can make any violation look unanswered) is not a smaller form of the first.
+/// </remarks>
+public sealed class Minimizer(Func<FuzzSession, CancellationToken, Task<Verdict?>> run, Verdict finding, int budget = 120)
 {
+    private readonly string rule = finding.Rule;
+
     public int Runs { get; private set; }
 
     private async Task<bool> StillFailsAsync(FuzzSession s, CancellationToken ct)
@@ -13,8 +20,11 @@ public sealed class Minimizer(Func<FuzzSession, CancellationToken, Task<Verdict?
         if (Runs >= budget) return false;
         Runs++;
         var v = await run(s, ct).ConfigureAwait(false);
-        return v?.Rule == rule;
+        return SameFinding(v, finding);
     }
+
+    /// <summary>Whether a run's verdict is the finding again: the same rule broken for the same requirement.</summary>
+    public static bool SameFinding(Verdict? v, Verdict finding) => v is not null && v.Rule == finding.Rule && v.Reference == finding.Reference;
 
     public async Task<FuzzSession> MinimizeAsync(FuzzSession session, CancellationToken ct)
     {

@@ -34,6 +34,8 @@ public sealed class Transcript
     public bool GaveUp { get; set; }
     public double ElapsedMs { get; set; }
 
+    /// <summary>Something ended because the deadline passed (the answer to the request, a write, or the wait for the server's end): the verdict rests on time.</summary>
+    public bool WaitedOut => GaveUp || SendStalled || HandshakeEnd == "timeout";
     public bool Upgraded => Status == 101 && AcceptValid && UpgradeProblem is null;
     public IEnumerable<ReceivedFrame> Frames => Events.Where(e => e.Kind == EventKind.Frame).Select(e => e.Frame!);
     public bool TcpEnded => Events.Any(e => e.Kind is EventKind.TcpClosed or EventKind.Reset);

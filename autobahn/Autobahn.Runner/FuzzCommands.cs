@@ -46,7 +46,8 @@ public static class FuzzCommands
             Console.Error.WriteLine("wsconform: " + e.Message);
             return RunnerApp.CannotRun;
         }
-        output.WriteLine($"{summary.Sessions} sessions, {summary.FramesSent} frames sent, {summary.Signatures} behaviours, {summary.Probes} liveness probes in {summary.Seconds} s");
+        output.WriteLine($"{summary.Sessions} sessions, {summary.FramesSent} frames sent, {summary.Signatures} behaviours, {summary.Probes} liveness probes in {summary.Seconds} s"
+            + (summary.SlowSessions > 0 ? $"; {summary.SlowSessions} slow sessions (a verdict within the deadline that did not come back with four times it)" : ""));
         if (summary.Findings == 0) output.WriteLine("no finding");
         else
         {
