@@ -3,7 +3,8 @@
 # the last CPU, driven in turn by gorilla's client on the others, round after round. Before the rounds, each server
 # echoes enough traffic for .NET's tiered compilation to settle, so user time is steady-state code, not the JIT.
 # The CPU comes from the server's /proc/PID/stat (utime, stime; clock ticks of 10 ms, so a run of 400k messages
-# resolves 25 ns per message). BASELINE=COMMIT adds our echo server as built from that commit (in a temporary worktree).
+# resolves 25 ns per message). BASELINE=COMMIT adds our echo server as built from that commit (in a temporary worktree);
+# EPOLL=1 adds bench/WebSocketKit.EpollEcho (our Sans-IO core over a hand-written epoll loop, the experiment of issue 18).
 # Prints a Markdown table: per server, the median over the rounds of msgs/s, user µs/msg and kernel µs/msg.
 # Usage: bench/profile/cpu-split.sh [shape: conn100|conn1000|conn100_1k|conn1000_1k] [messages per connection] [rounds]
 set -euo pipefail
@@ -45,6 +46,12 @@ if [ -n "${BASELINE:-}" ]; then
   dotnet build -c Release "$work/base/impl/WebSocketKit.EchoServer" -v q -nologo -o "$work/base-out" >/dev/null
   start baseline dotnet "$work/base-out/WebSocketKit.EchoServer.dll" --port 0 --log-level Warning
   names=(ours baseline gorilla)
+fi
+if [ -n "${EPOLL:-}" ]; then
+  # The issue-18 experiment: our Sans-IO core over a hand-written epoll loop (bench/WebSocketKit.EpollEcho).
+  dotnet build -c Release bench/WebSocketKit.EpollEcho -v q -nologo >/dev/null
+  start epoll dotnet bench/WebSocketKit.EpollEcho/bin/Release/net10.0/WebSocketKit.EpollEcho.dll
+  names+=(epoll)
 fi
 start gorilla "$gorilla" --serve
 for s in "${names[@]}"; do
