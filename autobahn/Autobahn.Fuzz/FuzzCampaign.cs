@@ -124,7 +124,12 @@ public sealed class FuzzCampaign(FuzzOptions o, TextWriter log)
                     Summary.FramesSent += t.Sent.Count;
                     var sig = Signature(t, v);
                     if (_signatures.Add(sig)) _corpus.Add(batch[i]);
-                    if (v is not null && t.WaitedOut && !_confirmedKinds.Contains(Kind(v))) v = await ConfirmAsync(batch[i], v, Summary.Sessions, ct).ConfigureAwait(false);
+                    if (v is not null && t.WaitedOut && !_confirmedKinds.Contains(Kind(v)))
+                    {
+                        // Confirmed once, a kind counts at once from then on.
+                        (_, v) = await RunPatientlyAsync(batch[i], v, Summary.Sessions, ct).ConfigureAwait(false);
+                        if (v is not null) _confirmedKinds.Add(Kind(v));
+                    }
                     if (v is not null) await RecordAsync(batch[i], v, Summary.Sessions, ct).ConfigureAwait(false);
                 }
                 sinceProbe += batch.Count;
@@ -172,6 +177,9 @@ public sealed class FuzzCampaign(FuzzOptions o, TextWriter log)
         return _pick % 2 == 0 ? _corpus[_corpus.Count - 1 - (_pick / 2 % Math.Min(_corpus.Count, 8))] : _corpus[_pick % _corpus.Count];
     }
 
+    /// <summary>How many times the deadline a second run gets when the first one's verdict rested on the deadline.</summary>
+    private const int Patience = 4;
+
     private async Task<(Transcript, Verdict?)> RunOneAsync(FuzzSession s, CancellationToken ct, int patience = 1)
     {
         var t = await new SessionExecutor(o.Target, o.Deadline * patience, o.Echo).RunAsync(s, ct).ConfigureAwait(false);
@@ -186,28 +194,19 @@ public sealed class FuzzCampaign(FuzzOptions o, TextWriter log)
     {
         var (t, v) = await RunOneAsync(s, ct).ConfigureAwait(false);
         if (Minimizer.SameFinding(v, finding) || !t.WaitedOut) return v;
-        return (await RunOneAsync(s, ct, patience: 4).ConfigureAwait(false)).Item2;
+        return (await RunOneAsync(s, ct, Patience).ConfigureAwait(false)).Item2;
     }
 
     /// <summary>
-    /// A verdict that rests on the deadline may only say that the machine was busy: it counts once a run with four
-    /// times the deadline gives a finding too (then later ones of its kind count at once). Otherwise the session is slow.
+    /// A verdict that rests on the deadline may only say that the machine was busy: it counts when a run with
+    /// <see cref="Patience"/> times the deadline gives a finding too. When that run gives none, the session is slow.
     /// </summary>
-    private async Task<Verdict?> ConfirmAsync(FuzzSession s, Verdict v, int number, CancellationToken ct)
+    private async Task<(Transcript, Verdict?)> RunPatientlyAsync(FuzzSession s, Verdict first, int number, CancellationToken ct)
     {
-        var (_, patient) = await RunOneAsync(s, ct, patience: 4).ConfigureAwait(false);
-        if (patient is null)
-        {
-            NoteSlow(number, v);
-            return null;
-        }
-        _confirmedKinds.Add(Kind(patient));
-        return patient;
-    }
-
-    private void NoteSlow(int number, Verdict v)
-    {
-        if (Summary.SlowSessions++ == 0) log.WriteLine($"session {number}: [{v.Rule}] {v.What}; not so with four times the deadline, so counted as slow, not as a finding");
+        var (t, patient) = await RunOneAsync(s, ct, Patience).ConfigureAwait(false);
+        if (patient is null && Summary.SlowSessions++ == 0)
+            log.WriteLine($"session {number}: [{first.Rule}] {first.What}; not so with {Patience} times the deadline, so counted as slow, not as a finding");
+        return (t, patient);
     }
 
     /// <summary>What the server did, in kinds: the HTTP answer, echoes, pongs, close codes, the TCP end, our giving up.</summary>
@@ -306,9 +305,9 @@ public sealed class FuzzCampaign(FuzzOptions o, TextWriter log)
         if (v is null) return true;
         if (t.WaitedOut && _server is not { HasExited: true })
         {
-            // Slow to answer is not gone: the probe gets four times the deadline before it counts.
-            (t, var patient) = await RunOneAsync(probe, ct, patience: 4).ConfigureAwait(false);
-            if (patient is null) { NoteSlow(Summary.Sessions, v); return true; }
+            // Slow to answer is not gone: the probe gets the longer deadline before it counts.
+            (t, var patient) = await RunPatientlyAsync(probe, v, Summary.Sessions, ct).ConfigureAwait(false);
+            if (patient is null) return true;
             v = patient;
         }
         // A server started with --exec gets a moment to finish dying, so a crash is told apart from a refusal.

@@ -11,8 +11,6 @@ namespace Autobahn.Fuzz;
 /// </remarks>
 public sealed class Minimizer(Func<FuzzSession, CancellationToken, Task<Verdict?>> run, Verdict finding, int budget = 120)
 {
-    private readonly string rule = finding.Rule;
-
     public int Runs { get; private set; }
 
     private async Task<bool> StillFailsAsync(FuzzSession s, CancellationToken ct)
@@ -30,7 +28,7 @@ public sealed class Minimizer(Func<FuzzSession, CancellationToken, Task<Verdict?
     {
         var steps = await DdminAsync(session.Steps, list => session with { Steps = list }, ct).ConfigureAwait(false);
         var s = session with { Steps = steps };
-        if (!rule.StartsWith("handshake", StringComparison.Ordinal) && !rule.StartsWith("extension", StringComparison.Ordinal))
+        if (!finding.Rule.StartsWith("handshake", StringComparison.Ordinal) && !finding.Rule.StartsWith("extension", StringComparison.Ordinal))
         {
             var plain = PlainHandshake(s.Handshake, keepExtensions: true);
             if (plain != s.Handshake && await StillFailsAsync(s with { Handshake = plain }, ct).ConfigureAwait(false)) s = s with { Handshake = plain };
