@@ -130,12 +130,15 @@ internal static class ServerTables
         foreach (var shape in shapes)
         {
             if (!opts.Runs(shape.Name)) continue;
-            results.Add(await Runner.RunAsync(shape.Name, shape.Figure, true, servers, s => s.Label, opts.Rounds, bound, async (server, warm, token) =>
+            results.Add(await Runner.RunAsync(shape.Name, shape.Figure, true, servers, s => s.Label, opts.Rounds, bound, async (server, _, token) =>
             {
                 if (server.HasExited) throw new InvalidOperationException($"the {server.Label} server {await server.ExitReasonAsync()}");
+                // The shape's warm-up run (not recorded) is as long as a recorded one. After a warm-up of a quarter, the first
+                // full-length run of a shape was up to three times slower than the rest, whichever server it drove, and that
+                // was always the server that leads the first round: ours (frame load client, 64 KiB and 1 MiB pipelined).
                 var cpu = server.CpuTime();
-                var figures = await run(shape, server, warm, token);
-                figures[ServerCpu] = (server.CpuTime() - cpu).TotalMicroseconds / ((long)Count(shape, warm) * shape.Connections);
+                var figures = await run(shape, server, false, token);
+                figures[ServerCpu] = (server.CpuTime() - cpu).TotalMicroseconds / ((long)Count(shape, false) * shape.Connections);
                 return figures;
             }));
         }
@@ -200,7 +203,7 @@ internal static class ServerTables
         notes.Add($"{client}: warmed up in {passes.Count} passes over every shape and server before its table (its CPU time per pass: {each}).");
     }
 
-    // A warm-up run does a quarter of the work: it only has to bring the server to its steady state.
+    // A run of a client's warm-up passes (WarmClientAsync) does a quarter of the work: it only has to bring the client's code to its steady state.
     private static int Count(Shape shape, bool warm) => Math.Max(1, warm ? shape.Count / 4 : shape.Count);
 
     private static async Task<Dictionary<string, double>> GorillaRunAsync(string[] gorilla, Shape shape, ServerProcess server, bool warm, TimeSpan bound, CancellationToken token)
@@ -323,7 +326,7 @@ internal static class ServerTables
     public static readonly string Legend =
         "Server-only tables: the client is fixed and only the server changes. Every server runs in its own process, started once; " +
         "the client (gorilla-echo --target, a new process each run; or ClientWebSocket in the echo tool) drives each in turn, " +
-        "one unrecorded warm-up run per server, then the rounds, each round starting one server further along " +
+        "one unrecorded warm-up run per server (as long as a recorded one), then the rounds, each round starting one server further along " +
         "(a client in this process first warms up over every shape and server until its CPU time per pass is steady; see the notes). " +
         "Each server column: the median rate over the rounds ± the spread ((max − min) / median). " +
         "ours / X: our rate over X's in the same round, as min (median, max) over the rounds; above 1 means ours is faster; the minimum is the headline. " +
