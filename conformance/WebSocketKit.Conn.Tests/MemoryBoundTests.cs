@@ -116,6 +116,84 @@ public class MemoryBoundTests
         Assert.Equal(100_000, data.Length);
     }
 
+    [Fact]
+    public async Task A_message_as_long_as_the_one_before_it_is_given_room_for_all_of_it_at_once()
+    {
+        // The peer has shown it sends 100,000-byte messages: the next one's rest is asked for whole, so it is read
+        // straight into one buffer, instead of one grown from 256 bytes by doubling (a copy and a read at each step).
+        var (peer, server) = await RawPairAsync();
+        await using (peer)
+        await using (server)
+        {
+            var payload = new byte[100_000];
+            new Random(3).NextBytes(payload);
+            await peer.SendAsync(RawPeer.Frame(0x82, payload));
+            using (var first = new ArrayPoolBufferWriter())
+                Assert.Equal(MessageType.Binary, await server.ReadMessageAsync(first).AsTask().WaitAsync(Loopback.Bound));
+            var second = new ProgressWriter(payload.Length);
+            await peer.SendAsync(RawPeer.Frame(0x82, payload));
+            Assert.Equal(MessageType.Binary, await server.ReadMessageAsync(second).AsTask().WaitAsync(Loopback.Bound));
+            Assert.True(second.Inner.WrittenSpan.SequenceEqual(payload));
+            // Before: 256, then the bytes buffered (about a read buffer's worth), then doubling.
+            Assert.True(second.Hints[0] >= payload.Length - 8192, $"the second message's first room asked: {second.Hints[0]:N0} bytes");
+            second.Inner.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task What_a_peer_has_sent_before_bounds_what_a_header_reserves_ahead_of_its_bytes()
+    {
+        // After one 100,000-byte message, a header declaring 32 MiB and 100 bytes behind it: room for at most the
+        // last message's length, not the declared 32 MiB.
+        var (peer, server) = await RawPairAsync();
+        await using (peer)
+        await using (server)
+        {
+            await peer.SendAsync(RawPeer.Frame(0x82, new byte[100_000]));
+            using (var first = new ArrayPoolBufferWriter())
+                await server.ReadMessageAsync(first).AsTask().WaitAsync(Loopback.Bound);
+            var writer = new ProgressWriter(100);
+            var read = server.ReadMessageAsync(writer).AsTask();
+            await peer.SendAsync(RawPeer.Frame(0x82, new byte[100], declaredLength: 32L << 20));
+            await writer.Arrived.WaitAsync(Loopback.Bound);
+            Assert.True(writer.Hints.Max() <= 100_000, $"asked for {writer.Hints.Max():N0} bytes");
+            server.Abort();
+            await Assert.ThrowsAnyAsync<Exception>(() => read.WaitAsync(Loopback.Bound));
+            writer.Inner.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_compressed_message_does_not_count_as_bytes_the_peer_has_sent()
+    {
+        // A few KiB that inflate to 1 MiB must not let the next message reserve 1 MiB ahead of its bytes.
+        var (client, server) = await CompressedPairAsync(8 << 20);
+        await using (client)
+        await using (server)
+        {
+            await client.WriteMessageAsync(MessageType.Binary, new byte[1 << 20]);
+            using (var first = new ArrayPoolBufferWriter())
+                await server.ReadMessageAsync(first).AsTask().WaitAsync(Loopback.Bound);
+            client.EnableWriteCompression(false);
+            var payload = new byte[1 << 20];
+            var writer = new ProgressWriter(payload.Length);
+            var read = server.ReadMessageAsync(writer).AsTask();
+            await client.WriteMessageAsync(MessageType.Binary, payload);
+            await read.WaitAsync(Loopback.Bound);
+            Assert.Equal(payload.Length, writer.Inner.WrittenCount);
+            Assert.True(writer.Hints[0] <= 64 * 1024, $"the first room asked after a compressed message: {writer.Hints[0]:N0} bytes");
+            writer.Inner.Dispose();
+        }
+    }
+
+    private static async Task<(RawPeer Peer, Conn Server)> RawPairAsync()
+    {
+        using var listener = Loopback.Listen();
+        var accept = Loopback.AcceptAsync(listener);
+        var peer = await RawPeer.UpgradedAsync(listener.Port());
+        return (peer, await accept);
+    }
+
     private static async Task<(Conn Client, Conn Server)> CompressedPairAsync(long readLimit)
     {
         using var listener = Loopback.Listen();
@@ -134,6 +212,8 @@ public class MemoryBoundTests
         private readonly TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public ArrayPoolBufferWriter Inner { get; } = new();
         public Task Arrived => _arrived.Task;
+        // The room asked for at each call, in order.
+        public List<int> Hints { get; } = [];
 
         public void Advance(int count)
         {
@@ -141,8 +221,17 @@ public class MemoryBoundTests
             if (Inner.WrittenCount >= expected) _arrived.TrySetResult();
         }
 
-        public Memory<byte> GetMemory(int sizeHint = 0) => Inner.GetMemory(sizeHint);
-        public Span<byte> GetSpan(int sizeHint = 0) => Inner.GetSpan(sizeHint);
+        public Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            Hints.Add(sizeHint);
+            return Inner.GetMemory(sizeHint);
+        }
+
+        public Span<byte> GetSpan(int sizeHint = 0)
+        {
+            Hints.Add(sizeHint);
+            return Inner.GetSpan(sizeHint);
+        }
     }
 }
 
