@@ -31,7 +31,7 @@ Runner.Verbose = opts.Verbose;
 var shapes = new List<ShapeResult>();
 var bound = TimeSpan.FromSeconds(opts.Quick ? 40 : 90);
 // The full run is sized so that `make bench` (microbenchmarks included) fits in about 15 minutes on 2 cores,
-// plus about 15 for the --servers-only run (the server-only tables and the memory figures) that follows it.
+// plus about 30 for the --servers-only run (the server-only tables and the memory figures) that follows it.
 double scale = opts.Quick ? 0.25 : 1.0;
 int N(int full) => Math.Max(1, (int)(full * scale));
 

@@ -140,7 +140,7 @@ internal static class ServerTables
                 var figures = await run(shape, server, false, token);
                 figures[ServerCpu] = (server.CpuTime() - cpu).TotalMicroseconds / ((long)Count(shape, false) * shape.Connections);
                 return figures;
-            }));
+            }, bracket: true));
         }
         return new Comparison(client, results, [.. servers.Select(s => s.Label)], notes);
     }
@@ -326,8 +326,9 @@ internal static class ServerTables
     public static readonly string Legend =
         "Server-only tables: the client is fixed and only the server changes. Every server runs in its own process, started once; " +
         "the client (gorilla-echo --target, a new process each run; or ClientWebSocket in the echo tool) drives each in turn, " +
-        "one unrecorded warm-up run per server (as long as a recorded one), then the rounds, each round starting one server further along " +
-        "(a client in this process first warms up over every shape and server until its CPU time per pass is steady; see the notes). " +
+        "one unrecorded warm-up run per server (as long as a recorded one), then the rounds, each round starting one server further along and ending with its first server run again: " +
+        $"a round where that run is off the first by more than {Runner.BracketTolerance * 100:F0}% (the machine's speed changed within it) is set aside and run again, at most {Runner.MaxRoundRepeats} times, and listed in the findings. " +
+        "A client in this process first warms up over every shape and server until its CPU time per pass is steady (see the notes). " +
         "Each server column: the median rate over the rounds ± the spread ((max − min) / median). " +
         "ours / X: our rate over X's in the same round, as min (median, max) over the rounds; above 1 means ours is faster; the minimum is the headline. " +
         "ours is impl/WebSocketKit.EchoServer (its defaults: read buffer released while idle, 30 s write timeout); System.Net is WebSocket.CreateFromStream " +
