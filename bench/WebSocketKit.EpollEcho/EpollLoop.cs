@@ -127,8 +127,8 @@ internal sealed unsafe class EpollLoop(int listenFd)
                 case ReceiveEvent.Close:
                 case ReceiveEvent.Error:
                     ushort code = ev == ReceiveEvent.Close ? r.CloseCode : r.ErrorCloseCode;
-                    Reserve(p, FrameHeader.MaxSize + 2);
-                    ReadOnlySpan<byte> body = code is 0 or 1005 ? [] : [(byte)(code >> 8), (byte)code];
+                    byte[] body = code is 0 or CloseStatus.NoStatusReceived ? [] : ClosePayload.Format(code);
+                    Reserve(p, FrameHeader.MaxSize + body.Length);
                     p.OutEnd += p.Sender!.WriteControl(p.Out.AsSpan(p.OutEnd), Opcode.Close, body);
                     p.Closing = true;
                     return true;

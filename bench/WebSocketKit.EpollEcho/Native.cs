@@ -8,7 +8,7 @@ internal static unsafe partial class Native
     public const int EAGAIN = 11;
     public const int EINTR = 4;
     public const uint EPOLLIN = 0x001, EPOLLOUT = 0x004, EPOLLERR = 0x008, EPOLLHUP = 0x010, EPOLLRDHUP = 0x2000;
-    public const int EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3;
+    public const int EPOLL_CTL_ADD = 1, EPOLL_CTL_MOD = 3;
     public const int SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
     public const int MSG_NOSIGNAL = 0x4000;
     public const int IPPROTO_TCP = 6, TCP_NODELAY = 1;
