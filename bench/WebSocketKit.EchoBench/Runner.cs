@@ -129,18 +129,17 @@ internal static class Runner
         {
             for (int attempt = 0; ; attempt++)
             {
-                var runs = new List<(string Label, Dictionary<string, double> Figures)>();
+                var runs = new List<(T Contestant, string Label, Dictionary<string, double> Figures)>();
                 for (int i = 0; i < contestants.Count; i++)
                 {
                     var contestant = contestants[(i + Math.Max(round, 0)) % contestants.Count];
-                    if (await RunOneAsync(contestant, round) is { } figures) runs.Add((label(contestant), figures));
+                    if (await RunOneAsync(contestant, round) is { } figures) runs.Add((contestant, label(contestant), figures));
                 }
                 if (round < 0) break;
                 string? disturbed = null;
                 if (bracket && runs.Count > 1 && runs[0].Figures.TryGetValue(headline, out double first))
                 {
-                    var lead = contestants.First(c => label(c) == runs[0].Label);
-                    if (await RunOneAsync(lead, round) is { } again && again.TryGetValue(headline, out double second)
+                    if (await RunOneAsync(runs[0].Contestant, round) is { } again && again.TryGetValue(headline, out double second)
                         && Math.Abs(second - first) > BracketTolerance * Math.Max(first, second))
                         disturbed = $"round {round + 1}: {runs[0].Label} ran first at {Report.Number(first)} and again last at {Report.Number(second)} {headline} " +
                                     $"(the round: {string.Join(", ", runs.Select(r => $"{r.Label} {Report.Number(r.Figures.GetValueOrDefault(headline))}"))})";
@@ -151,7 +150,7 @@ internal static class Runner
                     continue;
                 }
                 if (disturbed is not null) result.Notes.Add($"kept after {MaxRoundRepeats} repeats, though the machine's speed changed within it: {disturbed}");
-                foreach (var (l, figures) in runs) result.Add(l, figures);
+                foreach (var (_, l, figures) in runs) result.Add(l, figures);
                 break;
             }
         }
